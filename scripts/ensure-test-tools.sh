@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the tests need that npm does not bring: promtool and amtool (Debian packages
+# prometheus, prometheus-alertmanager) and PostgreSQL 15 server binaries (postgresql-15).
+# Tests never skip because a tool is missing: either this script provides it or it stops here.
+set -euo pipefail
+
+PG_BIN=/usr/lib/postgresql/15/bin
+missing=()
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+[ -x "$PG_BIN/pg_ctl" ] || missing+=(postgresql-15)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "test tools: installing ${missing[*]} (Debian packages)" >&2
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The packages start daemons on some systems; tests start their own on free ports.
+  for svc in prometheus prometheus-alertmanager postgresql; do
+    (command -v systemctl >/dev/null 2>&1 && systemctl stop "$svc") >/dev/null 2>&1 || true
+  done
+  exit 0
+fi
+
+cat >&2 <<MSG
+The tests need these Debian packages, which are missing: ${missing[*]}
+Install them as root:  apt-get update && apt-get install -y ${missing[*]}
+(promtool/amtool judge the generated rules and routes; PostgreSQL 15 runs the database tests.)
+MSG
+exit 1

@@ -1,0 +1,74 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { SpecInput } from '../../core/spec/load-specs.js';
+import { GENERATED_MARKER, type GeneratedFile } from '../../core/generate/rule-files.js';
+
+/** Reads every *.yaml / *.yml under `dir` (recursively, sorted), named relative to `cwd` for messages. */
+export async function readSpecDir(dir: string, cwd = process.cwd()): Promise<SpecInput[]> {
+  const root = resolve(cwd, dir);
+  const paths = (await listFiles(root)).filter((p) => /\.ya?ml$/.test(p)).sort();
+  return Promise.all(paths.map(async (p) => ({ path: relative(cwd, p) || p, text: await readFile(p, 'utf8') })));
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : Promise.resolve(e.isFile() ? [join(dir, e.name)] : []))),
+  );
+  return nested.flat();
+}
+
+export interface OutputPlan {
+  readonly create: string[];
+  readonly update: string[];
+  readonly remove: string[];
+  readonly unchanged: string[];
+}
+
+/**
+ * Compares generated files with what is on disk under `outDir`. Files Vigil generated earlier
+ * (they carry the marker) in the folders it writes, and that it no longer generates, are removed.
+ */
+export async function planOutput(outDir: string, files: readonly GeneratedFile[], ownedDirs: readonly string[]): Promise<OutputPlan> {
+  const plan: OutputPlan = { create: [], update: [], remove: [], unchanged: [] };
+  for (const f of files) {
+    const current = await readFile(join(outDir, f.path), 'utf8').catch(() => undefined);
+    if (current === undefined) plan.create.push(f.path);
+    else if (current !== f.content) plan.update.push(f.path);
+    else plan.unchanged.push(f.path);
+  }
+  const wanted = new Set(files.map((f) => f.path));
+  for (const d of ownedDirs) {
+    const existing = await readdir(join(outDir, d)).catch(() => [] as string[]);
+    for (const name of existing.sort()) {
+      const p = `${d}/${name}`;
+      if (wanted.has(p)) continue;
+      const text = await readFile(join(outDir, p), 'utf8').catch(() => '');
+      if (text.startsWith(GENERATED_MARKER) || text.includes(`\n${GENERATED_MARKER}`)) plan.remove.push(p);
+    }
+  }
+  return plan;
+}
+
+/**
+ * Writes every file to a temporary name first and renames them into place only when all writes
+ * succeeded, so a failure (disk full, permissions) leaves the old set intact.
+ */
+export async function writeOutput(outDir: string, files: readonly GeneratedFile[], plan: OutputPlan): Promise<void> {
+  const changed = new Set([...plan.create, ...plan.update]);
+  const staged: [string, string][] = [];
+  try {
+    for (const f of files.filter((f) => changed.has(f.path))) {
+      const target = join(outDir, f.path);
+      await mkdir(dirname(target), { recursive: true });
+      const tmp = `${target}.vigil-tmp-${process.pid}`;
+      await writeFile(tmp, f.content);
+      staged.push([tmp, target]);
+    }
+  } catch (err) {
+    await Promise.all(staged.map(([tmp]) => rm(tmp, { force: true })));
+    throw err;
+  }
+  for (const [tmp, target] of staged) await rename(tmp, target);
+  for (const p of plan.remove) await rm(join(outDir, p), { force: true });
+}

@@ -1,0 +1,29 @@
+import { formatDuration, parseDuration } from './duration.js';
+
+describe('parseDuration', () => {
+  it.each([
+    ['5m', 300],
+    ['1h30m', 5400],
+    ['30d', 2592000],
+    ['1w', 604800],
+    ['90s', 90],
+  ])('reads %s as %d seconds', (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds);
+  });
+
+  it.each(['', '5', 'm5', '1.5h', '5mm', '-1m', '1h 30m'])('refuses %j', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [300, '5m'],
+    [5400, '1h30m'],
+    [2592000, '30d'],
+    [20160, '5h36m'],
+    [0, '0s'],
+  ])('writes %d seconds as %s', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+});

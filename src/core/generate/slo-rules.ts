@@ -1,0 +1,139 @@
+import Big from 'big.js';
+import { formatDuration, MINUTE } from '../duration.js';
+import { burnThreshold, enabledTiers, errorBudgetRatio, objectiveRatio, tiersOf } from '../model/objective.js';
+import { DEFAULT_SLO_RUNBOOK } from '../model/slo-defaults.js';
+import type { BurnTier, Service, Slo } from '../model/slo.js';
+import { renderWindow } from '../promql/promql.js';
+import type { AlertingRule, RecordingRule, RuleGroup } from './rule-model.js';
+import { eventRates } from './sli-queries.js';
+
+/**
+ * Recording and alerting rules for one SLO.
+ *
+ * Cost: raw series are read once, over the shortest window (the "base", 5m unless a tier is
+ * shorter), into two single-series rates. Every longer window is the ratio of
+ * `sum_over_time` of those two series, so a 30-day window reads one recorded series instead of
+ * every raw series again, and the ratio stays event-weighted (Σ errors / Σ requests, never a mean
+ * of ratios). The price is a base-sized ramp at the window edges: a step change shows up in a
+ * derived window base/2 later than in a raw `rate()` (2.5 min for 5m), exact for steady rates.
+ * Raw error-ratio SLIs have no event counts, so their query runs once per window.
+ */
+export const RULE_NAMES = {
+  errorRate: (w: string) => `slo:sli_error:rate${w}`,
+  totalRate: (w: string) => `slo:sli_total:rate${w}`,
+  errorRatio: (w: string) => `slo:sli_error:ratio_rate${w}`,
+  objective: 'slo:objective:ratio',
+  errorBudget: 'slo:error_budget:ratio',
+  window: 'slo:window:seconds',
+  budgetRemaining: 'slo:error_budget_remaining:ratio',
+} as const;
+
+const BASE_WINDOW_SECONDS = 5 * MINUTE;
+
+export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
+  const labels = sloLabels(service, slo);
+  const sel = `{service="${slo.service}",slo="${slo.name}"}`;
+  const windows = windowsOf(slo);
+  // Static labels on every rule, also where the input already carries them: promtool (and Mimir)
+  // treat same-named rules without distinguishing labels as duplicates.
+  const recordings: RecordingRule[] = [];
+
+  if (slo.sli.kind === 'raw') {
+    const q = slo.sli.errorRatioQuery.text;
+    for (const w of windows) {
+      recordings.push({ record: RULE_NAMES.errorRatio(w), expr: `(sum(${renderWindow(q, w).trim()}) >= 0) or vector(0)`, labels });
+    }
+  } else {
+    const base = formatDuration(Math.min(BASE_WINDOW_SECONDS, ...windowSecondsOf(slo)));
+    const rates = eventRates(slo.sli, base);
+    recordings.push({ record: RULE_NAMES.errorRate(base), expr: rates.errors, labels });
+    recordings.push({ record: RULE_NAMES.totalRate(base), expr: rates.total, labels });
+    const err = `${RULE_NAMES.errorRate(base)}${sel}`;
+    const tot = `${RULE_NAMES.totalRate(base)}${sel}`;
+    for (const w of windows) {
+      const [e, t] = w === base ? [err, tot] : [`sum_over_time(${err}[${w}])`, `sum_over_time(${tot}[${w}])`];
+      // No traffic: the ratio is 0 (nothing failed), never NaN.
+      recordings.push({ record: RULE_NAMES.errorRatio(w), expr: `(${e} / (${t} > 0)) or (${t} * 0)`, labels });
+    }
+  }
+
+  const budget = errorBudgetRatio(slo.objective);
+  recordings.push(
+    { record: RULE_NAMES.objective, expr: `vector(${objectiveRatio(slo.objective)})`, labels },
+    { record: RULE_NAMES.errorBudget, expr: `vector(${budget})`, labels },
+    { record: RULE_NAMES.window, expr: `vector(${slo.windowSeconds})`, labels },
+    {
+      record: RULE_NAMES.budgetRemaining,
+      expr: `1 - (${RULE_NAMES.errorRatio(formatDuration(slo.windowSeconds))}${sel} / ${budget})`,
+      labels,
+    },
+  );
+
+  const groups: RuleGroup[] = [{ name: `vigil-${slo.service}-${slo.name}-sli`, rules: recordings }];
+  const alerts = enabledTiers(slo).map((t) => burnAlert(slo, t, sel, labels));
+  if (alerts.length > 0) groups.push({ name: `vigil-${slo.service}-${slo.name}-alerts`, rules: alerts });
+  return groups;
+}
+
+function burnAlert(slo: Slo, tier: BurnTier, sel: string, labels: Record<string, string>): AlertingRule {
+  const long = formatDuration(tier.longWindowSeconds);
+  const short = formatDuration(tier.shortWindowSeconds);
+  const threshold = burnThreshold(tier.burnRate, slo.objective);
+  const settings = slo.alerting[tier.severity];
+  const window = formatDuration(slo.windowSeconds);
+  const spentInLong = new Big(tier.burnRate).times(tier.longWindowSeconds).div(slo.windowSeconds).times(100).round(2).toString();
+  const exhaustion = formatDuration(Math.round(slo.windowSeconds / Number(tier.burnRate) / MINUTE) * MINUTE);
+  return {
+    alert: slo.alerting.name,
+    expr:
+      `(${RULE_NAMES.errorRatio(long)}${sel} > ${threshold})` +
+      ` and ` +
+      `(${RULE_NAMES.errorRatio(short)}${sel} > ${threshold})`,
+    ...(settings.forSeconds > 0 ? { for: formatDuration(settings.forSeconds) } : {}),
+    labels: {
+      ...labels,
+      ...slo.alerting.labels,
+      ...settings.labels,
+      service: slo.service,
+      slo: slo.name,
+      severity: tier.severity === 'page' ? 'critical' : 'warning',
+      tier: tier.severity,
+      long_window: long,
+      short_window: short,
+      burn_rate: tier.burnRate,
+    },
+    annotations: {
+      summary: `${slo.service} ${slo.name}: error budget burning ${tier.burnRate}x faster than sustainable`,
+      description:
+        `The error ratio over the last ${long} is {{ $value | humanizePercentage }} (and above ${percent(threshold)} over ${short} too), ` +
+        `against an objective of ${slo.objective}% over ${window}. At this rate ${spentInLong}% of the ${window} error budget ` +
+        `goes every ${long}, and all of it in ${exhaustion}.`,
+      runbook_url: slo.runbook ?? DEFAULT_SLO_RUNBOOK,
+      ...slo.annotations,
+      ...slo.alerting.annotations,
+      ...settings.annotations,
+    },
+  };
+}
+
+/** Every window that gets a ratio series: the SLO window and both windows of every tier, shortest first. */
+function windowsOf(slo: Slo): string[] {
+  return windowSecondsOf(slo).map(formatDuration);
+}
+
+function windowSecondsOf(slo: Slo): number[] {
+  const all = new Set<number>([slo.windowSeconds]);
+  for (const t of tiersOf(slo)) {
+    all.add(t.longWindowSeconds);
+    all.add(t.shortWindowSeconds);
+  }
+  return [...all].sort((a, b) => a - b);
+}
+
+function sloLabels(service: Service, slo: Slo): Record<string, string> {
+  return { ...service.labels, ...slo.labels, service: slo.service, slo: slo.name };
+}
+
+function percent(ratio: string): string {
+  return `${new Big(ratio).times(100).toString()}%`;
+}

@@ -1,0 +1,123 @@
+import type { SourcePos } from '../diagnostics.js';
+
+/** Where a spec came from; kept so generated files can say so and errors can point back. */
+export type SpecFormat = 'vigil/v1' | 'sloth/prometheus/v1' | 'openslo/v1';
+
+/** A PromQL text from a spec, with a way to point at any character of it in the source file. */
+export interface Query {
+  readonly text: string;
+  readonly at: SourcePos;
+  readonly locate: (offset: number) => SourcePos;
+}
+
+/** Bad events over total events, from two counter queries (either side may be "good" instead of "error"). */
+export interface EventsSli {
+  readonly kind: 'events';
+  readonly errorQuery?: Query;
+  readonly goodQuery?: Query;
+  readonly totalQuery: Query;
+}
+
+/** Requests slower than a bucket bound of a Prometheus histogram are bad events. */
+export interface LatencySli {
+  readonly kind: 'latency';
+  readonly metric: string;
+  /** Label matchers without braces, e.g. `agent="fuel-analyzer"`; may be empty. */
+  readonly selector: string;
+  readonly thresholdSeconds: number;
+  /** Bucket bounds declared for the histogram, or undefined when the spec does not say. */
+  readonly buckets?: readonly number[];
+  readonly at: { readonly metric: SourcePos; readonly selector: SourcePos; readonly threshold: SourcePos };
+  readonly selectorQuery: Query;
+}
+
+/** A query that already returns the error ratio; it cannot be event-weighted across windows. */
+export interface RawSli {
+  readonly kind: 'raw';
+  readonly errorRatioQuery: Query;
+}
+
+export type Sli = EventsSli | LatencySli | RawSli;
+
+export type AlertSeverity = 'page' | 'ticket';
+
+/** One row of a multi-window multi-burn-rate table. */
+export interface BurnTier {
+  readonly severity: AlertSeverity;
+  readonly longWindowSeconds: number;
+  readonly shortWindowSeconds: number;
+  /** Exact decimal text, e.g. "14.4". */
+  readonly burnRate: string;
+}
+
+export interface AlertTierSettings {
+  readonly disabled: boolean;
+  readonly forSeconds: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface SloAlerting {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly page: AlertTierSettings;
+  readonly ticket: AlertTierSettings;
+  /** Replaces the table derived from the SLO window when set. */
+  readonly windows?: readonly BurnTier[];
+  readonly at: SourcePos;
+}
+
+export interface Slo {
+  readonly service: string;
+  readonly name: string;
+  readonly description: string;
+  /** Percent as exact decimal text, e.g. "99.9". */
+  readonly objective: string;
+  readonly windowSeconds: number;
+  readonly sli: Sli;
+  readonly alerting: SloAlerting;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly runbook?: string;
+  readonly format: SpecFormat;
+  readonly at: {
+    readonly slo: SourcePos;
+    readonly name: SourcePos;
+    readonly objective: SourcePos;
+    readonly window: SourcePos;
+  };
+}
+
+/** A plain threshold alert (error rate, pod down, certificate expiry …) that is not an SLO. */
+export interface ThresholdAlert {
+  readonly service: string;
+  readonly name: string;
+  readonly expr: Query;
+  readonly forSeconds: number;
+  readonly severity: 'critical' | 'warning' | 'info';
+  readonly summary: string;
+  readonly description: string;
+  readonly runbook?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly at: SourcePos;
+}
+
+/** Everything one spec document contributes; several documents may add to one service. */
+export interface SpecDocument {
+  readonly file: string;
+  readonly format: SpecFormat;
+  readonly service: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly slos: readonly Slo[];
+  readonly alerts: readonly ThresholdAlert[];
+}
+
+export interface Service {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly files: readonly string[];
+  readonly slos: readonly Slo[];
+  readonly alerts: readonly ThresholdAlert[];
+}

@@ -1,0 +1,80 @@
+import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import type { Slo, SpecDocument } from '../model/slo.js';
+import { parseNativeDocument } from './native.parser.js';
+import { openSloToSlo, parseOpenSloDocument, type OpenSloParsed, type OpenSloSli } from './openslo.parser.js';
+import { parseSlothDocument } from './sloth.parser.js';
+import { parseYamlFile, type YamlDocument } from './yaml-source.js';
+
+/** A spec file's path (as it should appear in messages) and its text. The caller does the reading. */
+export interface SpecInput {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface LoadedSpecs {
+  readonly documents: readonly SpecDocument[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Parses every document of every file, whatever its format: `apiVersion: vigil/v1` (native),
+ * `version: prometheus/v1` (Sloth) or `apiVersion: openslo/v1`.
+ */
+export function loadSpecs(inputs: readonly SpecInput[]): LoadedSpecs {
+  const diagnostics: Diagnostic[] = [];
+  const documents: SpecDocument[] = [];
+  const openslo: Extract<OpenSloParsed, { kind: 'slo' }>[] = [];
+  const slis = new Map<string, OpenSloSli>();
+
+  for (const input of inputs) {
+    const parsed = parseYamlFile(input.path, input.text);
+    diagnostics.push(...parsed.diagnostics);
+    for (const src of parsed.documents) {
+      const format = detectFormat(src);
+      if (format === 'vigil') collect(parseNativeDocument(src));
+      else if (format === 'sloth') collect(parseSlothDocument(src));
+      else if (format === 'openslo') {
+        const r = parseOpenSloDocument(src);
+        diagnostics.push(...r.diagnostics);
+        if (r.parsed?.kind === 'slo') openslo.push(r.parsed);
+        if (r.parsed?.kind === 'sli') {
+          if (slis.has(r.parsed.sli.name)) {
+            diagnostics.push(diagnostic(src.pos(['metadata', 'name']), `SLI "${r.parsed.sli.name}" is defined twice`));
+          }
+          slis.set(r.parsed.sli.name, r.parsed.sli);
+        }
+      } else diagnostics.push(diagnostic(src.pos([]), format.error));
+    }
+  }
+
+  for (const p of openslo) {
+    const slo = openSloToSlo(p, slis, diagnostics);
+    if (slo) documents.push(fromOpenSlo(p.src.file, slo));
+  }
+  return { documents, diagnostics };
+
+  function collect(r: { spec?: SpecDocument; diagnostics: Diagnostic[] }): void {
+    diagnostics.push(...r.diagnostics);
+    if (r.spec) documents.push(r.spec);
+  }
+}
+
+function fromOpenSlo(file: string, slo: Slo): SpecDocument {
+  return { file, format: 'openslo/v1', service: slo.service, labels: {}, slos: [slo], alerts: [] };
+}
+
+function detectFormat(src: YamlDocument): 'vigil' | 'sloth' | 'openslo' | { error: string } {
+  const v = src.toJS();
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    return { error: 'a spec document must be a mapping with apiVersion: vigil/v1, version: prometheus/v1 (Sloth) or apiVersion: openslo/v1' };
+  }
+  const doc = v as Record<string, unknown>;
+  if (doc.apiVersion === 'vigil/v1') return 'vigil';
+  if (doc.apiVersion === 'openslo/v1') return 'openslo';
+  if (doc.version === 'prometheus/v1') return 'sloth';
+  if ('apiVersion' in doc) {
+    return { error: `unsupported apiVersion ${JSON.stringify(doc.apiVersion)}; expected vigil/v1 or openslo/v1` };
+  }
+  if ('version' in doc) return { error: `unsupported Sloth version ${JSON.stringify(doc.version)}; expected prometheus/v1` };
+  return { error: 'cannot tell the spec format: set apiVersion: vigil/v1, version: prometheus/v1 (Sloth) or apiVersion: openslo/v1' };
+}

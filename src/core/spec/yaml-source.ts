@@ -1,0 +1,126 @@
+import {
+  LineCounter,
+  Scalar,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Document,
+  type Node,
+} from 'yaml';
+import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
+
+export type Path = readonly (string | number)[];
+
+/**
+ * One YAML document of a spec file, with the positions of its nodes kept so every later check
+ * can point at the exact line and column it is about.
+ */
+export class YamlDocument {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+    private readonly text: string,
+  ) {}
+
+  toJS(): unknown {
+    return this.doc.toJS();
+  }
+
+  /** Position of the value at `path` (or of its key with `key: true`); missing nodes fall back to the nearest parent. */
+  pos(path: Path, opts: { key?: boolean } = {}): SourcePos {
+    let node: unknown = this.doc.contents;
+    let keyNode: Node | undefined;
+    let last: Node | undefined = this.doc.contents ?? undefined;
+    for (const seg of path) {
+      keyNode = undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) break;
+        keyNode = pair.key as Node;
+        node = pair.value;
+        last = (pair.value as Node | null) ?? keyNode;
+      } else if (isSeq(node) && typeof seg === 'number' && node.items[seg] !== undefined) {
+        node = node.items[seg];
+        last = node as Node;
+      } else {
+        break;
+      }
+    }
+    const target = opts.key && keyNode ? keyNode : last;
+    return this.offsetPos(target?.range?.[0] ?? 0);
+  }
+
+  /**
+   * Position of character `offset` inside the string scalar at `path`. Exact for one-line plain
+   * or quoted scalars and for `|` blocks; other styles point at the scalar itself.
+   */
+  posInScalar(path: Path, offset: number): SourcePos {
+    const node = this.doc.getIn(path, true);
+    if (!(node instanceof Scalar) || typeof node.value !== 'string' || !node.range) return this.pos(path);
+    const value = node.value;
+    const before = value.slice(0, offset);
+    const lineInValue = before.split('\n').length - 1;
+    const colInValue = offset - (before.lastIndexOf('\n') + 1);
+    const start = node.range[0];
+    switch (node.type) {
+      case Scalar.PLAIN:
+        return lineInValue === 0 ? this.offsetPos(start + offset) : this.offsetPos(start);
+      case Scalar.QUOTE_SINGLE:
+      case Scalar.QUOTE_DOUBLE: {
+        const raw = this.text.slice(start, node.range[1]);
+        // Escapes shift columns; only map when the source holds the value verbatim.
+        return raw.includes('\n') || !raw.includes(value)
+          ? this.offsetPos(start)
+          : this.offsetPos(start + 1 + offset);
+      }
+      case Scalar.BLOCK_LITERAL: {
+        const header = this.offsetPos(start);
+        const lineStarts = this.lines.lineStarts;
+        const contentLineStart = lineStarts[header.line + lineInValue];
+        if (contentLineStart === undefined) return header;
+        const lineText = this.text.slice(contentLineStart, this.text.indexOf('\n', contentLineStart) >>> 0);
+        const indent = lineText.length - lineText.trimStart().length;
+        return { file: this.file, line: header.line + 1 + lineInValue, col: indent + colInValue + 1 };
+      }
+      default:
+        return this.offsetPos(start);
+    }
+  }
+
+  private offsetPos(offset: number): SourcePos {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col };
+  }
+}
+
+export interface ParsedYaml {
+  documents: YamlDocument[];
+  diagnostics: Diagnostic[];
+}
+
+/** Every non-empty document of a file; syntax errors become diagnostics and their documents are dropped. */
+export function parseYamlFile(file: string, text: string): ParsedYaml {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: Diagnostic[] = [];
+  const documents: YamlDocument[] = [];
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const doc of list) {
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        const { line, col } = lines.linePos(err.pos[0]);
+        diagnostics.push(diagnostic({ file, line, col }, `YAML syntax error: ${firstLine(err.message)}`));
+      }
+      continue;
+    }
+    if (doc.contents === null) continue;
+    documents.push(new YamlDocument(file, doc as Document, lines, text));
+  }
+  return { documents, diagnostics };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
