@@ -1,12 +1,14 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { SpecInput } from '../../core/spec/load-specs.js';
 import { GENERATED_MARKER, type GeneratedFile } from '../../core/generate/rule-files.js';
 
-/** Reads every *.yaml / *.yml under `dir` (recursively, sorted), named relative to `cwd` for messages. */
+/** Reads every *.yaml / *.yml under `dir` (recursively, sorted), or the one file `dir` names; paths relative to `cwd` for messages. */
 export async function readSpecDir(dir: string, cwd = process.cwd()): Promise<SpecInput[]> {
   const root = resolve(cwd, dir);
-  const paths = (await listFiles(root)).filter((p) => /\.ya?ml$/.test(p)).sort();
+  const info = await stat(root).catch(() => undefined);
+  if (!info) throw new Error(`spec folder ${dir} does not exist`);
+  const paths = info.isFile() ? [root] : (await listFiles(root)).filter((p) => /\.ya?ml$/.test(p)).sort();
   return Promise.all(paths.map(async (p) => ({ path: relative(cwd, p) || p, text: await readFile(p, 'utf8') })));
 }
 

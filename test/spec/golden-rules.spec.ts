@@ -1,0 +1,40 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compile } from '../../src/core/compile.js';
+import { formatDiagnostic } from '../../src/core/diagnostics.js';
+import { golden, UPDATE_GOLDEN } from '../support/golden.js';
+
+/**
+ * test/golden/<case>/slos holds input specs, test/golden/<case>/rules the exact files they must
+ * generate. UPDATE_GOLDEN=1 npm test rewrites the expected files (review the diff before committing).
+ */
+const ROOT = 'test/golden';
+const cases = (await readdir(ROOT)).sort();
+
+async function load(dir: string) {
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();
+  return Promise.all(names.map(async (n) => ({ path: join(dir, n), text: await readFile(join(dir, n), 'utf8') })));
+}
+
+describe.each(cases)('golden case %s', (name) => {
+  it('compiles without problems', async () => {
+    const result = compile(await load(join(ROOT, name, 'slos')));
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+  });
+
+  it('generates exactly the expected files', async () => {
+    const result = compile(await load(join(ROOT, name, 'slos')));
+    for (const file of result.files) {
+      expect(file.content).toBe(await golden(join(ROOT, name, file.path), file.content));
+    }
+    if (!UPDATE_GOLDEN) {
+      const expected = (await readdir(join(ROOT, name, 'rules'))).sort();
+      expect(result.files.map((f) => f.path.replace(/^rules\//, '')).sort()).toEqual(expected);
+    }
+  });
+
+  it('is deterministic: a second run is byte-identical', async () => {
+    const inputs = await load(join(ROOT, name, 'slos'));
+    expect(compile(inputs).files).toEqual(compile(inputs).files);
+  });
+});
