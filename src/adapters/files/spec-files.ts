@@ -20,6 +20,9 @@ async function listFiles(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
+/** Folders under the output root whose generated files Vigil owns (and so may remove when a spec goes away). */
+export const OWNED_DIRS: readonly string[] = ['rules'];
+
 export interface OutputPlan {
   readonly create: string[];
   readonly update: string[];

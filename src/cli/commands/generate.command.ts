@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { compile } from '../../core/compile.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
-import { planOutput, readSpecDir, writeOutput } from '../../adapters/files/spec-files.js';
+import { OWNED_DIRS, planOutput, readSpecDir, writeOutput } from '../../adapters/files/spec-files.js';
 import { EXIT, type CliIo } from '../io.js';
 
 export interface GenerateOptions {
@@ -9,9 +9,6 @@ export interface GenerateOptions {
   readonly out: string;
   readonly check: boolean;
 }
-
-/** Folders under --out whose generated files Vigil owns (and so may remove when a spec goes away). */
-export const OWNED_DIRS = ['rules'];
 
 /**
  * `vigil generate`: all files or none. `--check` writes nothing and exits 1 when the committed

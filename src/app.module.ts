@@ -1,0 +1,45 @@
+import { Logger, Module, type BeforeApplicationShutdown, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { enabledLogLevels, type VigilConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { HttpModule } from './modules/http/http.module.js';
+import { JsonLogger } from './modules/logging/json-logger.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
+import { SloModule } from './modules/slo/slo.module.js';
+
+@Module({})
+export class AppModule implements BeforeApplicationShutdown {
+  static forRoot(config: VigilConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), HttpModule, MetricsModule, HealthModule, SloModule],
+    };
+  }
+
+  beforeApplicationShutdown(signal?: string): void {
+    new Logger('Main').log(`shutting down${signal ? ` on ${signal}` : ''}`);
+  }
+}
+
+export interface CreateAppOptions {
+  /** Where JSON log lines go; stdout unless a test wants to read them. */
+  readonly logWrite?: (line: string) => void;
+}
+
+/**
+ * The app as `main.ts` runs it, without listening yet, so tests boot exactly the same thing.
+ * Specs are loaded and rules generated during `init()`/`listen()` (SloService bootstrap hook).
+ */
+export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: new JsonLogger(enabledLogLevels(config.logLevel), opts.logWrite),
+    // Throw instead of process.abort(), so the caller can log the reason and exit with 1.
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  // SIGTERM/SIGINT: close HTTP, then the connection pool, then the embedded database (DatabaseLifecycle).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  return app;
+}

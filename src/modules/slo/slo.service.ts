@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
+import { formatDiagnostic } from '../../core/diagnostics.js';
+import { GenerationRunRepository } from '../../persistence/generation-run.repository.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { runGenerate } from './run-generate.js';
+import { toSloListDto, type SloListDto, type SpecLoad } from './slo.dto.js';
+
+/**
+ * Loads the specs and regenerates the rule files once, while the app starts (before it listens),
+ * then answers from that load. Problems are logged and shown, never fatal: an operator fixing a
+ * spec needs the API to tell them what is wrong.
+ */
+@Injectable()
+export class SloService implements OnApplicationBootstrap {
+  private readonly log = new Logger('Slo');
+  private load?: SpecLoad;
+
+  constructor(
+    @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
+    private readonly runs: GenerationRunRepository,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.generate();
+  }
+
+  async generate(): Promise<void> {
+    const at = new Date();
+    const { fleet, counts, problems, changed } = await runGenerate(this.config.slosDir, this.config.outDir);
+    for (const d of problems) this.log.warn(formatDiagnostic(d), { file: d.file, line: d.line, col: d.col });
+    if (problems.length > 0) this.log.warn(`${problems.length} problem(s) in the specs; no rule file was written`);
+    else this.log.log(`${counts.specFiles} spec file(s), ${counts.services} service(s), ${counts.slos} SLO(s): ${counts.rules} rule(s), ${changed.length} file(s) changed`, { changedFiles: changed });
+
+    this.load = { at, fleet, specFiles: counts.specFiles, problems, changed };
+    this.metrics.recordSpecLoad(counts.slos, problems.length, at);
+    await this.runs.record({ startedAt: at, ...counts, diagnostics: problems, ok: problems.length === 0, changedFiles: changed });
+  }
+
+  list(): SloListDto {
+    if (!this.load) throw new Error('specs not loaded yet');
+    return toSloListDto(this.load);
+  }
+}

@@ -1,0 +1,51 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
+import { GenerationRunEntity } from './entities/generation-run.entity.js';
+import { GenerationRuns1763884800000 } from './migrations/1763884800000-generation-runs.js';
+
+/** Listed explicitly, not globbed: globs break between ts-jest (src/*.ts) and node (dist/*.js). */
+export const ENTITIES = [GenerationRunEntity];
+export const MIGRATIONS = [GenerationRuns1763884800000];
+
+/**
+ * The schema only ever changes through migrations, which run before anything else touches
+ * the database; `synchronize` would let an entity edit alter production tables.
+ */
+export function createDataSource(url: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logger: new TypeOrmToNestLogger(),
+    logging: ['error', 'warn', 'migration'],
+    // A dead database must fail a readiness probe quickly rather than hang it.
+    connectTimeoutMS: 3000,
+    extra: { max: 5 },
+  });
+}
+
+/** TypeORM's own console logger would break the one-JSON-object-per-line log stream. */
+class TypeOrmToNestLogger implements TypeOrmLogger {
+  private readonly out = new NestLogger('TypeORM');
+  logQuery(): void {}
+  logQuerySlow(time: number, query: string): void {
+    this.out.warn(`slow query (${time} ms): ${query}`);
+  }
+  logQueryError(error: string | Error, query: string): void {
+    this.out.error(`query failed: ${error instanceof Error ? error.message : error}; query: ${query}`);
+  }
+  logSchemaBuild(message: string): void {
+    this.out.debug(message);
+  }
+  logMigration(message: string): void {
+    this.out.log(message);
+  }
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.out.warn(String(message));
+    else this.out.log(String(message));
+  }
+}

@@ -1,0 +1,248 @@
+import { access, chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import pg from 'pg';
+import request from 'supertest';
+import { createApp } from '../../src/app.module.js';
+import { loadConfig } from '../../src/config/config.js';
+import { GenerationRunRepository } from '../../src/persistence/generation-run.repository.js';
+import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
+
+// The shape of a native spec: two SLOs (events and latency) and one plain alert.
+const VALID_SPEC = `apiVersion: vigil/v1
+service: fuel-analyzer
+labels:
+  team: agents
+runbook: runbooks/fuel-analyzer.md
+histograms:
+  agent_request_duration_seconds: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+slos:
+  - name: requests-availability
+    description: Requests that do not fail with a 5xx.
+    objective: 99.9
+    sli:
+      events:
+        errorQuery: agent_requests_total{agent="fuel-analyzer",status=~"5.."}
+        totalQuery: agent_requests_total{agent="fuel-analyzer"}
+  - name: requests-latency
+    objective: 99
+    window: 28d
+    sli:
+      latency:
+        metric: agent_request_duration_seconds
+        selector: '{agent="fuel-analyzer"}'
+        threshold: 500ms
+alerts:
+  - name: HighErrorRate
+    expr: sum(rate(agent_requests_total{agent="fuel-analyzer",status=~"5.."}[5m])) / sum(rate(agent_requests_total{agent="fuel-analyzer"}[5m])) > 0.01
+    for: 5m
+    severity: critical
+    summary: Error rate above 1 %
+`;
+
+interface Started {
+  readonly app: NestExpressApplication;
+  readonly logs: string[];
+  readonly slosDir: string;
+  readonly outDir: string;
+}
+
+let work: string;
+let db: TestPostgres;
+const apps: NestExpressApplication[] = [];
+
+/** Boots the app the way main.ts does (createApp + listen), on a free port, logs captured. */
+async function start(env: Record<string, string>, spec?: string): Promise<Started> {
+  const root = await mkdtemp(join(work, 'app-'));
+  const slosDir = join(root, 'slos');
+  const outDir = join(root, 'out');
+  await mkdir(slosDir);
+  await mkdir(outDir);
+  if (spec !== undefined) await writeFile(join(slosDir, 'fuel-analyzer.yaml'), spec);
+  const logs: string[] = [];
+  const config = loadConfig({ PORT: '0', VIGIL_SLOS_DIR: slosDir, VIGIL_OUT_DIR: outDir, ...env });
+  const app = await createApp(config, { logWrite: (line) => logs.push(line) });
+  apps.push(app);
+  await app.listen(0, '127.0.0.1');
+  return { app, logs, slosDir, outDir };
+}
+
+async function close(app: NestExpressApplication): Promise<void> {
+  apps.splice(apps.indexOf(app), 1);
+  await app.close();
+}
+
+const exists = (p: string) => access(p).then(() => true, () => false);
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'vigil-e2e-'));
+  // The embedded server runs as the `postgres` user, which must be able to enter this folder.
+  await chmod(work, 0o755);
+  db = await startTestPostgres('vigil_e2e_test');
+});
+
+afterAll(async () => {
+  for (const app of [...apps].reverse()) await app.close().catch(() => undefined);
+  await db?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('with valid specs and a real PostgreSQL', () => {
+  let s: Started;
+  beforeAll(async () => {
+    s = await start({ DATABASE_URL: db.url }, VALID_SPEC);
+  });
+
+  it('answers /healthz with 200 {status: ok}', async () => {
+    const res = await request(s.app.getHttpServer()).get('/healthz').expect(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers /readyz with 200 while the database answers', async () => {
+    const res = await request(s.app.getHttpServer()).get('/readyz').expect(200);
+    expect(res.body).toEqual({ status: 'ok', database: 'up' });
+  });
+
+  it('lists both SLOs with the rule names generated for them', async () => {
+    const res = await request(s.app.getHttpServer()).get('/api/slos').expect(200);
+    expect(res.body.generated).toBe(true);
+    expect(res.body.problems).toEqual([]);
+    expect(new Date(res.body.loadedAt).getTime()).not.toBeNaN();
+    expect(res.body.slos).toHaveLength(2);
+    const availability = res.body.slos.find((x: { name: string }) => x.name === 'requests-availability');
+    expect(availability).toMatchObject({
+      service: 'fuel-analyzer',
+      objective: '99.9',
+      window: '30d',
+      sliKind: 'events',
+      format: 'vigil/v1',
+      rules: { alerts: ['RequestsAvailabilityBudgetBurn'] },
+    });
+    expect(availability.file).toMatch(/slos\/fuel-analyzer\.yaml$/);
+    expect(availability.rules.recording).toEqual(expect.arrayContaining(['slo:error_budget_remaining:ratio', 'slo:sli_error:ratio_rate30d']));
+    expect(res.body.slos.find((x: { name: string }) => x.name === 'requests-latency')).toMatchObject({ window: '28d', sliKind: 'latency' });
+  });
+
+  it('wrote the rule files', async () => {
+    expect((await readdir(join(s.outDir, 'rules'))).sort()).toEqual(['fuel-analyzer.prometheusrule.yaml', 'fuel-analyzer.rules.yaml']);
+  });
+
+  it('exposes Vigil metrics and default process metrics on /metrics', async () => {
+    await request(s.app.getHttpServer()).get('/healthz');
+    const res = await request(s.app.getHttpServer()).get('/metrics').expect(200).expect('content-type', /text\/plain/);
+    expect(res.text).toMatch(/^vigil_slos_loaded 2$/m);
+    expect(res.text).toMatch(/^vigil_spec_problems 0$/m);
+    expect(res.text).toMatch(/^process_cpu_user_seconds_total /m);
+    expect(res.text).toMatch(/^vigil_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+$/m);
+    expect(res.text).toMatch(/^vigil_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/healthz",status="200"\} \d+$/m);
+  });
+
+  it('recorded one generation run, ok, in generation_runs', async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT ok, spec_files, services, slos, rules, diagnostics, changed_files FROM generation_runs');
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ ok: true, spec_files: 1, services: 1, slos: 2, diagnostics: [] });
+      expect(rows[0].rules).toBeGreaterThan(0);
+      expect(rows[0].changed_files).toEqual(['rules/fuel-analyzer.rules.yaml', 'rules/fuel-analyzer.prometheusrule.yaml']);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('echoes a caller x-request-id, makes one up otherwise, and logs it with the request', async () => {
+    const given = await request(s.app.getHttpServer()).get('/healthz').set('x-request-id', 'e2e-req-42').expect(200);
+    expect(given.headers['x-request-id']).toBe('e2e-req-42');
+    const made = await request(s.app.getHttpServer()).get('/healthz').expect(200);
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const line = s.logs.map((l) => JSON.parse(l)).find((l) => l.requestId === 'e2e-req-42');
+    expect(line).toMatchObject({ level: 'log', context: 'Http', method: 'GET', route: '/healthz', status: 200 });
+    expect(typeof line.time).toBe('string');
+    expect(typeof line.durationMs).toBe('number');
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const res = await request(s.app.getHttpServer()).get('/no/such/route').expect(404).expect('content-type', /json/);
+    expect(res.body).toMatchObject({ statusCode: 404 });
+    expect(res.headers['x-request-id']).toBeDefined();
+  });
+
+  it('logs one JSON object per line and never the database password', () => {
+    const password = decodeURIComponent(new URL(db.url).password);
+    expect(s.logs.length).toBeGreaterThan(0);
+    for (const line of s.logs) {
+      expect(line.endsWith('\n')).toBe(true);
+      expect(JSON.parse(line)).toEqual(expect.objectContaining({ time: expect.any(String), level: expect.any(String), msg: expect.anything() }));
+      expect(line).not.toContain(password);
+    }
+  });
+});
+
+describe('with a broken spec', () => {
+  let s: Started;
+  beforeAll(async () => {
+    const url = await db.createDatabase('vigil_e2e_broken_test');
+    s = await start({ DATABASE_URL: url }, VALID_SPEC.replace('objective: 99.9', 'objective: 100'));
+  });
+
+  it('lists the problem with file, line and column, and still serves the SLOs it read', async () => {
+    const res = await request(s.app.getHttpServer()).get('/api/slos').expect(200);
+    expect(res.body.generated).toBe(false);
+    expect(res.body.problems).toHaveLength(1);
+    expect(res.body.problems[0]).toMatchObject({ line: 11, col: 16, message: expect.stringMatching(/objective 100 leaves no error budget/) });
+    expect(res.body.problems[0].file).toMatch(/slos\/fuel-analyzer\.yaml$/);
+    expect(res.body.slos).toHaveLength(2);
+    expect(res.body.slos[0].rules).toEqual({ recording: [], alerts: [] });
+  });
+
+  it('writes no rule file and counts the problem', async () => {
+    expect(await exists(join(s.outDir, 'rules'))).toBe(false);
+    const res = await request(s.app.getHttpServer()).get('/metrics').expect(200);
+    expect(res.text).toMatch(/^vigil_spec_problems 1$/m);
+  });
+
+  it('logs the problem as file:line:col', () => {
+    const warn = s.logs.map((l) => JSON.parse(l)).find((l) => l.level === 'warn' && /:11:16: objective 100/.test(l.msg));
+    expect(warn).toMatchObject({ context: 'Slo', line: 11, col: 16 });
+  });
+
+  it('records the failed run with its diagnostics', async () => {
+    const [run] = await s.app.get(GenerationRunRepository).latest(5);
+    expect(run).toMatchObject({ ok: false, slos: 2, rules: 0, changedFiles: [] });
+    expect(run!.diagnostics).toEqual([expect.objectContaining({ line: 11, col: 16 })]);
+  });
+});
+
+describe('without DATABASE_URL (what npm start does)', () => {
+  it('runs its own PostgreSQL in VIGIL_DATA_DIR, stops it on close, and reuses the data on the next start', async () => {
+    const dataDir = join(work, 'data');
+    const first = await start({ VIGIL_DATA_DIR: dataDir }, VALID_SPEC);
+    await request(first.app.getHttpServer()).get('/readyz').expect(200);
+    expect(first.logs.some((l) => /embedded PostgreSQL created/.test(l))).toBe(true);
+    await close(first.app);
+    expect(await exists(join(dataDir, 'pgdata', 'PG_VERSION'))).toBe(true);
+    expect(await exists(join(dataDir, 'pgdata', 'postmaster.pid'))).toBe(false);
+
+    const second = await start({ VIGIL_DATA_DIR: dataDir }, VALID_SPEC);
+    await request(second.app.getHttpServer()).get('/readyz').expect(200);
+    expect(second.logs.some((l) => /embedded PostgreSQL reused/.test(l))).toBe(true);
+    // Both start-ups are in the same table: the data survived the restart.
+    expect(await second.app.get(GenerationRunRepository).latest(10)).toHaveLength(2);
+    await close(second.app);
+  });
+});
+
+// Last: this stops the shared database server.
+describe('when the database goes away', () => {
+  it('answers /readyz with 503 and a JSON error, while /healthz stays 200', async () => {
+    const url = await db.createDatabase('vigil_e2e_outage_test');
+    const s = await start({ DATABASE_URL: url }, VALID_SPEC);
+    await request(s.app.getHttpServer()).get('/readyz').expect(200);
+    await db.stop();
+    const res = await request(s.app.getHttpServer()).get('/readyz').expect(503).expect('content-type', /json/);
+    expect(res.body).toMatchObject({ status: 'unavailable', database: 'down', error: expect.any(String) });
+    await request(s.app.getHttpServer()).get('/healthz').expect(200);
+  });
+});
