@@ -2,6 +2,7 @@ import Big from 'big.js';
 import { formatDuration, MINUTE } from '../duration.js';
 import { burnThreshold, enabledTiers, errorBudgetRatio, objectiveRatio, tiersOf } from '../model/objective.js';
 import { DEFAULT_SLO_RUNBOOK } from '../model/slo-defaults.js';
+import { MIN_ALERT_WINDOW_SECONDS } from '../model/burn-windows.js';
 import type { BurnTier, Service, Slo } from '../model/slo.js';
 import { renderWindow } from '../promql/promql.js';
 import type { AlertingRule, RecordingRule, RuleGroup } from './rule-model.js';
@@ -10,8 +11,7 @@ import { eventRates } from './sli-queries.js';
 /**
  * Recording and alerting rules for one SLO.
  *
- * Cost: raw series are read once, over the shortest window (the "base", 5m unless a tier is
- * shorter), into two single-series rates. Every longer window is the ratio of
+ * Cost: raw series are read once, over the shortest window (the "base", 5m), into two single-series rates. Every longer window is the ratio of
  * `sum_over_time` of those two series, so a 30-day window reads one recorded series instead of
  * every raw series again, and the ratio stays event-weighted (Σ errors / Σ requests, never a mean
  * of ratios). The price is a base-sized ramp at the window edges: a step change shows up in a
@@ -28,7 +28,7 @@ export const RULE_NAMES = {
   budgetRemaining: 'slo:error_budget_remaining:ratio',
 } as const;
 
-const BASE_WINDOW_SECONDS = 5 * MINUTE;
+const BASE_WINDOW_SECONDS = MIN_ALERT_WINDOW_SECONDS;
 
 export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
   const labels = sloLabels(service, slo);
@@ -44,7 +44,7 @@ export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
       recordings.push({ record: RULE_NAMES.errorRatio(w), expr: `(sum(${renderWindow(q, w).trim()}) >= 0) or vector(0)`, labels });
     }
   } else {
-    const base = formatDuration(Math.min(BASE_WINDOW_SECONDS, ...windowSecondsOf(slo)));
+    const base = formatDuration(BASE_WINDOW_SECONDS);
     const rates = eventRates(slo.sli, base);
     recordings.push({ record: RULE_NAMES.errorRate(base), expr: rates.errors, labels });
     recordings.push({ record: RULE_NAMES.totalRate(base), expr: rates.total, labels });
@@ -52,8 +52,9 @@ export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
     const tot = `${RULE_NAMES.totalRate(base)}${sel}`;
     for (const w of windows) {
       const [e, t] = w === base ? [err, tot] : [`sum_over_time(${err}[${w}])`, `sum_over_time(${tot}[${w}])`];
-      // No traffic: the ratio is 0 (nothing failed), never NaN.
-      recordings.push({ record: RULE_NAMES.errorRatio(w), expr: `(${e} / (${t} > 0)) or (${t} * 0)`, labels });
+      // No traffic: 0 / tiny = 0 (nothing failed), never NaN. No real rate is below 1e-300/s, so
+      // the clamp changes nothing else, and the window's total is read once, not twice.
+      recordings.push({ record: RULE_NAMES.errorRatio(w), expr: `${e} / clamp_min(${t}, 1e-300)`, labels });
     }
   }
 

@@ -11,8 +11,17 @@ import type { BurnTier } from './slo.js';
  *   10 % in 1 d → 0.10 × 30  = 3         10 % in 3 d → 0.10 × 10 = 1
  *
  * For other SLO windows the windows scale with the SLO window and the burn rates stay, so each
- * row still means "this share of the budget is gone"; windows are rounded to whole minutes.
+ * row still means "this share of the budget is gone"; windows are rounded to whole minutes and
+ * raised to at least MIN_ALERT_WINDOW_SECONDS. A window that rounds to zero stays zero so
+ * validation can refuse the SLO window instead of silently alerting on something else.
  */
+
+/**
+ * The base rate window: raw counters are read over 5m (see generate/slo-rules.ts). A shorter
+ * `rate()` holds fewer than two samples at common 30s–1m scrape intervals and returns nothing,
+ * which would make an SLO look healthy, so no alert window is shorter.
+ */
+export const MIN_ALERT_WINDOW_SECONDS = 5 * MINUTE;
 export const REFERENCE_WINDOW_SECONDS = 30 * DAY;
 
 export const WORKBOOK_TIERS: readonly BurnTier[] = [
@@ -44,5 +53,6 @@ export function deriveTiers(windowSeconds: number): DerivedTier[] {
 }
 
 function roundToMinute(seconds: number): number {
-  return Math.round(seconds / MINUTE) * MINUTE;
+  const rounded = Math.round(seconds / MINUTE) * MINUTE;
+  return rounded === 0 ? 0 : Math.max(rounded, MIN_ALERT_WINDOW_SECONDS);
 }

@@ -45,10 +45,10 @@ describe('burn-rate windows derived from the SLO window', () => {
   it.each([
     // 28d: every window × 28/30, rounded to the minute
     [28 * DAY, [56 * MINUTE, 5 * MINUTE, 336 * MINUTE, 28 * MINUTE, 1344 * MINUTE, 112 * MINUTE, 4032 * MINUTE, 336 * MINUTE]],
-    // 7d: 5m × 7/30 = 70 s → 1m
-    [7 * DAY, [14 * MINUTE, 1 * MINUTE, 84 * MINUTE, 7 * MINUTE, 336 * MINUTE, 28 * MINUTE, 1008 * MINUTE, 84 * MINUTE]],
-    // 1d: 5m / 30 = 10 s → 0, which validation refuses
-    [DAY, [2 * MINUTE, 0, 12 * MINUTE, 1 * MINUTE, 48 * MINUTE, 4 * MINUTE, 144 * MINUTE, 12 * MINUTE]],
+    // 7d: 5m × 7/30 = 70 s → 1m, raised to the 5m base window (a 1m rate() is empty at 1m scrapes)
+    [7 * DAY, [14 * MINUTE, 5 * MINUTE, 84 * MINUTE, 7 * MINUTE, 336 * MINUTE, 28 * MINUTE, 1008 * MINUTE, 84 * MINUTE]],
+    // 1d: 5m / 30 = 10 s → 0, kept at 0 so validation refuses it; others are raised to 5m
+    [DAY, [5 * MINUTE, 0, 12 * MINUTE, 5 * MINUTE, 48 * MINUTE, 5 * MINUTE, 144 * MINUTE, 12 * MINUTE]],
   ])('scales windows for a %d-second SLO window and keeps the burn rates', (window, expected) => {
     const tiers = deriveTiers(window);
     expect(tiers.flatMap((t) => [t.longWindowSeconds, t.shortWindowSeconds])).toEqual(expected);

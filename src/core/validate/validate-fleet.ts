@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { formatDuration, MINUTE } from '../duration.js';
-import { deriveTiers } from '../model/burn-windows.js';
+import { deriveTiers, MIN_ALERT_WINDOW_SECONDS } from '../model/burn-windows.js';
 import { burnThreshold, compareDecimal, enabledTiers } from '../model/objective.js';
 import type { Query, Service, Slo, SpecDocument } from '../model/slo.js';
 import { hasWindowPlaceholder, isVectorSelector, promqlSyntaxError, renderWindow } from '../promql/promql.js';
@@ -79,8 +79,13 @@ function checkWindows(slo: Slo, out: Diagnostic[]): boolean {
     return ok;
   }
   for (const t of slo.alerting.windows) {
-    if (t.shortWindowSeconds < MINUTE) {
-      out.push(diagnostic(slo.alerting.at, `alert windows must be at least 1m, got ${formatDuration(t.shortWindowSeconds)}`));
+    if (t.shortWindowSeconds < MIN_ALERT_WINDOW_SECONDS) {
+      out.push(
+        diagnostic(
+          slo.alerting.at,
+          `alert windows must be at least ${formatDuration(MIN_ALERT_WINDOW_SECONDS)} (the base rate window), got ${formatDuration(t.shortWindowSeconds)}`,
+        ),
+      );
       ok = false;
     }
     if (t.longWindowSeconds > slo.windowSeconds) {
