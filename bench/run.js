@@ -1,0 +1,257 @@
+#!/usr/bin/env node
+// Vigil benchmarks: measured figures, never timed assertions. Speed never fails the run; the exit
+// code is non-zero only when the benchmark itself breaks (a child crashed, the fleet did not compile).
+//
+//   npm run bench                      # build, then this
+//   node bench/run.js [--json] [--services 1000] [--per-service 10] [--runs 3] [--warmup 1]
+//                     [--no-cli] [--keep]
+//
+// Each scenario runs in a fresh child process, so its peak RSS is its own.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateFleet } from './fleet.js';
+
+const GOAL_COMPILE_MS = 5000; // 10,000 SLOs, on 2 cores
+const GOAL_VALIDATE_REPO_MS = 1000; // "well under a second"
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repo = join(benchDir, '..');
+const cli = join(repo, 'bin', 'vigil.js');
+const opts = parseArgs(process.argv.slice(2));
+const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+const report = { machine: machine(), goals: { compileMs: GOAL_COMPILE_MS, compileOnCores: 2, validateRepoMs: GOAL_VALIDATE_REPO_MS } };
+const sloCount = opts.services * opts.perService;
+
+progress('rules per SLO kind: one single-SLO service per SLI kind');
+report.kinds = scenario(['--kinds', '--no-phases', '--runs', '1', '--warmup', '0']);
+
+progress(`compile() on ${fmtInt(sloCount)} SLOs / ${fmtInt(opts.services)} services in a fresh process (${opts.warmup} warm-up + ${opts.runs} runs + 1 phase run)…`);
+report.compile = scenario(['--services', opts.services, '--per-service', opts.perService, '--runs', opts.runs, '--warmup', opts.warmup]);
+
+if (opts.cli) report.cli = cliScenarios();
+report.machine.loadAverage1mAtEnd = os.loadavg()[0];
+
+if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+else process.stdout.write(render(report));
+
+// ───────────────────────────────────────────── scenarios
+
+function scenario(args) {
+  const r = spawnSync(process.execPath, [join(benchDir, 'scenario-compile.js'), ...args.map(String)], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`scenario-compile ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+function cliScenarios() {
+  const tmp = mkdtempSync(join(os.tmpdir(), 'vigil-bench-'));
+  try {
+    progress(`writing the ${fmtInt(sloCount)}-SLO fleet to ${tmp}/slos`);
+    const fleet = generateFleet({ services: opts.services, slosPerService: opts.perService });
+    mkdirSync(join(tmp, 'slos'), { recursive: true });
+    for (const f of fleet.inputs) writeFileSync(join(tmp, f.path), f.text);
+
+    progress('vigil generate (empty out/)…');
+    const generateCold = runCli(['generate', '--slos', 'slos', '--out', 'out'], tmp);
+    const out = dirStats(join(tmp, 'out'));
+    progress('vigil generate again (nothing changed)…');
+    const generateUnchanged = runCli(['generate', '--slos', 'slos', '--out', 'out'], tmp);
+    progress(`vigil validate on the ${fmtInt(sloCount)}-SLO fleet…`);
+    const validateFleet = runCli(['validate', '--slos', 'slos'], tmp);
+
+    const repoSlos = join(repo, 'slos');
+    const repoSpecFiles = existsSync(repoSlos) ? listFiles(repoSlos).filter((p) => /\.ya?ml$/.test(p)).length : 0;
+    progress('vigil validate on the repository slos/ (median of 5)…');
+    const validateRepoRuns = Array.from({ length: 5 }, () => runCli(['validate', '--slos', 'slos'], repo));
+    progress('node start-up alone (median of 5)…');
+    const nodeRuns = Array.from({ length: 5 }, () => timed(process.execPath, ['-e', '0'], repo));
+    return {
+      tempDir: opts.keep ? tmp : undefined,
+      generateCold: { ...generateCold, output: out },
+      generateUnchanged,
+      validateFleet,
+      validateRepo: {
+        specFiles: repoSpecFiles,
+        runsMs: validateRepoRuns.map((r) => r.wallMs),
+        medianMs: median(validateRepoRuns.map((r) => r.wallMs)),
+        maxRssBytes: Math.max(...validateRepoRuns.map((r) => r.maxRssBytes ?? 0)),
+        exitCode: validateRepoRuns[0].exitCode,
+        lastLine: validateRepoRuns[0].lastLine,
+      },
+      nodeStartup: { runsMs: nodeRuns.map((r) => r.wallMs), medianMs: median(nodeRuns.map((r) => r.wallMs)) },
+    };
+  } finally {
+    if (!opts.keep) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The real CLI in a fresh node process; wall time includes node start-up. Peak RSS via a preload that only reads it. */
+function runCli(args, cwd) {
+  const rssFile = join(os.tmpdir(), `vigil-bench-rss-${process.pid}-${Date.now()}`);
+  const preload = pathToFileURL(join(benchDir, 'rss-preload.js')).href;
+  const r = timed(process.execPath, ['--import', preload, cli, ...args], cwd, { VIGIL_BENCH_RSS_FILE: rssFile });
+  let maxRssBytes;
+  try {
+    maxRssBytes = Number(readFileSync(rssFile, 'utf8')) * 1024;
+    rmSync(rssFile, { force: true });
+  } catch {
+    maxRssBytes = undefined;
+  }
+  return { command: `vigil ${args.join(' ')}`, ...r, maxRssBytes };
+}
+
+function timed(cmd, args, cwd, env = {}) {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  const wallMs = performance.now() - t;
+  const text = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n');
+  return { wallMs, exitCode: r.status, lastLine: text.at(-1) ?? '' };
+}
+
+// ───────────────────────────────────────────── rendering
+
+function render(r) {
+  const c = r.compile;
+  const lines = [];
+  const row = (label, value, note = '') => lines.push(`  ${label.padEnd(46)} ${value}${note ? `   ${note}` : ''}`);
+  lines.push('Vigil benchmarks: measured figures, not assertions (speed never fails this run)', '');
+  const m = r.machine;
+  lines.push('machine', `  ${m.cpu} · ${m.cores} cores · ${fmtBytes(m.totalMemoryBytes)} RAM · node ${m.node} · ${m.platform} ${m.arch}`);
+  lines.push(`  load average (1 min) ${m.loadAverage1mAtStart.toFixed(2)} at start, ${m.loadAverage1mAtEnd.toFixed(2)} at end (other work on the machine inflates every figure)`, '');
+
+  lines.push(`generate+validate ${fmtInt(c.slos)} SLOs / ${fmtInt(c.services)} services: compile() in-process, fresh child process`);
+  row(`wall time (median of ${c.runsMs.length}, after ${c.warmup} warm-up)`, fmtMs(c.medianMs), `runs: ${c.runsMs.map(fmtMs).join(', ')}`);
+  row(`goal: under ${r.goals.compileMs / 1000} s on ${r.goals.compileOnCores} cores`, goal(c.medianMs, r.goals.compileMs), `(this machine: ${m.cores} cores; compile() is single-threaded)`);
+  row('peak RSS (whole child: fleet texts + all runs)', fmtBytes(c.maxRssBytes), `RSS before the first compile: ${fmtBytes(c.rssBeforeCompileBytes)}`);
+  if (c.phases) {
+    const p = c.phases;
+    row('phases (one extra run, not in the median)', `loadSpecs ${fmtMs(p.loadSpecsMs)} · validateFleet ${fmtMs(p.validateFleetMs)}`);
+    row('', `rule model ${fmtMs(p.ruleModelMs)} · YAML serialisation ${fmtMs(p.yamlSerialiseMs)}`);
+  }
+  row('input', `${fmtInt(c.inputFiles)} files, ${fmtBytes(c.inputBytes)}, ${fmtInt(c.thresholdAlerts)} threshold alerts`);
+  row('output', `${fmtInt(c.output.files)} files, ${fmtBytes(c.output.bytes)}`, `(*.rules.yaml ${fmtBytes(c.output.rulesYamlBytes)}, *.prometheusrule.yaml ${fmtBytes(c.output.prometheusRuleBytes)})`);
+  const t = c.rules.total;
+  row('rules in *.rules.yaml (PrometheusRule: same)', `${fmtInt(t.records)} recording, ${fmtInt(t.alerts)} alerting`, `(${(t.records / c.slos).toFixed(1)} + ${(t.alerts / c.slos).toFixed(1)} per SLO incl. threshold alerts)`);
+  lines.push('');
+
+  lines.push('rules per SLO by SLI kind (counted in the generated *.rules.yaml)');
+  const windows = ['30d', '28d', '7d'];
+  lines.push(`  ${'kind'.padEnd(22)}${'share'.padStart(7)}${'recording'.padStart(11)}${'alerting'.padStart(10)}   recording by window (${windows.join(' / ')})   single-SLO reference`);
+  for (const [kind, k] of Object.entries(c.rules.byKind)) {
+    const range = (min, max) => (min === max ? String(min) : `${min}–${max}`);
+    const byWin = windows.map((w) => (k.byWindow[w] ? (k.byWindow[w].records / k.byWindow[w].slos).toFixed(0) : '-')).join(' / ');
+    const ref = r.kinds.rules.byKind[kind];
+    lines.push(
+      `  ${kind.padEnd(22)}${`${((100 * k.slos) / c.slos).toFixed(0)}%`.padStart(7)}${range(k.recordsMin, k.recordsMax).padStart(11)}${range(k.alertsMin, k.alertsMax).padStart(10)}   ${byWin.padEnd(34)}   ${ref ? `${ref.records} rec + ${ref.alerts} alerts (30d)` : ''}`,
+    );
+  }
+  const th = c.rules.thresholdAlertGroups;
+  lines.push(`  ${'threshold alerts'.padEnd(22)}${''.padStart(7)}${'0'.padStart(11)}${String(th.alerts / Math.max(1, th.groups)).padStart(10)}   per service (${fmtInt(th.groups)} groups)`, '');
+
+  if (r.cli) {
+    const x = r.cli;
+    lines.push('CLI end-to-end on disk (fresh node process each; wall time includes node start-up)');
+    const cliRow = (label, run, note = '') =>
+      row(label, fmtMs(run.wallMs ?? run.medianMs), [`peak RSS ${fmtBytes(run.maxRssBytes)}`, run.exitCode === 0 ? '' : `EXIT ${run.exitCode}`, note].filter(Boolean).join(' · '));
+    cliRow(`vigil generate, ${fmtInt(c.slos)} SLOs, empty out/`, x.generateCold, `"${x.generateCold.lastLine}"`);
+    row('', `wrote ${fmtInt(x.generateCold.output.files)} files, ${fmtBytes(x.generateCold.output.bytes)}`);
+    cliRow('vigil generate again, nothing changed', x.generateUnchanged, `"${x.generateUnchanged.lastLine}"`);
+    cliRow(`vigil validate, ${fmtInt(c.slos)} SLOs`, x.validateFleet, `"${x.validateFleet.lastLine}"`);
+    const v = x.validateRepo;
+    cliRow(`vigil validate slos/ of the repo (median of ${v.runsMs.length})`, v, `${v.specFiles} spec file(s) · "${v.lastLine}"`);
+    row(`goal: well under ${r.goals.validateRepoMs / 1000} s`, goal(v.medianMs, r.goals.validateRepoMs), v.specFiles === 0 ? '(slos/ holds no specs yet: this is start-up + an empty read)' : '');
+    row(`node start-up alone, node -e 0 (median of ${x.nodeStartup.runsMs.length})`, fmtMs(x.nodeStartup.medianMs));
+    if (x.tempDir) row('fleet and output kept in', x.tempDir);
+    lines.push('');
+  }
+  lines.push('PASS / OVER GOAL are information only: this benchmark never fails on speed.', '');
+  return lines.join('\n');
+}
+
+function goal(ms, goalMs) {
+  const share = `${fmtMs(ms)} = ${((100 * ms) / goalMs).toFixed(0)}% of the goal`;
+  return ms <= goalMs ? `PASS (${share})` : `OVER GOAL (${share}, ${(ms / goalMs).toFixed(1)}×)`;
+}
+
+// ───────────────────────────────────────────── helpers
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model?.trim() ?? 'unknown',
+    cores: cpus.length,
+    availableParallelism: os.availableParallelism?.() ?? cpus.length,
+    totalMemoryBytes: os.totalmem(),
+    node: process.version,
+    platform: os.platform(),
+    arch: os.arch(),
+    loadAverage1mAtStart: os.loadavg()[0],
+  };
+}
+
+function dirStats(dir) {
+  const files = listFiles(dir);
+  return { files: files.length, bytes: files.reduce((n, f) => n + statSync(f).size, 0) };
+}
+
+function listFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : [],
+  );
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function fmtInt(n) {
+  return n.toLocaleString('en-US');
+}
+
+function fmtMs(ms) {
+  if (ms === undefined) return '?';
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+}
+
+function fmtBytes(b) {
+  if (b === undefined || !Number.isFinite(b)) return '?';
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let i = 0;
+  while (b >= 1024 && i < units.length - 1) {
+    b /= 1024;
+    i++;
+  }
+  return `${b.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+function parseArgs(argv) {
+  const o = { json: false, services: 1000, perService: 10, runs: 3, warmup: 1, cli: true, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const num = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 0) throw new Error(`${a} needs a whole number`);
+      return v;
+    };
+    if (a === '--json') o.json = true;
+    else if (a === '--services') o.services = num();
+    else if (a === '--per-service') o.perService = num();
+    else if (a === '--runs') o.runs = Math.max(1, num());
+    else if (a === '--warmup') o.warmup = num();
+    else if (a === '--no-cli') o.cli = false;
+    else if (a === '--keep') o.keep = true;
+    else throw new Error(`unknown argument ${a} (see the header of bench/run.js)`);
+  }
+  return o;
+}
