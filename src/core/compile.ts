@@ -12,10 +12,11 @@ export interface Compilation {
 }
 
 /** Specs in, every problem or every generated file out. The one entry point for CLI and service. */
-export function compile(inputs: readonly SpecInput[]): Compilation {
+export function compile(inputs: readonly SpecInput[], opts: { generate?: boolean } = {}): Compilation {
   const loaded = loadSpecs(inputs);
   const validated = validateFleet(loaded.documents);
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...validated.diagnostics]);
   if (diagnostics.length > 0) return { fleet: validated.fleet, files: [], diagnostics };
-  return { fleet: validated.fleet, files: ruleFiles(validated.fleet), diagnostics };
+  // `vigil validate` needs no output: generating it would cost more than validating.
+  return { fleet: validated.fleet, files: opts.generate === false ? [] : ruleFiles(validated.fleet), diagnostics };
 }

@@ -1,8 +1,8 @@
-import { Document } from 'yaml';
 import type { Fleet } from '../validate/validate-fleet.js';
 import type { Service } from '../model/slo.js';
 import { thresholdAlertGroup } from './alert-rules.js';
 import type { RuleGroup } from './rule-model.js';
+import { ruleGroupsYaml, scalar } from './rule-yaml.js';
 import { sloRuleGroups } from './slo-rules.js';
 
 /** A file Vigil writes: path relative to the output root, and its exact bytes. */
@@ -23,33 +23,26 @@ export function serviceRuleGroups(service: Service): RuleGroup[] {
 /** For each service: a plain Prometheus rule file and the same groups as a PrometheusRule object. */
 export function ruleFiles(fleet: Fleet): GeneratedFile[] {
   return fleet.services.flatMap((service) => {
-    const groups = serviceRuleGroups(service);
-    const header = headerFor(service);
+    const header = `${GENERATED_MARKER} from ${service.files.join(', ')}. Do not edit: change the spec and run \`vigil generate\`.\n\n`;
+    // Serialised once; the PrometheusRule carries the same text two spaces deeper under spec:.
+    const groups = ruleGroupsYaml(serviceRuleGroups(service));
+    const name = scalar(`vigil-${service.name}`, '');
     return [
-      { path: `rules/${service.name}.rules.yaml`, content: toYaml(header, { groups }) },
+      { path: `rules/${service.name}.rules.yaml`, content: header + groups },
       {
         path: `rules/${service.name}.prometheusrule.yaml`,
-        content: toYaml(header, {
-          apiVersion: 'monitoring.coreos.com/v1',
-          kind: 'PrometheusRule',
-          metadata: {
-            name: `vigil-${service.name}`,
-            labels: { 'app.kubernetes.io/managed-by': 'vigil', 'app.kubernetes.io/part-of': service.name },
-          },
-          spec: { groups },
-        }),
+        content:
+          header +
+          'apiVersion: monitoring.coreos.com/v1\n' +
+          'kind: PrometheusRule\n' +
+          'metadata:\n' +
+          `  name: ${name}\n` +
+          '  labels:\n' +
+          '    app.kubernetes.io/managed-by: vigil\n' +
+          `    app.kubernetes.io/part-of: ${scalar(service.name, '')}\n` +
+          'spec:\n' +
+          groups.replace(/^(?=.)/gm, '  '),
       },
     ];
   });
-}
-
-function headerFor(service: Service): string {
-  return `${GENERATED_MARKER} from ${service.files.join(', ')}. Do not edit: change the spec and run \`vigil generate\`.`;
-}
-
-/** One serialisation for every YAML artifact: no line folding, so output is stable and greppable. */
-export function toYaml(header: string, value: unknown): string {
-  const doc = new Document(value, { aliasDuplicateObjects: false });
-  doc.commentBefore = ` ${header.replace(/^# /, '')}`;
-  return doc.toString({ lineWidth: 0, indentSeq: true });
 }

@@ -37,7 +37,20 @@ export interface DerivedTier extends BurnTier {
   readonly exactLongSeconds: number;
 }
 
-export function deriveTiers(windowSeconds: number): DerivedTier[] {
+// Fleets use a handful of SLO windows: derive each table once.
+const derived = new Map<number, readonly DerivedTier[]>();
+
+export function deriveTiers(windowSeconds: number): readonly DerivedTier[] {
+  let tiers = derived.get(windowSeconds);
+  if (!tiers) {
+    tiers = computeTiers(windowSeconds);
+    if (derived.size > 1000) derived.clear();
+    derived.set(windowSeconds, tiers);
+  }
+  return tiers;
+}
+
+function computeTiers(windowSeconds: number): DerivedTier[] {
   const scale = windowSeconds / REFERENCE_WINDOW_SECONDS;
   return WORKBOOK_TIERS.map((t) => {
     const exactLongSeconds = t.longWindowSeconds * scale;
