@@ -48,6 +48,8 @@ export interface BurnTier {
   readonly shortWindowSeconds: number;
   /** Exact decimal text, e.g. "14.4". */
   readonly burnRate: string;
+  /** Where a spec wrote this row; derived tiers have none. */
+  readonly at?: SourcePos;
 }
 
 export interface AlertTierSettings {

@@ -166,7 +166,7 @@ function toAlerting(ctx: Ctx, s: NativeSlo, path: Path): SloAlerting | undefined
       const short = durationAt(src, [...wp, 'short'], w.short, out);
       if (long === undefined || short === undefined) return;
       if (short >= long) out.push(diagnostic(src.pos([...wp, 'short']), `short window ${w.short} must be shorter than long window ${w.long}`));
-      windows!.push({ severity: w.severity, longWindowSeconds: long, shortWindowSeconds: short, burnRate: decimalText(w.burnRate) });
+      windows!.push({ severity: w.severity, longWindowSeconds: long, shortWindowSeconds: short, burnRate: decimalText(w.burnRate), at: src.pos(wp) });
     });
   }
   if (a.name !== undefined && !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(a.name)) {

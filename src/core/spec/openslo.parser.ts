@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import type { Query, Sli, Slo } from '../model/slo.js';
+import { hasWindowPlaceholder } from '../promql/promql.js';
 import { DEFAULT_TIER, defaultAlertName } from '../model/slo-defaults.js';
-import { checkName, query } from './fields.js';
+import { checkLabelNames, checkName, query } from './fields.js';
+import { RESERVED_SLO_LABELS } from './native.parser.js';
 import { checkShape } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
 
@@ -136,10 +138,11 @@ export function openSloToSlo(
   } else {
     windowSeconds = parseDuration(tw.duration);
     if (windowSeconds === undefined) {
-      out.push(diagnostic(src.pos([...twPath, 'duration']), `"${tw.duration}" is not a rolling duration Vigil supports (use m, h, d or w, e.g. 28d)`));
+      out.push(diagnostic(src.pos([...twPath, 'duration']), `"${tw.duration}" is not a rolling duration Vigil supports (use s, m, h, d, w or y, e.g. 28d; M and Q are calendar units)`));
     }
   }
 
+  checkLabelNames(src, ['metadata', 'labels'], doc.metadata.labels, out, RESERVED_SLO_LABELS);
   const sli = resolveSli(parsed, obj, slis, out);
   if (out.length > before || !sli || objective === undefined || windowSeconds === undefined) return undefined;
   const labels = doc.metadata.labels ?? {};
@@ -158,7 +161,7 @@ export function openSloToSlo(
       ticket: DEFAULT_TIER,
       at: src.pos([]),
     },
-    labels: Object.fromEntries(Object.entries(labels).filter(([k]) => /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k))),
+    labels,
     annotations: {},
     runbook: doc.metadata.annotations?.runbook_url ?? doc.metadata.annotations?.runbook,
     format: 'openslo/v1',
@@ -213,6 +216,16 @@ function resolveSli(
     }
     return query(sli!.src, [...p, 'spec', key], ms.spec[key] as string);
   };
+  if (ratio.counter === false) {
+    // Gauges hold a current value, not a running count: rate() would be meaningless, so only
+    // queries that do their own windowing ({{.window}}) can be read.
+    for (const side of ['good', 'bad', 'total'] as const) {
+      const query = ratio[side]?.metricSource.spec.query;
+      if (typeof query === 'string' && !hasWindowPlaceholder(query)) {
+        out.push(diagnostic(sli.src.pos([...rp, side, 'metricSource', 'spec', 'query']), 'counter: false needs a query that aggregates over [{{.window}}] itself (e.g. sum_over_time); a bare gauge cannot be rate()d'));
+      }
+    }
+  }
   const total = q('total');
   const good = ratio.good ? q('good') : undefined;
   const bad = ratio.bad ? q('bad') : undefined;

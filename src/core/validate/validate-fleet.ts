@@ -82,14 +82,14 @@ function checkWindows(slo: Slo, out: Diagnostic[]): boolean {
     if (t.shortWindowSeconds < MIN_ALERT_WINDOW_SECONDS) {
       out.push(
         diagnostic(
-          slo.alerting.at,
+          t.at ?? slo.alerting.at,
           `alert windows must be at least ${formatDuration(MIN_ALERT_WINDOW_SECONDS)} (the base rate window), got ${formatDuration(t.shortWindowSeconds)}`,
         ),
       );
       ok = false;
     }
     if (t.longWindowSeconds > slo.windowSeconds) {
-      out.push(diagnostic(slo.alerting.at, `long window ${formatDuration(t.longWindowSeconds)} is longer than the SLO window ${window}`));
+      out.push(diagnostic(t.at ?? slo.alerting.at, `long window ${formatDuration(t.longWindowSeconds)} is longer than the SLO window ${window}`));
       ok = false;
     }
   }
