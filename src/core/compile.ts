@@ -1,4 +1,8 @@
-import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { alertmanagerFiles } from './generate/alertmanager/alertmanager-files.js';
+import { dashboardFiles } from './generate/dashboards/dashboard-files.js';
+import { elasticsearchFiles } from './generate/elasticsearch/elasticsearch-files.js';
+import { checkRouting } from './spec/routing.parser.js';
 import { ruleFiles, type GeneratedFile } from './generate/rule-files.js';
 import { loadSpecs, type SpecInput } from './spec/load-specs.js';
 import { validateFleet, type Fleet } from './validate/validate-fleet.js';
@@ -15,8 +19,22 @@ export interface Compilation {
 export function compile(inputs: readonly SpecInput[], opts: { generate?: boolean } = {}): Compilation {
   const loaded = loadSpecs(inputs);
   const validated = validateFleet(loaded.documents);
-  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...validated.diagnostics]);
-  if (diagnostics.length > 0) return { fleet: validated.fleet, files: [], diagnostics };
+  const fleet = validated.fleet;
+  const [routing, ...extraRouting] = loaded.routing;
+  const diagnostics = sortDiagnostics([
+    ...loaded.diagnostics,
+    ...validated.diagnostics,
+    ...extraRouting.map((r) => diagnostic({ file: r.file, line: 1, col: 1 }, `a fleet has one routing spec; ${routing!.file} already defines it`)),
+    ...(routing ? checkRouting(routing, fleet) : []),
+  ]);
+  if (diagnostics.length > 0) return { fleet, files: [], diagnostics };
   // `vigil validate` needs no output: generating it would cost more than validating.
-  return { fleet: validated.fleet, files: opts.generate === false ? [] : ruleFiles(validated.fleet), diagnostics };
+  if (opts.generate === false) return { fleet, files: [], diagnostics };
+  const files = [
+    ...ruleFiles(fleet),
+    ...dashboardFiles(fleet),
+    ...alertmanagerFiles(routing, fleet),
+    ...elasticsearchFiles(loaded.retention),
+  ];
+  return { fleet, files, diagnostics };
 }

@@ -21,7 +21,7 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 /** Folders under the output root whose generated files Vigil owns (and so may remove when a spec goes away). */
-export const OWNED_DIRS: readonly string[] = ['rules'];
+export const OWNED_DIRS: readonly string[] = ['rules', 'dashboards', 'deploy/alertmanager', 'deploy/elasticsearch'];
 
 export interface OutputPlan {
   readonly create: string[];
@@ -49,7 +49,8 @@ export async function planOutput(outDir: string, files: readonly GeneratedFile[]
       const p = `${d}/${name}`;
       if (wanted.has(p)) continue;
       const text = await readFile(join(outDir, p), 'utf8').catch(() => '');
-      if (text.startsWith(GENERATED_MARKER) || text.includes(`\n${GENERATED_MARKER}`)) plan.remove.push(p);
+      // The marker is a comment in YAML and a description field in JSON: look near the top.
+      if (text.slice(0, 4096).includes(GENERATED_MARKER.replace(/^# /, ''))) plan.remove.push(p);
     }
   }
   return plan;

@@ -1,6 +1,8 @@
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Slo, SpecDocument } from '../model/slo.js';
 import { parseNativeDocument } from './native.parser.js';
+import { parseRetentionDocument, type RetentionSpec } from './retention.parser.js';
+import { parseRoutingDocument, type RoutingSpec } from './routing.parser.js';
 import { openSloToSlo, parseOpenSloDocument, type OpenSloParsed, type OpenSloSli } from './openslo.parser.js';
 import { parseSlothDocument } from './sloth.parser.js';
 import { parseYamlFile, type YamlDocument } from './yaml-source.js';
@@ -13,6 +15,10 @@ export interface SpecInput {
 
 export interface LoadedSpecs {
   readonly documents: readonly SpecDocument[];
+  /** `kind: Routing` documents; a fleet has at most one. */
+  readonly routing: readonly RoutingSpec[];
+  /** `kind: Retention` documents. */
+  readonly retention: readonly RetentionSpec[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -25,6 +31,8 @@ export function loadSpecs(inputs: readonly SpecInput[]): LoadedSpecs {
   const documents: SpecDocument[] = [];
   const openslo: Extract<OpenSloParsed, { kind: 'slo' }>[] = [];
   const slis = new Map<string, OpenSloSli>();
+  const routing: RoutingSpec[] = [];
+  const retention: RetentionSpec[] = [];
 
   for (const input of inputs) {
     const parsed = parseYamlFile(input.path, input.text);
@@ -32,6 +40,8 @@ export function loadSpecs(inputs: readonly SpecInput[]): LoadedSpecs {
     for (const src of parsed.documents) {
       const format = detectFormat(src);
       if (format === 'vigil') collect(parseNativeDocument(src));
+      else if (format === 'vigil-routing') gather(parseRoutingDocument(src), routing);
+      else if (format === 'vigil-retention') gather(parseRetentionDocument(src), retention);
       else if (format === 'sloth') collect(parseSlothDocument(src));
       else if (format === 'openslo') {
         const r = parseOpenSloDocument(src);
@@ -51,7 +61,12 @@ export function loadSpecs(inputs: readonly SpecInput[]): LoadedSpecs {
     const slo = openSloToSlo(p, slis, diagnostics);
     if (slo) documents.push(fromOpenSlo(p.src.file, slo));
   }
-  return { documents, diagnostics };
+  return { documents, routing, retention, diagnostics };
+
+  function gather<T>(r: { spec?: T; diagnostics: Diagnostic[] }, into: T[]): void {
+    diagnostics.push(...r.diagnostics);
+    if (r.spec) into.push(r.spec);
+  }
 
   function collect(r: { spec?: SpecDocument; diagnostics: Diagnostic[] }): void {
     diagnostics.push(...r.diagnostics);
@@ -63,13 +78,21 @@ function fromOpenSlo(file: string, slo: Slo): SpecDocument {
   return { file, format: 'openslo/v1', service: slo.service, labels: {}, slos: [slo], alerts: [] };
 }
 
-function detectFormat(src: YamlDocument): 'vigil' | 'sloth' | 'openslo' | { error: string } {
+type Format = 'vigil' | 'vigil-routing' | 'vigil-retention' | 'sloth' | 'openslo' | { error: string };
+
+/** Native documents without a kind (or `kind: Service`) describe a service; other kinds are fleet-wide. */
+const NATIVE_KINDS: Record<string, Format> = { Service: 'vigil', Routing: 'vigil-routing', Retention: 'vigil-retention' };
+
+function detectFormat(src: YamlDocument): Format {
   const v = src.toJS();
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
     return { error: 'a spec document must be a mapping with apiVersion: vigil/v1, version: prometheus/v1 (Sloth) or apiVersion: openslo/v1' };
   }
   const doc = v as Record<string, unknown>;
-  if (doc.apiVersion === 'vigil/v1') return 'vigil';
+  if (doc.apiVersion === 'vigil/v1') {
+    if (doc.kind === undefined) return 'vigil';
+    return NATIVE_KINDS[String(doc.kind)] ?? { error: `unknown kind ${JSON.stringify(doc.kind)}; vigil/v1 kinds are ${Object.keys(NATIVE_KINDS).join(', ')}` };
+  }
   if (doc.apiVersion === 'openslo/v1') return 'openslo';
   if (doc.version === 'prometheus/v1') return 'sloth';
   if ('apiVersion' in doc) {

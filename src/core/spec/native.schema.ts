@@ -71,6 +71,7 @@ export const nativeAlertSchema = z.strictObject({
 /** Items of `slos` and `alerts` are checked one by one so one bad SLO does not hide the others' problems. */
 export const nativeFileSchema = z.strictObject({
   apiVersion: z.literal('vigil/v1'),
+  kind: z.literal('Service').optional(),
   service: text,
   description: z.string().optional(),
   labels: stringMap.optional(),
