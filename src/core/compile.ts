@@ -2,6 +2,7 @@ import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { alertmanagerFiles } from './generate/alertmanager/alertmanager-files.js';
 import { dashboardFiles } from './generate/dashboards/dashboard-files.js';
 import { elasticsearchFiles } from './generate/elasticsearch/elasticsearch-files.js';
+import { checkRetention } from './spec/retention.parser.js';
 import { checkRouting } from './spec/routing.parser.js';
 import { ruleFiles, type GeneratedFile } from './generate/rule-files.js';
 import { loadSpecs, type SpecInput } from './spec/load-specs.js';
@@ -26,6 +27,7 @@ export function compile(inputs: readonly SpecInput[], opts: { generate?: boolean
     ...validated.diagnostics,
     ...extraRouting.map((r) => diagnostic({ file: r.file, line: 1, col: 1 }, `a fleet has one routing spec; ${routing!.file} already defines it`)),
     ...(routing ? checkRouting(routing, fleet) : []),
+    ...checkRetention(loaded.retention),
   ]);
   if (diagnostics.length > 0) return { fleet, files: [], diagnostics };
   // `vigil validate` needs no output: generating it would cost more than validating.

@@ -146,7 +146,9 @@ describe('with valid specs and a real PostgreSQL', () => {
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ ok: true, spec_files: 1, services: 1, slos: 2, diagnostics: [] });
       expect(rows[0].rules).toBeGreaterThan(0);
-      expect(rows[0].changed_files).toEqual(['rules/fuel-analyzer.rules.yaml', 'rules/fuel-analyzer.prometheusrule.yaml']);
+      expect(rows[0].changed_files).toEqual(
+        expect.arrayContaining(['rules/fuel-analyzer.rules.yaml', 'rules/fuel-analyzer.prometheusrule.yaml', 'dashboards/fuel-analyzer.json']),
+      );
     } finally {
       await client.end();
     }

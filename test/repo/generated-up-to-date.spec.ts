@@ -16,14 +16,14 @@ describe('the repository', () => {
   it('has valid specs in slos/', async () => {
     const r = await vigil('validate');
     expect(r.err).toBe('');
-    expect(r.out).toMatch(/^7 file\(s\) valid: 7 service\(s\), \d+ SLO\(s\), \d+ alert\(s\)\n$/);
+    expect(r.out).toMatch(/^\d+ file\(s\) valid: 7 service\(s\), \d+ SLO\(s\), \d+ alert\(s\)\n$/);
     expect(r.code).toBe(0);
   });
 
   it('commits rules/ exactly as slos/ generate them (vigil generate --check)', async () => {
     const r = await vigil('generate', '--check');
     expect(r.err).toBe('');
-    expect(r.out).toBe('14 generated file(s) up to date\n');
+    expect(r.out).toMatch(/^\d+ generated file\(s\) up to date\n$/);
     expect(r.code).toBe(0);
   });
 });

@@ -38,6 +38,16 @@ export function checkLabelNames(
   }
 }
 
+/** Fleet-wide dashboards own these file names and uids (generate/dashboards). */
+export const RESERVED_SERVICE_NAMES = ['slo-overview', 'alerts-oncall'];
+
+export function checkServiceName(src: YamlDocument, path: Path, value: string, out: Diagnostic[]): void {
+  checkName(src, path, value, 'service name', out);
+  if (RESERVED_SERVICE_NAMES.includes(value)) {
+    out.push(diagnostic(src.pos(path), `service name "${value}" is reserved for a fleet-wide dashboard; choose another`));
+  }
+}
+
 export function checkName(src: YamlDocument, path: Path, value: string, what: string, out: Diagnostic[]): void {
   if (!NAME_RE.test(value)) {
     out.push(

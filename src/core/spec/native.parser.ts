@@ -10,7 +10,7 @@ import type {
   ThresholdAlert,
 } from '../model/slo.js';
 import { DEFAULT_TIER, DEFAULT_WINDOW, defaultAlertName } from '../model/slo-defaults.js';
-import { checkLabelNames, checkName, durationAt, query, secondsAt, LABEL_NAME_RE, METRIC_NAME_RE } from './fields.js';
+import { checkLabelNames, checkName, checkServiceName, durationAt, query, secondsAt, LABEL_NAME_RE, METRIC_NAME_RE } from './fields.js';
 import { nativeAlertSchema, nativeFileSchema, nativeSloSchema, type NativeAlert, type NativeFile, type NativeSlo } from './native.schema.js';
 import { checkShape } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
@@ -25,7 +25,7 @@ export function parseNativeDocument(src: YamlDocument): { spec?: SpecDocument; d
   const out: Diagnostic[] = [...top.diagnostics];
   // A problem at the top (a typo, a missing field) must not hide the problems of each SLO.
   const file: NativeFile = top.value ?? salvage(raw);
-  checkName(src, ['service'], file.service, 'service name', out);
+  checkServiceName(src, ['service'], file.service, out);
   checkLabelNames(src, ['labels'], file.labels, out, RESERVED_SLO_LABELS);
   for (const [metric, buckets] of Object.entries(file.histograms ?? {})) {
     if (!METRIC_NAME_RE.test(metric)) out.push(diagnostic(src.pos(['histograms', metric], { key: true }), `"${metric}" is not a metric name`));

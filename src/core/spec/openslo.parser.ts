@@ -5,7 +5,7 @@ import { parseDuration } from '../duration.js';
 import type { Query, Sli, Slo } from '../model/slo.js';
 import { hasWindowPlaceholder } from '../promql/promql.js';
 import { DEFAULT_TIER, defaultAlertName } from '../model/slo-defaults.js';
-import { checkLabelNames, checkName, query } from './fields.js';
+import { checkLabelNames, checkName, checkServiceName, query } from './fields.js';
 import { RESERVED_SLO_LABELS } from './native.parser.js';
 import { checkShape } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
@@ -115,7 +115,7 @@ export function openSloToSlo(
   const { src, doc } = parsed;
   const before = out.length;
   const s = doc.spec;
-  checkName(src, ['spec', 'service'], s.service, 'service name', out);
+  checkServiceName(src, ['spec', 'service'], s.service, out);
   checkName(src, ['metadata', 'name'], doc.metadata.name, 'SLO name', out);
   if (s.objectives.length > 1) {
     out.push(diagnostic(src.pos(['spec', 'objectives', 1]), 'only one objective per OpenSLO SLO is supported; split it into one SLO per objective'));

@@ -3,7 +3,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import type { AlertTierSettings, Sli, Slo, SpecDocument } from '../model/slo.js';
 import { DEFAULT_WINDOW, defaultAlertName } from '../model/slo-defaults.js';
-import { checkLabelNames, checkName, query, stringMap } from './fields.js';
+import { checkLabelNames, checkName, checkServiceName, query, stringMap } from './fields.js';
 import { decimalText, RESERVED_SLO_LABELS } from './native.parser.js';
 import { checkShape } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
@@ -48,7 +48,7 @@ export function parseSlothDocument(src: YamlDocument): { spec?: SpecDocument; di
   if (!top.value) return { diagnostics: top.diagnostics };
   const file = top.value;
   const out: Diagnostic[] = [];
-  checkName(src, ['service'], file.service, 'service name', out);
+  checkServiceName(src, ['service'], file.service, out);
   checkLabelNames(src, ['labels'], file.labels, out, RESERVED_SLO_LABELS);
   const slos: Slo[] = [];
   file.slos.forEach((item, i) => {

@@ -1,7 +1,15 @@
 import type { Fleet } from '../../validate/validate-fleet.js';
 import type { GeneratedFile } from '../rule-files.js';
+import { alertsOncallDashboard } from './alerts-oncall-dashboard.js';
+import { dashboardJson } from './dashboard-json.js';
+import { serviceDashboard } from './service-dashboard.js';
+import { sloOverviewDashboard } from './slo-overview-dashboard.js';
 
-/** dashboards/*.json, built with @grafana/grafana-foundation-sdk. (Stub: issue #3.) */
-export function dashboardFiles(_fleet: Fleet): GeneratedFile[] {
-  return [];
+/** dashboards/*.json: one per service, the fleet's SLO overview, and alerts with on-call. */
+export function dashboardFiles(fleet: Fleet): GeneratedFile[] {
+  return [
+    ...fleet.services.map((s) => ({ path: `dashboards/${s.name}.json`, content: dashboardJson(serviceDashboard(s)) })),
+    { path: 'dashboards/slo-overview.json', content: dashboardJson(sloOverviewDashboard(fleet)) },
+    { path: 'dashboards/alerts-oncall.json', content: dashboardJson(alertsOncallDashboard()) },
+  ];
 }

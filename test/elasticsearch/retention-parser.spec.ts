@@ -1,0 +1,162 @@
+import { formatDiagnostic } from '../../src/core/diagnostics.js';
+import { elasticsearchFiles } from '../../src/core/generate/elasticsearch/elasticsearch-files.js';
+import { checkRetention, esDuration, patternsOverlap, type RetentionSpec } from '../../src/core/spec/retention.parser.js';
+import { loadSpecs } from '../../src/core/spec/load-specs.js';
+
+/** Diagnostics of one retention file, as users see them. */
+function problems(body: string, path = 'r.yaml'): string[] {
+  return loadSpecs([{ path, text: `apiVersion: vigil/v1\nkind: Retention\n${body}` }]).diagnostics.map(formatDiagnostic);
+}
+
+function load(body: string, path = 'r.yaml'): RetentionSpec {
+  const loaded = loadSpecs([{ path, text: `apiVersion: vigil/v1\nkind: Retention\n${body}` }]);
+  expect(loaded.diagnostics.map(formatDiagnostic)).toEqual([]);
+  return loaded.retention[0]!;
+}
+
+const policy = (phases: string) => `policies:\n  - name: p\n    phases:\n${phases}`;
+const HOT = '      hot:\n        rollover: { max_age: 1d }\n';
+
+describe('retention spec validation', () => {
+  it.each([
+    [
+      'an unknown field gets a did-you-mean',
+      policy(`${HOT}      delete:\n        min_ag: 30d\n`),
+      ['r.yaml:9:9: unknown field "min_ag", did you mean "min_age"?'],
+    ],
+    ['an unknown phase gets a did-you-mean', policy(`${HOT}      delet:\n        min_age: 30d\n`), ['r.yaml:8:7: unknown field "delet", did you mean "delete"?']],
+    [
+      'phases out of lifecycle order',
+      policy(`${HOT}      cold:\n        min_age: 30d\n      warm:\n        min_age: 7d\n`),
+      ['r.yaml:10:7: phase "warm" must come before "cold" (order: hot, warm, cold, frozen, delete)'],
+    ],
+    [
+      'a phase after delete',
+      policy(`${HOT}      delete:\n        min_age: 90d\n      cold:\n        min_age: 30d\n`),
+      ['r.yaml:10:7: phase "cold" comes after delete: the delete phase must be last'],
+    ],
+    [
+      'min_age that does not grow from phase to phase',
+      policy(`${HOT}      warm:\n        min_age: 30d\n      cold:\n        min_age: 4w2d\n`),
+      ['r.yaml:11:18: cold min_age 30d must be later than warm min_age 30d'],
+    ],
+    ['a phase without min_age', policy(`${HOT}      warm:\n        readonly: true\n`), ['r.yaml:9:9: the warm phase needs min_age']],
+    [
+      'rollover outside the hot phase',
+      policy(`${HOT}      warm:\n        min_age: 7d\n        rollover: { max_age: 1d }\n`),
+      ['r.yaml:10:9: rollover is only allowed in the hot phase'],
+    ],
+    [
+      'an action the phase does not take',
+      policy(`${HOT}      cold:\n        min_age: 7d\n        shrink: { number_of_shards: 1 }\n`),
+      ['r.yaml:10:9: shrink is not allowed in the cold phase (allowed: allocate, readonly, set_priority)'],
+    ],
+    [
+      'an action in the delete phase',
+      policy(`${HOT}      delete:\n        min_age: 7d\n        readonly: true\n`),
+      ['r.yaml:10:9: the delete phase takes only min_age, not readonly'],
+    ],
+    ['a duration Elasticsearch cannot be given', policy(`${HOT}      delete:\n        min_age: 3 months\n`), ['r.yaml:9:18: "3 months" is not a duration (use e.g. 30s, 5m, 1h30m, 30d)']],
+    ['a byte size without a unit', policy('      hot:\n        rollover: { max_primary_shard_size: 50 }\n'), ['r.yaml:7:45: policies[0].phases.hot.rollover.max_primary_shard_size: expected a string, got number 50']],
+    ['a byte size with an unknown unit', policy('      hot:\n        rollover: { max_primary_shard_size: 50gib }\n'), ['r.yaml:7:45: "50gib" is not a byte size (use e.g. 50gb, 512mb)']],
+    ['a rollover with no condition', policy('      hot:\n        rollover: {}\n'), ['r.yaml:7:19: rollover needs at least one of max_age, max_primary_shard_size, max_docs, max_primary_shard_docs']],
+    ['forcemerge in hot without rollover', policy('      hot:\n        forcemerge: { max_num_segments: 1 }\n'), ['r.yaml:7:9: shrink and forcemerge in the hot phase need a rollover']],
+    [
+      'shrink with both targets',
+      policy(`${HOT}      warm:\n        min_age: 7d\n        shrink: { number_of_shards: 1, max_primary_shard_size: 50gb }\n`),
+      ['r.yaml:10:17: shrink needs exactly one of number_of_shards, max_primary_shard_size'],
+    ],
+    ['a frozen phase without a snapshot repository', policy(`${HOT}      frozen:\n        min_age: 7d\n`), ['r.yaml:9:9: the frozen phase needs searchable_snapshot']],
+    ['a policy with no phases', 'policies:\n  - name: p\n    phases: {}\n', ['r.yaml:5:13: policy "p" has no phases']],
+    [
+      'two policies with one name',
+      `${policy(HOT)}  - name: p\n    phases:\n${HOT}`,
+      ['r.yaml:8:11: policy "p" is already defined at 4:11'],
+    ],
+    [
+      'a template naming a policy that does not exist',
+      `${policy(HOT)}templates:\n  - name: logs\n    index_patterns: [logs-*]\n    policy: log\n`,
+      ['r.yaml:11:13: policy "log" is not defined in this document (defined: p)'],
+    ],
+    [
+      'templates whose patterns overlap at the same priority',
+      `${policy(HOT)}templates:\n  - name: a\n    index_patterns: [logs-*]\n    policy: p\n  - name: b\n    index_patterns: [logs-audit-*]\n    policy: p\n`,
+      ['r.yaml:13:21: index pattern "logs-audit-*" overlaps "logs-*" of template "a" (9:5) at the same priority 200; give one a higher priority'],
+    ],
+    [
+      'an index pattern Elasticsearch refuses',
+      `${policy(HOT)}templates:\n  - name: a\n    index_patterns: [Logs-*]\n    policy: p\n`,
+      ['r.yaml:10:22: index pattern "Logs-*" must be lowercase letters, digits, "*", ".", "_", "-" or "+" and not start with "_", "-" or "+"'],
+    ],
+    [
+      'a rolling-over policy on a plain index template',
+      `${policy(HOT)}templates:\n  - name: a\n    index_patterns: [logs-*]\n    policy: p\n    data_stream: false\n`,
+      ['r.yaml:12:18: policy "p" rolls over, which needs data_stream: true'],
+    ],
+    ['no policies at all', 'policies: []\n', ['r.yaml:3:11: policies: Too small: expected array to have >=1 items']],
+  ])('reports %s', (_case, body, expected) => {
+    expect(problems(body)).toEqual(expected);
+  });
+
+  it('accepts overlapping templates at different priorities', () => {
+    const spec = load(`${policy(HOT)}templates:\n  - name: a\n    index_patterns: [logs-*]\n    policy: p\n  - name: b\n    index_patterns: [logs-audit-*]\n    policy: p\n    priority: 300\n`);
+    expect(spec.templates.map((t) => [t.name, t.priority, t.dataStream])).toEqual([
+      ['a', 200, true],
+      ['b', 300, true],
+    ]);
+  });
+
+  it('converts durations to the single units Elasticsearch takes', () => {
+    const spec = load(policy('      hot:\n        rollover: { max_age: 36h }\n      delete:\n        min_age: 7y\n'));
+    const body = JSON.parse(elasticsearchFiles([spec])[0]!.content) as { policy: { phases: { hot: { actions: { rollover: { max_age: string } } }; delete: { min_age: string } } } };
+    expect(body.policy.phases.hot.actions.rollover.max_age).toBe('36h');
+    expect(body.policy.phases.delete.min_age).toBe('2555d');
+  });
+});
+
+describe('esDuration', () => {
+  it.each([
+    [0, '0s'],
+    [45, '45s'],
+    [90, '90s'],
+    [3600, '1h'],
+    [36 * 3600, '36h'],
+    [86400, '1d'],
+    [7 * 365 * 86400, '2555d'],
+  ])('writes %i seconds as %s', (seconds, text) => {
+    expect(esDuration(seconds)).toBe(text);
+  });
+});
+
+describe('patternsOverlap', () => {
+  it.each([
+    ['logs-*', 'logs-audit-*', true],
+    ['logs-*', 'metrics-*', false],
+    ['logs-*', 'logs-*-*', true],
+    ['*-prod', 'logs-*', true],
+    ['logs-a', 'logs-b', false],
+    ['logs-a', 'logs-a', true],
+    ['a*c', 'ab', false],
+    ['a*c', '*bc', true],
+    ['metrics-aggregated-*', 'metrics-*', true],
+    ['executions-*', 'logs-*', false],
+  ])('%s and %s overlap: %s', (a, b, expected) => {
+    expect(patternsOverlap(a, b)).toBe(expected);
+    expect(patternsOverlap(b, a)).toBe(expected);
+  });
+});
+
+describe('checkRetention across files', () => {
+  it('reports names defined in two files and templates overlapping across them', () => {
+    const a = load(`${policy(HOT)}templates:\n  - name: logs\n    index_patterns: [logs-*]\n    policy: p\n`, 'a.yaml');
+    const b = load(`${policy(HOT)}templates:\n  - name: audit\n    index_patterns: [logs-audit-*]\n    policy: p\n`, 'b.yaml');
+    expect(checkRetention([a, b]).map(formatDiagnostic)).toEqual([
+      'b.yaml:4:5: policy "p" is already defined at a.yaml:4:5',
+      'b.yaml:10:21: index pattern "logs-audit-*" overlaps "logs-*" of template "logs" (a.yaml:9:5) at the same priority 200; give one a higher priority',
+    ]);
+  });
+
+  it('finds nothing in one file that is valid on its own', () => {
+    expect(checkRetention([load(`${policy(HOT)}`)])).toEqual([]);
+  });
+});
