@@ -1,4 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
+import { applyElasticsearchCommand, type ApplyElasticsearchOptions } from './commands/apply/apply-elasticsearch.command.js';
+import { applyGrafanaCommand, type ApplyGrafanaOptions } from './commands/apply/apply-grafana.command.js';
+import { applyPrometheusCommand, type ApplyPrometheusOptions } from './commands/apply/apply-prometheus.command.js';
 import { generateCommand } from './commands/generate.command.js';
 import { validateCommand } from './commands/validate.command.js';
 import { EXIT, processIo, type CliIo } from './io.js';
@@ -33,6 +36,39 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .option('--check', 'write nothing; exit 1 listing files that would change', false)
     .action(async (opts: { slos: string; out: string; check: boolean }) => {
       code = await generateCommand(opts, io);
+    });
+
+  const apply = program.command('apply').description('push generated files to running systems: change only what differs');
+  apply
+    .command('prometheus')
+    .description('write rule files into --rules-dir, then POST /-/reload')
+    .requiredOption('--url <url>', 'Prometheus base URL, e.g. http://127.0.0.1:9090')
+    .requiredOption('--rules-dir <dir>', 'folder Prometheus loads rule files from (rule_files glob)')
+    .option('--out <dir>', 'output root holding rules/', '.')
+    .option('--dry-run', 'print the plan, change nothing', false)
+    .action(async (opts: ApplyPrometheusOptions) => {
+      code = await applyPrometheusCommand(opts, io);
+    });
+  apply
+    .command('elasticsearch')
+    .description('put ILM policies and index templates from deploy/elasticsearch')
+    .requiredOption('--url <url>', 'Elasticsearch base URL')
+    .option('--api-key-file <file>', 'file holding an API key (never on the command line)')
+    .option('--out <dir>', 'output root holding deploy/elasticsearch/', '.')
+    .option('--dry-run', 'print the plan, change nothing', false)
+    .action(async (opts: ApplyElasticsearchOptions) => {
+      code = await applyElasticsearchCommand(opts, io);
+    });
+  apply
+    .command('grafana')
+    .description('put dashboards from dashboards/ into a folder')
+    .requiredOption('--url <url>', 'Grafana base URL')
+    .requiredOption('--token-file <file>', 'file holding a service-account token')
+    .option('--folder <title>', 'folder the dashboards go into', 'Vigil')
+    .option('--out <dir>', 'output root holding dashboards/', '.')
+    .option('--dry-run', 'print the plan, change nothing', false)
+    .action(async (opts: ApplyGrafanaOptions) => {
+      code = await applyGrafanaCommand(opts, io);
     });
 
   try {
