@@ -1,21 +1,15 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { describeToolRun, runTool, type Tool, type ToolResult } from './tool-run.js';
 
-/** What amtool answered. */
-export interface AmtoolResult {
-  /** Exit code: 0 passed, 1 invalid config or receivers not as expected. */
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** The folder amtool ran in, when AMTOOL_KEEP=1 kept it. */
-  readonly dir?: string;
-}
+/** What amtool answered. Exit code: 0 passed, 1 invalid config or receivers not as expected. */
+export type AmtoolResult = ToolResult;
 
 export const AMTOOL = process.env.AMTOOL ?? 'amtool';
-const KEEP = process.env.AMTOOL_KEEP === '1';
+const TOOL: Tool = { name: 'amtool', bin: AMTOOL, debianPackage: 'prometheus-alertmanager' };
 
 /**
  * Runs the real amtool on files written into a fresh temporary folder (its working directory),
@@ -28,17 +22,7 @@ export async function runAmtool(
   files: Readonly<Record<string, string>>,
   timeoutMs = 60_000,
 ): Promise<AmtoolResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-amtool-'));
-  try {
-    for (const [path, content] of Object.entries(files)) {
-      await mkdir(dirname(join(dir, path)), { recursive: true });
-      await writeFile(join(dir, path), content);
-    }
-    const result = await exec(args, dir, timeoutMs);
-    return KEEP ? { ...result, dir } : result;
-  } finally {
-    if (!KEEP) await rm(dir, { recursive: true, force: true });
-  }
+  return runTool(TOOL, args, files, timeoutMs);
 }
 
 /**
@@ -52,29 +36,9 @@ export async function routeReceivers(config: string, labels: Readonly<Record<str
   return r.stdout.trim().split(',');
 }
 
-function exec(args: readonly string[], cwd: string, timeout: number): Promise<AmtoolResult> {
-  return new Promise((resolve, reject) => {
-    execFile(AMTOOL, args, { cwd, timeout, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (!error) return resolve({ code: 0, stdout, stderr });
-      const e = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean; signal?: string };
-      if (e.code === 'ENOENT') {
-        return reject(
-          new Error(
-            `amtool not found (looked for "${AMTOOL}" on PATH). These tests run the real amtool and never skip: ` +
-              'run `bash scripts/ensure-test-tools.sh` as root (Debian package prometheus-alertmanager) or set AMTOOL to its path.',
-          ),
-        );
-      }
-      if (typeof e.code === 'number') return resolve({ code: e.code, stdout, stderr });
-      reject(new Error(`amtool ${args.join(' ')} did not finish (${e.killed ? `killed after ${timeout} ms` : (e.signal ?? e.message)})\n${stdout}${stderr}`));
-    });
-  });
-}
-
 /** amtool's whole answer, for assertion messages. */
 export function describeRun(r: AmtoolResult): string {
-  const where = r.dir ? ` in ${r.dir}` : '';
-  return `amtool exited ${r.code}${where}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
+  return describeToolRun(TOOL, r);
 }
 
 export const ALERTMANAGER = process.env.ALERTMANAGER ?? 'prometheus-alertmanager';
