@@ -1,13 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { planApply, type ApplyStep } from '../../../core/apply/apply-plan.js';
+import { readElasticsearchDeployFiles } from '../../../adapters/elasticsearch/deploy-files.js';
+import { ElasticsearchAdminClient } from '../../../adapters/elasticsearch/elasticsearch-admin.client.js';
+import { samePolicy, sameIndexTemplate } from '../../../adapters/elasticsearch/elasticsearch-echo.js';
 import { EXIT, type CliIo } from '../../io.js';
+import { printApplyReport } from './apply-report.js';
 
 export interface ApplyElasticsearchOptions {
   readonly url: string;
+  readonly apiKeyFile?: string;
+  readonly out?: string;
   readonly dryRun: boolean;
   readonly [option: string]: unknown;
 }
 
-/** `vigil apply elasticsearch` (stub: issue #3). */
-export async function applyElasticsearchCommand(_opts: ApplyElasticsearchOptions, io: CliIo): Promise<number> {
-  io.err('vigil apply elasticsearch is not implemented yet\n');
-  return EXIT.problems;
+type Body = Record<string, unknown>;
+
+/**
+ * `vigil apply elasticsearch`: reads deploy/elasticsearch, reads each object back from the
+ * cluster, and puts only what differs — policies first, since templates name them.
+ */
+export async function applyElasticsearchCommand(opts: ApplyElasticsearchOptions, io: CliIo): Promise<number> {
+  let client: ElasticsearchAdminClient | undefined;
+  try {
+    const files = await readElasticsearchDeployFiles(resolve(io.cwd, opts.out ?? '.'));
+    const apiKey = opts.apiKeyFile ? await readSecret(resolve(io.cwd, opts.apiKeyFile), '--api-key-file') : undefined;
+    client = new ElasticsearchAdminClient({ url: opts.url, apiKey });
+
+    const es = client;
+    const policies = planApply('policy', files.policies, await readAll(files.policies, (n) => es.getPolicy(n)), samePolicy);
+    const templates = planApply('index-template', files.templates, await readAll(files.templates, (n) => es.getIndexTemplate(n)), sameIndexTemplate);
+
+    if (!opts.dryRun) {
+      for (const s of changed(policies)) await es.putPolicy(s.name, s.desired);
+      for (const s of changed(templates)) await es.putIndexTemplate(s.name, s.desired);
+    }
+    printApplyReport('elasticsearch', [...policies, ...templates], opts.dryRun, io);
+    return EXIT.ok;
+  } catch (err) {
+    // Elasticsearch's errors already name the request, status and reason; the key never appears in them.
+    io.err(`vigil apply elasticsearch: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.problems;
+  } finally {
+    await client?.close();
+  }
+}
+
+async function readAll(desired: ReadonlyMap<string, Body>, get: (name: string) => Promise<Body | undefined>): Promise<Map<string, Body | undefined>> {
+  const current = new Map<string, Body | undefined>();
+  for (const name of desired.keys()) current.set(name, await get(name));
+  return current;
+}
+
+function changed(steps: readonly ApplyStep<Body>[]): ApplyStep<Body>[] {
+  return steps.filter((s) => s.action !== 'unchanged');
+}
+
+/** Secrets come only from files; the value is never echoed, not even in errors. */
+async function readSecret(path: string, option: string): Promise<string> {
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new Error(`${option}: cannot read ${path}`);
+  });
+  const secret = text.trim();
+  if (secret === '') throw new Error(`${option}: ${path} is empty`);
+  return secret;
 }
