@@ -7,7 +7,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import Big from 'big.js';
 import { formatDuration } from '../../duration.js';
 import { enabledTiers, errorBudgetRatio } from '../../model/objective.js';
-import type { BurnTier, Service, Slo, ThresholdAlert } from '../../model/slo.js';
+import type { BurnTier, LatencySli, Service, Slo, ThresholdAlert } from '../../model/slo.js';
 import { RULE_NAMES } from '../slo-rules.js';
 import { dashboardUid } from './dashboard-uid.js';
 import { SLO_OVERVIEW_UID } from './slo-overview-dashboard.js';
@@ -65,6 +65,14 @@ export function serviceDashboard(service: Service): dashboard.DashboardBuilder {
       const tiers = enabledTiers(slo);
       if (tiers.length > 0) b.withPanel(burnRates(slo, tiers));
     }
+  }
+
+  const counted = service.slos.filter((s) => s.sli.kind !== 'raw');
+  const latency = service.slos.filter((s): s is Slo & { sli: LatencySli } => s.sli.kind === 'latency');
+  if (counted.length > 0 || latency.length > 0) {
+    b.withRow(new dashboard.RowBuilder('Signals'));
+    if (counted.length > 0) b.withPanel(errorRatio(counted));
+    for (const slo of latency) b.withPanel(latencyP95(slo));
   }
 
   if (service.alerts.length > 0) {
@@ -182,6 +190,45 @@ function burnRates(slo: Slo, tiers: readonly BurnTier[]): timeseries.PanelBuilde
     );
   });
   return p;
+}
+
+/** Bad over total events over the 5m base window, from the rates every counted SLI records. */
+function errorRatio(slos: readonly Slo[]): timeseries.PanelBuilder {
+  const p = new timeseries.PanelBuilder()
+    .title('Error ratio (5m)')
+    .description('Bad events over all events in the last 5 minutes, per SLO: the signal the error-rate alerts watch.')
+    .datasource(DATASOURCE)
+    .unit('percentunit')
+    .min(0)
+    .span(12)
+    .height(8);
+  slos.forEach((slo, i) => {
+    const sel = sloSelector(slo);
+    p.withTarget(
+      promQuery(REF_IDS[i % REF_IDS.length]!, `${RULE_NAMES.errorRate('5m')}${sel} / clamp_min(${RULE_NAMES.totalRate('5m')}${sel}, 1e-300)`, {
+        legend: slo.name,
+      }),
+    );
+  });
+  return p;
+}
+
+/** P95 from the SLI's own histogram, with the SLO's threshold as a line. */
+function latencyP95(slo: Slo & { sli: LatencySli }): timeseries.PanelBuilder {
+  const matchers = slo.sli.selector ? `{${slo.sli.selector}}` : '';
+  return new timeseries.PanelBuilder()
+    .title(`${slo.name}: P95 latency`)
+    .description(`95th percentile of ${slo.sli.metric} over 5 minutes; the SLO counts requests slower than ${slo.sli.thresholdSeconds}s as bad.`)
+    .datasource(DATASOURCE)
+    .unit('s')
+    .min(0)
+    .thresholds(thresholds([['green', null], ['red', slo.sli.thresholdSeconds]]))
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed))
+    .withTarget(
+      promQuery('A', `histogram_quantile(0.95, sum by (le) (rate(${slo.sli.metric}_bucket${matchers}[5m])))`, { legend: 'p95' }),
+    )
+    .span(12)
+    .height(8);
 }
 
 /**
