@@ -1,14 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
-import { applyElasticsearchCommand, type ApplyElasticsearchOptions } from './commands/apply/apply-elasticsearch.command.js';
-import { applyGrafanaCommand, type ApplyGrafanaOptions } from './commands/apply/apply-grafana.command.js';
-import { applyPrometheusCommand, type ApplyPrometheusOptions } from './commands/apply/apply-prometheus.command.js';
-import { generateCommand } from './commands/generate.command.js';
-import { validateCommand } from './commands/validate.command.js';
+import type { ApplyElasticsearchOptions } from './commands/apply/apply-elasticsearch.command.js';
+import type { ApplyGrafanaOptions } from './commands/apply/apply-grafana.command.js';
+import type { ApplyPrometheusOptions } from './commands/apply/apply-prometheus.command.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 /**
  * The `vigil` command. validate and generate need no database, network or Nest context, so they
- * import nothing of the service and start in milliseconds.
+ * import nothing of the service. Each command's module is loaded only when it runs: the apply
+ * clients and the dashboard SDK would otherwise double the start-up of `vigil validate`.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let code: number = EXIT.ok;
@@ -25,7 +24,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .description('check every spec in the folder; prints file:line:col: message for each problem')
     .addOption(slosOption())
     .action(async (opts: { slos: string }) => {
-      code = await validateCommand(opts, io);
+      code = await (await import('./commands/validate.command.js')).validateCommand(opts, io);
     });
 
   program
@@ -35,7 +34,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .option('--out <dir>', 'output root (rules/ is written below it)', '.')
     .option('--check', 'write nothing; exit 1 listing files that would change', false)
     .action(async (opts: { slos: string; out: string; check: boolean }) => {
-      code = await generateCommand(opts, io);
+      code = await (await import('./commands/generate.command.js')).generateCommand(opts, io);
     });
 
   const apply = program.command('apply').description('push generated files to running systems: change only what differs');
@@ -47,7 +46,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .option('--out <dir>', 'output root holding rules/', '.')
     .option('--dry-run', 'print the plan, change nothing', false)
     .action(async (opts: ApplyPrometheusOptions) => {
-      code = await applyPrometheusCommand(opts, io);
+      code = await (await import('./commands/apply/apply-prometheus.command.js')).applyPrometheusCommand(opts, io);
     });
   apply
     .command('elasticsearch')
@@ -57,7 +56,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .option('--out <dir>', 'output root holding deploy/elasticsearch/', '.')
     .option('--dry-run', 'print the plan, change nothing', false)
     .action(async (opts: ApplyElasticsearchOptions) => {
-      code = await applyElasticsearchCommand(opts, io);
+      code = await (await import('./commands/apply/apply-elasticsearch.command.js')).applyElasticsearchCommand(opts, io);
     });
   apply
     .command('grafana')
@@ -68,7 +67,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .option('--out <dir>', 'output root holding dashboards/', '.')
     .option('--dry-run', 'print the plan, change nothing', false)
     .action(async (opts: ApplyGrafanaOptions) => {
-      code = await applyGrafanaCommand(opts, io);
+      code = await (await import('./commands/apply/apply-grafana.command.js')).applyGrafanaCommand(opts, io);
     });
 
   try {

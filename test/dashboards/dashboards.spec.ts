@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
-import { compile } from '../../src/core/compile.js';
+import { check } from '../../src/core/check.js';
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
 import { dashboardFiles } from '../../src/core/generate/dashboards/dashboard-files.js';
 import { dashboardUid, MAX_UID_LENGTH } from '../../src/core/generate/dashboards/dashboard-uid.js';
@@ -20,7 +20,7 @@ const SPEC_FILES = ['test/golden/native-kinds/slos/search.yaml', 'test/dashboard
 
 async function fleet(): Promise<Fleet> {
   const inputs = await Promise.all(SPEC_FILES.map(async (path) => ({ path, text: await readFile(path, 'utf8') })));
-  const result = compile(inputs, { generate: false });
+  const result = check(inputs);
   expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
   return result.fleet;
 }

@@ -1,4 +1,4 @@
-import { compile } from '../../core/compile.js';
+import { check } from '../../core/check.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
 import { readSpecDir } from '../../adapters/files/spec-files.js';
 import { EXIT, type CliIo } from '../io.js';
@@ -10,7 +10,7 @@ export interface ValidateOptions {
 /** `vigil validate`: every problem in every file, or a one-line summary of what is valid. */
 export async function validateCommand(opts: ValidateOptions, io: CliIo): Promise<number> {
   const inputs = await readSpecDir(opts.slos, io.cwd);
-  const result = compile(inputs, { generate: false });
+  const result = check(inputs);
   if (result.diagnostics.length > 0) {
     for (const d of result.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
     io.err(`${result.diagnostics.length} problem(s) in ${new Set(result.diagnostics.map((d) => d.file)).size} file(s)\n`);

@@ -1,0 +1,32 @@
+import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { checkRetention, type RetentionSpec } from './spec/retention.parser.js';
+import { checkRouting, type RoutingSpec } from './spec/routing.parser.js';
+import { loadSpecs, type SpecInput } from './spec/load-specs.js';
+import { validateFleet, type Fleet } from './validate/validate-fleet.js';
+
+/**
+ * Load and validate every spec, generating nothing. Kept apart from compile.ts so `vigil
+ * validate` does not load the generators (the Grafana SDK alone is most of its start-up).
+ */
+export interface CheckedSpecs {
+  /** What did load, for display even when some specs have problems. */
+  readonly fleet: Fleet;
+  readonly routing?: RoutingSpec;
+  readonly retention: readonly RetentionSpec[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function check(inputs: readonly SpecInput[]): CheckedSpecs {
+  const loaded = loadSpecs(inputs);
+  const validated = validateFleet(loaded.documents);
+  const fleet = validated.fleet;
+  const [routing, ...extraRouting] = loaded.routing;
+  const diagnostics = sortDiagnostics([
+    ...loaded.diagnostics,
+    ...validated.diagnostics,
+    ...extraRouting.map((r) => diagnostic({ file: r.file, line: 1, col: 1 }, `a fleet has one routing spec; ${routing!.file} already defines it`)),
+    ...(routing ? checkRouting(routing, fleet) : []),
+    ...checkRetention(loaded.retention),
+  ]);
+  return { fleet, routing, retention: loaded.retention, diagnostics };
+}
