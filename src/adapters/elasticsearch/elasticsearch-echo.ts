@@ -5,6 +5,8 @@
  * still shows as a change.
  */
 
+import { jsonEqual } from '../../core/apply/json-equal.js';
+
 type Json = unknown;
 type Obj = Record<string, Json>;
 
@@ -71,18 +73,6 @@ function dropDefaults(desired: Obj, echoed: Obj, defaults: Obj): void {
   }
 }
 
-/** Structural equality; key order does not matter, array order does. */
-export function jsonEqual(a: Json, b: Json): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  }
-  if (isObj(a) && isObj(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return a === b;
-}
 
 function isObj(v: Json): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
