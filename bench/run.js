@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchArgs } from './args.js';
 import { generateFleet } from './fleet.js';
 
 const GOAL_COMPILE_MS = 5000; // 10,000 SLOs, on 2 cores
@@ -21,7 +22,12 @@ const GOAL_VALIDATE_REPO_MS = 1000; // "well under a second"
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repo = join(benchDir, '..');
 const cli = join(repo, 'bin', 'vigil.js');
-const opts = parseArgs(process.argv.slice(2));
+const args = benchArgs(
+  process.argv.slice(2),
+  { numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1 }, flags: ['json', 'no-cli', 'keep'] },
+  'bench/run.js',
+);
+const opts = { ...args, perService: args['per-service'], runs: Math.max(1, args.runs), cli: !args['no-cli'] };
 const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
 const report = { machine: machine(), goals: { compileMs: GOAL_COMPILE_MS, compileOnCores: 2, validateRepoMs: GOAL_VALIDATE_REPO_MS } };
@@ -233,25 +239,4 @@ function fmtBytes(b) {
     i++;
   }
   return `${b.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
-
-function parseArgs(argv) {
-  const o = { json: false, services: 1000, perService: 10, runs: 3, warmup: 1, cli: true, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 0) throw new Error(`${a} needs a whole number`);
-      return v;
-    };
-    if (a === '--json') o.json = true;
-    else if (a === '--services') o.services = num();
-    else if (a === '--per-service') o.perService = num();
-    else if (a === '--runs') o.runs = Math.max(1, num());
-    else if (a === '--warmup') o.warmup = num();
-    else if (a === '--no-cli') o.cli = false;
-    else if (a === '--keep') o.keep = true;
-    else throw new Error(`unknown argument ${a} (see the header of bench/run.js)`);
-  }
-  return o;
 }

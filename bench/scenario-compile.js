@@ -8,9 +8,15 @@
 // Profile it with: node --cpu-prof --cpu-prof-dir=/tmp/vigil-prof bench/scenario-compile.js --runs 1 --warmup 0 --no-phases
 
 import { compile } from '../dist/core/compile.js';
+import { benchArgs } from './args.js';
 import { generateFleet, oneOfEachKind } from './fleet.js';
 
-const opts = parseArgs(process.argv.slice(2));
+const args = benchArgs(
+  process.argv.slice(2),
+  { numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1 }, flags: ['no-phases', 'kinds'] },
+  'bench/scenario-compile.js',
+);
+const opts = { ...args, perService: args['per-service'], runs: Math.max(1, args.runs), phases: !args['no-phases'] };
 const t0 = performance.now();
 const fleet = opts.kinds ? oneOfEachKind() : generateFleet({ services: opts.services, slosPerService: opts.perService });
 const fleetMs = performance.now() - t0;
@@ -158,24 +164,4 @@ function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function parseArgs(argv) {
-  const o = { services: 1000, perService: 10, runs: 3, warmup: 1, phases: true, kinds: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 0) throw new Error(`${a} needs a whole number`);
-      return v;
-    };
-    if (a === '--services') o.services = num();
-    else if (a === '--per-service') o.perService = num();
-    else if (a === '--runs') o.runs = Math.max(1, num());
-    else if (a === '--warmup') o.warmup = num();
-    else if (a === '--no-phases') o.phases = false;
-    else if (a === '--kinds') o.kinds = true;
-    else throw new Error(`unknown argument ${a}`);
-  }
-  return o;
 }

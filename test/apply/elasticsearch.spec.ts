@@ -1,9 +1,8 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { freePort } from '../../src/adapters/postgres/embedded-postgres.js';
+import { vigil } from '../support/cli.js';
 import { startFakeElasticsearchApi, type FakeElasticsearchApi } from '../support/fake-elasticsearch-api.js';
 
 /**
@@ -14,14 +13,6 @@ import { startFakeElasticsearchApi, type FakeElasticsearchApi } from '../support
 const POLICIES = ['application-logs', 'audit-logs', 'execution-data', 'metrics-aggregated', 'metrics-raw', 'traces'];
 const TEMPLATES = ['audit-logs', 'execution-data', 'logs', 'metrics', 'metrics-aggregated', 'traces'];
 const KEY = 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==';
-
-async function vigil(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 const puts = (es: FakeElasticsearchApi) => es.requests.filter((r) => r.startsWith('PUT '));
 
@@ -106,7 +97,7 @@ describe('vigil apply elasticsearch', () => {
   });
 
   it('names the URL when nothing answers there', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const r = await vigil(dir, 'apply', 'elasticsearch', '--url', url);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(new RegExp(`^vigil apply elasticsearch: cannot reach Elasticsearch at ${url}: `));
@@ -155,12 +146,3 @@ describe('vigil apply elasticsearch with API-key authentication', () => {
     expect(r.err).toMatch(/--api-key-file: cannot read .*missing\.key/);
   });
 });
-
-/** A port that was just free: connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}

@@ -1,9 +1,8 @@
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { freePort } from '../../src/adapters/postgres/embedded-postgres.js';
+import { vigil } from '../support/cli.js';
 import { startFakeGrafana, type FakeGrafana } from '../support/fake-grafana.js';
 
 /**
@@ -12,14 +11,6 @@ import { startFakeGrafana, type FakeGrafana } from '../support/fake-grafana.js';
  * no Grafana runs here.
  */
 const TOKEN = 'glsa_fakeServiceAccountToken_0123456789abcdef';
-
-async function vigil(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 const posts = (g: FakeGrafana) => g.requests.filter((r) => r.startsWith('POST '));
 const apply = (...extra: string[]) => vigil(dir, 'apply', 'grafana', '--url', grafana.url, '--token-file', 'grafana.token', ...extra);
@@ -127,7 +118,7 @@ describe('vigil apply grafana', () => {
   });
 
   it('names the URL when nothing answers there', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const r = await vigil(dir, 'apply', 'grafana', '--url', url, '--token-file', 'grafana.token');
     expect(r.code).toBe(1);
     expect(r.err).toBe(`vigil apply grafana: cannot reach Grafana at ${url}: ECONNREFUSED\n`);
@@ -163,12 +154,3 @@ describe('the fake Grafana refuses what Grafana refuses', () => {
     expect(await res.json()).toEqual({ message: 'invalid API key' });
   });
 });
-
-/** A port that was just free: connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}

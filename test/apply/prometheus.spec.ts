@@ -1,19 +1,9 @@
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { freePort } from '../../src/adapters/postgres/embedded-postgres.js';
+import { vigil } from '../support/cli.js';
 import { startTestPrometheus, type TestPrometheus } from '../support/prometheus-server.js';
-
-/** Runs the CLI in-process in `cwd`, capturing what a user would see. */
-async function vigil(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 interface Group {
   name: string;

@@ -3,19 +3,9 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/io.js';
+import { vigil } from '../support/cli.js';
 
 const run = promisify(execFile);
-
-/** Runs the CLI in-process in `cwd`, capturing what a user would see. */
-async function vigil(cwd: string, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), cwd };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 let dir: string;
 beforeEach(async () => {

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { planApply, type ApplyStep } from '../../../core/apply/apply-plan.js';
 import { readElasticsearchDeployFiles } from '../../../adapters/elasticsearch/deploy-files.js';
 import { ElasticsearchAdminClient } from '../../../adapters/elasticsearch/elasticsearch-admin.client.js';
 import { samePolicy, sameIndexTemplate } from '../../../adapters/elasticsearch/elasticsearch-echo.js';
+import { readSecretFile } from '../../../adapters/files/secret-file.js';
 import { EXIT, type CliIo } from '../../io.js';
 import { printApplyReport } from './apply-report.js';
 
@@ -25,7 +25,7 @@ export async function applyElasticsearchCommand(opts: ApplyElasticsearchOptions,
   let client: ElasticsearchAdminClient | undefined;
   try {
     const files = await readElasticsearchDeployFiles(resolve(io.cwd, opts.out ?? '.'));
-    const apiKey = opts.apiKeyFile ? await readSecret(resolve(io.cwd, opts.apiKeyFile), '--api-key-file') : undefined;
+    const apiKey = opts.apiKeyFile ? await readSecretFile(resolve(io.cwd, opts.apiKeyFile), '--api-key-file') : undefined;
     client = new ElasticsearchAdminClient({ url: opts.url, apiKey });
 
     const es = client;
@@ -55,14 +55,4 @@ async function readAll(desired: ReadonlyMap<string, Body>, get: (name: string) =
 
 function changed(steps: readonly ApplyStep<Body>[]): ApplyStep<Body>[] {
   return steps.filter((s) => s.action !== 'unchanged');
-}
-
-/** Secrets come only from files; the value is never echoed, not even in errors. */
-async function readSecret(path: string, option: string): Promise<string> {
-  const text = await readFile(path, 'utf8').catch(() => {
-    throw new Error(`${option}: cannot read ${path}`);
-  });
-  const secret = text.trim();
-  if (secret === '') throw new Error(`${option}: ${path} is empty`);
-  return secret;
 }

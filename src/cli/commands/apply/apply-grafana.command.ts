@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { planApply } from '../../../core/apply/apply-plan.js';
 import { readDashboardFiles } from '../../../adapters/grafana/dashboard-files.js';
 import { folderUidFor, sameDashboard, type DesiredDashboard } from '../../../adapters/grafana/grafana-echo.js';
 import { GrafanaHttpClient, type GrafanaFolder, type StoredDashboard } from '../../../adapters/grafana/grafana-http.client.js';
+import { readSecretFile } from '../../../adapters/files/secret-file.js';
 import { EXIT, type CliIo } from '../../io.js';
 import { printApplyReport } from './apply-report.js';
 
@@ -26,7 +26,7 @@ export async function applyGrafanaCommand(opts: ApplyGrafanaOptions, io: CliIo):
   try {
     const dashboards = await readDashboardFiles(resolve(io.cwd, opts.out ?? '.'));
     if (!opts.tokenFile) throw new Error('--token-file is required');
-    const grafana = new GrafanaHttpClient({ url: opts.url, token: await readSecret(resolve(io.cwd, opts.tokenFile), '--token-file') });
+    const grafana = new GrafanaHttpClient({ url: opts.url, token: await readSecretFile(resolve(io.cwd, opts.tokenFile), '--token-file') });
 
     const title = opts.folder ?? 'Vigil';
     const existing = (await grafana.listFolders()).find((f) => f.title === title);
@@ -49,14 +49,4 @@ export async function applyGrafanaCommand(opts: ApplyGrafanaOptions, io: CliIo):
     io.err(`vigil apply grafana: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT.problems;
   }
-}
-
-/** Secrets come only from files; the value is never echoed, not even in errors. */
-async function readSecret(path: string, option: string): Promise<string> {
-  const text = await readFile(path, 'utf8').catch(() => {
-    throw new Error(`${option}: cannot read ${path}`);
-  });
-  const secret = text.trim();
-  if (secret === '') throw new Error(`${option}: ${path} is empty`);
-  return secret;
 }
