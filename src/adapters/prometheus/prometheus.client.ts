@@ -1,3 +1,5 @@
+import pRetry from 'p-retry';
+
 /** A rule group as Prometheus has loaded it (GET /api/v1/rules). */
 export interface LoadedRuleGroup {
   readonly name: string;
@@ -25,17 +27,37 @@ export class PrometheusUnreachableError extends Error {
   }
 }
 
+/** One series of an instant-query answer, its value already a number (NaN and ±Inf as Prometheus wrote them). */
+export interface InstantSample {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+export interface PrometheusClientOptions {
+  /** Per attempt. */
+  readonly timeoutMs?: number;
+  /** Further attempts after the first, for queries only (reload and rule listing are not retried). */
+  readonly retries?: number;
+  /** First backoff; doubles per retry. */
+  readonly retryBaseMs?: number;
+}
+
 /**
- * The few Prometheus HTTP endpoints `vigil apply` needs. I/O only: what to do with the answers is
- * decided by the caller. Every request has a timeout, so a hung server cannot hang the CLI.
+ * The Prometheus HTTP API endpoints Vigil needs (Prometheus, Thanos Query and Mimir serve the same
+ * /api/v1 paths). I/O only: what to do with the answers is decided by the caller. Every request
+ * has a timeout, so a hung server cannot hang the CLI or a budget cycle.
  */
 export class PrometheusClient {
   private readonly base: string;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly retryBaseMs: number;
 
-  constructor(
-    baseUrl: string,
-    private readonly timeoutMs = 10_000,
-  ) {
+  constructor(baseUrl: string, opts: PrometheusClientOptions | number = {}) {
+    const o = typeof opts === 'number' ? { timeoutMs: opts } : opts;
+    this.timeoutMs = o.timeoutMs ?? 10_000;
+    this.retries = o.retries ?? 2;
+    this.retryBaseMs = o.retryBaseMs ?? 500;
     let parsed: URL;
     try {
       parsed = new URL(baseUrl);
@@ -75,12 +97,48 @@ export class PrometheusClient {
     return body.data.groups;
   }
 
-  private async request(method: 'GET' | 'POST', path: string): Promise<string> {
+  /**
+   * POST /api/v1/query at `time` (epoch seconds). POST, not GET: batched budget queries run to
+   * hundreds of kilobytes, past any URL limit. Retried with exponential backoff when Prometheus is
+   * unreachable or answers 5xx/429 (a restarting Prometheus, an overloaded querier); a 4xx is a bad
+   * query, which no retry mends.
+   */
+  async query(promql: string, time: number): Promise<InstantSample[]> {
+    const body = new URLSearchParams({ query: promql, time: String(time) }).toString();
+    const text = await pRetry(() => this.request('POST', '/api/v1/query', body), {
+      retries: this.retries,
+      minTimeout: this.retryBaseMs,
+      factor: 2,
+      randomize: false,
+      shouldRetry: (err) => err instanceof PrometheusUnreachableError || (err instanceof PrometheusHttpError && (err.status >= 500 || err.status === 429)),
+    }).catch((err: unknown) => {
+      // The server's own words first: "bad_data: parse error at char 12: ..." is what a user can act on.
+      if (err instanceof PrometheusHttpError) throw new PrometheusHttpError(err.request, err.status, apiError(err.body));
+      throw err;
+    });
+    let parsed: { status?: string; error?: string; data?: { resultType?: string; result?: { metric: Record<string, string>; value: [number, string] }[] } };
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      throw new Error(`POST ${this.base}/api/v1/query: not JSON: ${text.slice(0, 200)}`);
+    }
+    if (parsed.status !== 'success' || parsed.data?.resultType !== 'vector' || !Array.isArray(parsed.data.result)) {
+      throw new Error(`POST ${this.base}/api/v1/query: expected an instant vector, got ${parsed.error ?? parsed.data?.resultType ?? text.slice(0, 200)}`);
+    }
+    return parsed.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, form?: string): Promise<string> {
     const url = `${this.base}${path}`;
     const label = `${method} ${url}`;
     let res: Response;
     try {
-      res = await fetch(url, { method, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'error' });
+      res = await fetch(url, {
+        method,
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'error',
+        ...(form === undefined ? {} : { body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      });
     } catch (err) {
       throw new PrometheusUnreachableError(label, describeFetchError(err, this.timeoutMs));
     }
@@ -93,6 +151,17 @@ export class PrometheusClient {
     if (!res.ok) throw new PrometheusHttpError(label, res.status, text);
     return text;
   }
+}
+
+/** Prometheus's JSON error ({"status":"error","errorType":"bad_data","error":"…"}) as one line; other bodies as they are. */
+function apiError(body: string): string {
+  try {
+    const e = JSON.parse(body) as { errorType?: string; error?: string };
+    if (e.error) return e.errorType ? `${e.errorType}: ${e.error}` : e.error;
+  } catch {
+    // not JSON: a proxy's HTML page, say
+  }
+  return body;
 }
 
 /**

@@ -28,8 +28,11 @@ export interface BudgetInput {
   readonly windowSeconds: number;
   /** Events over the whole SLO window. */
   readonly window: EventCounts;
-  /** Events over alert windows, keyed by window name ("1h", "6h" …), for burn rates. */
-  readonly burnWindows: Readonly<Record<string, EventCounts>>;
+  /**
+   * Error ratio (bad / total, 0…1) over each alert window, keyed by window name ("1h", "6h" …);
+   * null where the window saw no traffic. Prometheus records these ratios already, event-weighted.
+   */
+  readonly burnWindows: Readonly<Record<string, number | null>>;
   /** Which burn window projects exhaustion (the current burn); usually the shortest long window, "1h". */
   readonly currentBurnWindow: string;
   /** Evaluation time, epoch seconds. */
@@ -59,7 +62,7 @@ export function errorBudget(input: BudgetInput, policy: RiskPolicy = DEFAULT_RIS
   const budgetRatio = Number(errorBudgetRatio(input.objective));
   const { bad, total } = input.window;
   const burnRates = Object.fromEntries(
-    Object.entries(input.burnWindows).map(([w, c]) => [w, c.total > 0 ? c.bad / c.total / budgetRatio : null]),
+    Object.entries(input.burnWindows).map(([w, ratio]) => [w, ratio === null || !Number.isFinite(ratio) ? null : ratio / budgetRatio]),
   );
   if (total <= 0) {
     return { sli: null, budgetRatio, allowedBadEvents: 0, badEvents: bad, consumed: 0, remaining: 1, burnRates, exhaustionAt: null, status: 'no-data' };

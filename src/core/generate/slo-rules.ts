@@ -29,6 +29,8 @@ export const RULE_NAMES = {
 } as const;
 
 const BASE_WINDOW_SECONDS = MIN_ALERT_WINDOW_SECONDS;
+/** The window of the two rates every longer window is summed from: "5m". */
+export const BASE_WINDOW = formatDuration(BASE_WINDOW_SECONDS);
 
 export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
   const labels = sloLabels(service, slo);
@@ -44,7 +46,7 @@ export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
       recordings.push({ record: RULE_NAMES.errorRatio(w), expr: `(sum(${renderWindow(q, w).trim()}) >= 0) or vector(0)`, labels });
     }
   } else {
-    const base = formatDuration(BASE_WINDOW_SECONDS);
+    const base = BASE_WINDOW;
     const rates = eventRates(slo.sli, base);
     recordings.push({ record: RULE_NAMES.errorRate(base), expr: rates.errors, labels });
     recordings.push({ record: RULE_NAMES.totalRate(base), expr: rates.total, labels });

@@ -1,6 +1,8 @@
 import type { AlertTierSettings } from './slo.js';
 
 export const DEFAULT_WINDOW = '30d';
+/** A calendar month's nominal length: what its alerts are sized for (the months of a year average 30.4 days). */
+export const CALENDAR_MONTH_NOMINAL = '30d';
 
 /** Used when a spec names no runbook: the generic one shipped in runbooks/. */
 export const DEFAULT_SLO_RUNBOOK = 'runbooks/slo-error-budget-burn.md';

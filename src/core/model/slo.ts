@@ -76,7 +76,13 @@ export interface Slo {
   readonly description: string;
   /** Percent as exact decimal text, e.g. "99.9". */
   readonly objective: string;
+  /**
+   * Seconds of the rolling window; for a calendar window, its nominal length (30d for a month),
+   * which sizes the burn-rate alerts and rolling recording rules.
+   */
   readonly windowSeconds: number;
+  /** Set when the budget resets at the start of each calendar month (UTC) instead of rolling. */
+  readonly calendar?: 'month';
   readonly sli: Sli;
   readonly alerting: SloAlerting;
   readonly labels: Readonly<Record<string, string>>;

@@ -9,7 +9,7 @@ import type {
   SpecDocument,
   ThresholdAlert,
 } from '../model/slo.js';
-import { DEFAULT_TIER, DEFAULT_WINDOW, defaultAlertName } from '../model/slo-defaults.js';
+import { CALENDAR_MONTH_NOMINAL, DEFAULT_TIER, DEFAULT_WINDOW, defaultAlertName } from '../model/slo-defaults.js';
 import { checkLabelNames, checkName, checkServiceName, durationAt, query, secondsAt, LABEL_NAME_RE, METRIC_NAME_RE } from './fields.js';
 import { nativeAlertSchema, nativeFileSchema, nativeSloSchema, type NativeAlert, type NativeFile, type NativeSlo } from './native.schema.js';
 import { checkShape } from './shape-check.js';
@@ -80,8 +80,10 @@ function toSlo(ctx: Ctx, s: NativeSlo, path: Path): Slo | undefined {
   checkName(src, [...path, 'name'], s.name, 'SLO name', out);
   checkLabelNames(src, [...path, 'labels'], s.labels, out, RESERVED_SLO_LABELS);
   checkLabelNames(src, [...path, 'alerting', 'labels'], s.alerting?.labels, out, RESERVED_SLO_LABELS);
-  const windowText = s.window ?? DEFAULT_WINDOW;
-  const windowSeconds = s.window === undefined ? parseDuration(DEFAULT_WINDOW) : durationAt(src, [...path, 'window'], windowText, out);
+  // `month`: the calendar month (UTC); its alerts are sized for 30 days.
+  const calendar = s.window === 'month';
+  const windowText = calendar ? CALENDAR_MONTH_NOMINAL : (s.window ?? DEFAULT_WINDOW);
+  const windowSeconds = s.window === undefined || calendar ? parseDuration(windowText) : durationAt(src, [...path, 'window'], windowText, out);
   const sli = toSli(ctx, s.sli, [...path, 'sli']);
   const alerting = toAlerting(ctx, s, path);
   if (out.length > before || !sli || !alerting || windowSeconds === undefined) return undefined;
@@ -91,6 +93,7 @@ function toSlo(ctx: Ctx, s: NativeSlo, path: Path): Slo | undefined {
     description: s.description ?? '',
     objective: decimalText(s.objective),
     windowSeconds,
+    ...(calendar ? { calendar: 'month' as const } : {}),
     sli,
     alerting,
     labels: s.labels ?? {},

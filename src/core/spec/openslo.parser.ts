@@ -4,7 +4,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import type { Query, Sli, Slo } from '../model/slo.js';
 import { hasWindowPlaceholder } from '../promql/promql.js';
-import { DEFAULT_TIER, defaultAlertName } from '../model/slo-defaults.js';
+import { CALENDAR_MONTH_NOMINAL, DEFAULT_TIER, defaultAlertName } from '../model/slo-defaults.js';
 import { checkLabelNames, checkName, checkServiceName, query } from './fields.js';
 import { RESERVED_SLO_LABELS } from './native.parser.js';
 import { checkShape } from './shape-check.js';
@@ -133,8 +133,18 @@ export function openSloToSlo(
   const tw = s.timeWindow[0]!;
   const twPath: Path = ['spec', 'timeWindow', 0];
   let windowSeconds: number | undefined;
+  let calendar: 'month' | undefined;
   if (tw.isRolling === false || tw.calendar) {
-    out.push(diagnostic(src.pos(twPath), 'calendar-aligned time windows are not supported yet; use isRolling: true'));
+    // Calendar windows: a month, in UTC. Other lengths and zones would need a time-zone database in the core.
+    const zone = tw.calendar?.timeZone;
+    if (tw.duration !== '1M') {
+      out.push(diagnostic(src.pos([...twPath, 'duration']), `calendar-aligned window "${tw.duration}" is not supported; use duration: 1M (a calendar month) or isRolling: true`));
+    } else if (zone !== undefined && zone !== 'UTC' && zone !== 'Etc/UTC') {
+      out.push(diagnostic(src.pos([...twPath, 'calendar', 'timeZone']), `calendar time zone ${JSON.stringify(zone)} is not supported; calendar months are UTC`));
+    } else {
+      calendar = 'month';
+      windowSeconds = parseDuration(CALENDAR_MONTH_NOMINAL);
+    }
   } else {
     windowSeconds = parseDuration(tw.duration);
     if (windowSeconds === undefined) {
@@ -152,6 +162,7 @@ export function openSloToSlo(
     description: s.description ?? doc.metadata.displayName ?? '',
     objective,
     windowSeconds,
+    ...(calendar ? { calendar } : {}),
     sli,
     alerting: {
       name: defaultAlertName(doc.metadata.name),
