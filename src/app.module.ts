@@ -8,13 +8,17 @@ import { HttpModule } from './modules/http/http.module.js';
 import { JsonLogger } from './modules/logging/json-logger.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { SloModule } from './modules/slo/slo.module.js';
+import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
+import { BudgetModule } from './modules/budget/budget.module.js';
+import { ScheduleModule } from '@nestjs/schedule';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 @Module({})
 export class AppModule implements BeforeApplicationShutdown {
   static forRoot(config: VigilConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), HttpModule, MetricsModule, HealthModule, SloModule],
+      imports: [ConfigModule.forRoot(config), HttpModule, MetricsModule, HealthModule, SloModule, WebhooksModule, ScheduleModule.forRoot(), BudgetModule],
     };
   }
 
@@ -39,6 +43,13 @@ export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  // OpenAPI: the UI at /api/docs, the document itself at /api/docs-json.
+  const openapi = new DocumentBuilder()
+    .setTitle('Vigil')
+    .setDescription('SLOs, error budgets, reports and slo.* webhooks. Errors are JSON: {statusCode, error, message, problems?}.')
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs-json' });
   // SIGTERM/SIGINT: close HTTP, then the connection pool, then the embedded database (DatabaseLifecycle).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;

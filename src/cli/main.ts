@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { ApplyElasticsearchOptions } from './commands/apply/apply-elasticsearch.command.js';
 import type { ApplyGrafanaOptions } from './commands/apply/apply-grafana.command.js';
 import type { ApplyPrometheusOptions } from './commands/apply/apply-prometheus.command.js';
+import type { BudgetOptions } from './commands/budget.command.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 /**
@@ -36,6 +37,29 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .action(async (opts: { slos: string; out: string; check: boolean }) => {
       code = await (await import('./commands/generate.command.js')).generateCommand(opts, io);
     });
+
+  const budgetOptions = (c: Command) =>
+    c
+      .addOption(slosOption())
+      .addOption(new Option('--prometheus <url>', 'Prometheus-compatible API (Prometheus, Thanos Query, Mimir)').env('PROMETHEUS_URL'))
+      .option('--at <time>', 'evaluate at this time (ISO 8601 or epoch seconds) instead of now')
+      .option('--json', 'print JSON instead of a table', false);
+  const budget = budgetOptions(
+    program
+      .command('budget')
+      .description('error budgets of every SLO (or one service or SLO), read live from Prometheus; no database needed')
+      .argument('[target]', 'service or service/slo'),
+  ).action(async (target: string | undefined, opts: BudgetOptions) => {
+    code = await (await import('./commands/budget.command.js')).budgetCommand(target, opts, io);
+  });
+  budgetOptions(
+    budget
+      .command('check')
+      .description('deploy gate: exit 1 when the SLO has exhausted its error budget, 2 when it cannot be read')
+      .argument('<target>', 'service/slo'),
+  ).action(async (target: string, opts: BudgetOptions) => {
+    code = await (await import('./commands/budget.command.js')).budgetCheckCommand(target, opts, io);
+  });
 
   const apply = program.command('apply').description('push generated files to running systems: change only what differs');
   apply

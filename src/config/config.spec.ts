@@ -2,7 +2,16 @@ import { ConfigError, enabledLogLevels, loadConfig, redactUrl } from './config.j
 
 describe('loadConfig', () => {
   it('uses the documented defaults when nothing is set', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, slosDir: 'slos', outDir: '.', dataDir: '.vigil', logLevel: 'log' });
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      slosDir: 'slos',
+      outDir: '.',
+      dataDir: '.vigil',
+      logLevel: 'log',
+      prometheusTimeoutSeconds: 30,
+      budgetIntervalSeconds: 60,
+      snapshotRetentionSeconds: 35 * 86400,
+    });
   });
 
   it.each([
@@ -10,6 +19,9 @@ describe('loadConfig', () => {
     ['PORT 0 asks the OS for a free port', { PORT: '0' }, 'port', 0],
     ['LOG_LEVEL info is Nest\'s log', { LOG_LEVEL: 'info' }, 'logLevel', 'log'],
     ['a postgresql:// URL is taken as is', { DATABASE_URL: 'postgresql://u:p@db:5432/vigil' }, 'databaseUrl', 'postgresql://u:p@db:5432/vigil'],
+    ['PROMETHEUS_URL turns budgets on', { PROMETHEUS_URL: 'http://127.0.0.1:9090' }, 'prometheusUrl', 'http://127.0.0.1:9090'],
+    ['VIGIL_BUDGET_INTERVAL takes the spec duration syntax', { VIGIL_BUDGET_INTERVAL: '30s' }, 'budgetIntervalSeconds', 30],
+    ['VIGIL_SNAPSHOT_RETENTION in days', { VIGIL_SNAPSHOT_RETENTION: '90d' }, 'snapshotRetentionSeconds', 90 * 86400],
   ] as const)('%s', (_, env, key, value) => {
     expect(loadConfig(env)[key]).toBe(value);
   });
@@ -19,6 +31,9 @@ describe('loadConfig', () => {
     ['PORT out of range', { PORT: '70000' }, /PORT: /],
     ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL: must be one of/],
     ['a DATABASE_URL of another scheme', { DATABASE_URL: 'mysql://u:hunter2@db/x' }, /DATABASE_URL: must be a postgres/],
+    ['a PROMETHEUS_URL that is not http(s)', { PROMETHEUS_URL: 'prometheus:9090' }, /PROMETHEUS_URL: must be an http/],
+    ['a VIGIL_BUDGET_INTERVAL that is not a duration', { VIGIL_BUDGET_INTERVAL: 'often' }, /VIGIL_BUDGET_INTERVAL: must be a duration/],
+    ['a VIGIL_SNAPSHOT_RETENTION under an hour', { VIGIL_SNAPSHOT_RETENTION: '10m' }, /VIGIL_SNAPSHOT_RETENTION: must be a duration of at least 1h/],
   ])('refuses %s with a message naming the variable', (_, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,8 +1,20 @@
 import { z } from 'zod';
+import { formatDuration, parseDuration } from '../core/duration.js';
 
 /** Log levels operators may set; `info` is accepted because every other tool calls it that. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose'] as const;
 export type NestLogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+/** A duration such as 30s, 1m, 35d (the spec's own syntax), as seconds, at least `min`. */
+const duration = (min: number) =>
+  z.string().transform((v, ctx) => {
+    const seconds = parseDuration(v);
+    if (seconds === undefined || seconds < min) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration of at least ${formatDuration(min)}, e.g. 1m or 35d` });
+      return z.NEVER;
+    }
+    return seconds;
+  });
 
 // An empty variable (`DATABASE_URL=` in a unit file) means "not set", not "set to nothing".
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -19,6 +31,12 @@ const envSchema = z.object({
   VIGIL_OUT_DIR: optional(z.string()),
   VIGIL_DATA_DIR: optional(z.string()),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
+  PROMETHEUS_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
+  PROMETHEUS_TIMEOUT: optional(duration(1)),
+  VIGIL_BUDGET_INTERVAL: optional(duration(1)),
+  VIGIL_SNAPSHOT_RETENTION: optional(duration(3600)),
+  VIGIL_WEBHOOK_BACKOFF_MS: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1)),
+  VIGIL_WEBHOOK_TIMEOUT_MS: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1)),
 });
 
 export interface VigilConfig {
@@ -29,6 +47,18 @@ export interface VigilConfig {
   readonly outDir: string;
   readonly dataDir: string;
   readonly logLevel: NestLogLevel;
+  /** Prometheus-compatible API budgets are read from; unset: no budget cycles (the API says so). */
+  readonly prometheusUrl?: string;
+  /** Time limit of one Prometheus query, seconds. */
+  readonly prometheusTimeoutSeconds: number;
+  /** Seconds between budget cycles. */
+  readonly budgetIntervalSeconds: number;
+  /** Budget snapshots older than this (seconds) are deleted; day rows, which reports read, are kept. */
+  readonly snapshotRetentionSeconds: number;
+  /** Wait before a webhook's second attempt (×4 before the third); unset: 2000 ms (docs/webhooks.md). */
+  readonly webhookBackoffMs?: number;
+  /** Time limit of one webhook attempt; unset: 10000 ms. */
+  readonly webhookTimeoutMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +82,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     outDir: e.VIGIL_OUT_DIR ?? '.',
     dataDir: e.VIGIL_DATA_DIR ?? '.vigil',
     logLevel: e.LOG_LEVEL === 'info' ? 'log' : (e.LOG_LEVEL ?? 'log'),
+    ...(e.PROMETHEUS_URL ? { prometheusUrl: e.PROMETHEUS_URL } : {}),
+    prometheusTimeoutSeconds: e.PROMETHEUS_TIMEOUT ?? 30,
+    budgetIntervalSeconds: e.VIGIL_BUDGET_INTERVAL ?? 60,
+    snapshotRetentionSeconds: e.VIGIL_SNAPSHOT_RETENTION ?? 35 * 86400,
+    ...(e.VIGIL_WEBHOOK_BACKOFF_MS !== undefined ? { webhookBackoffMs: e.VIGIL_WEBHOOK_BACKOFF_MS } : {}),
+    ...(e.VIGIL_WEBHOOK_TIMEOUT_MS !== undefined ? { webhookTimeoutMs: e.VIGIL_WEBHOOK_TIMEOUT_MS } : {}),
   };
 }
 

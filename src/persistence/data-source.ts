@@ -2,10 +2,17 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { GenerationRunEntity } from './entities/generation-run.entity.js';
 import { GenerationRuns1763884800000 } from './migrations/1763884800000-generation-runs.js';
+import { WebhookAttemptEntity } from './entities/webhook-attempt.entity.js';
+import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity.js';
+import { WebhookEndpointEntity } from './entities/webhook-endpoint.entity.js';
+import { Webhooks1764000000000 } from './migrations/1764000000000-webhooks.js';
+import { BudgetSnapshotEntity } from './entities/budget-snapshot.entity.js';
+import { SloDayEntity } from './entities/slo-day.entity.js';
+import { Budgets1764100000000 } from './migrations/1764100000000-budgets.js';
 
 /** Listed explicitly, not globbed: globs break between ts-jest (src/*.ts) and node (dist/*.js). */
-export const ENTITIES = [GenerationRunEntity];
-export const MIGRATIONS = [GenerationRuns1763884800000];
+export const ENTITIES = [GenerationRunEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, BudgetSnapshotEntity, SloDayEntity];
+export const MIGRATIONS = [GenerationRuns1763884800000, Webhooks1764000000000, Budgets1764100000000];
 
 /**
  * The schema only ever changes through migrations, which run before anything else touches

@@ -5,6 +5,8 @@ import { redactUrl, VIGIL_CONFIG, type VigilConfig } from '../config/config.js';
 import { createDataSource } from './data-source.js';
 import { DatabaseProbe } from './database-probe.js';
 import { GenerationRunRepository } from './generation-run.repository.js';
+import { WebhookRepository } from './webhook.repository.js';
+import { BudgetRepository } from './budget.repository.js';
 
 /** The database Vigil talks to: the operator's (DATABASE_URL) or its own embedded one. */
 export interface DatabaseServer {
@@ -69,7 +71,9 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     DatabaseLifecycle,
     GenerationRunRepository,
     DatabaseProbe,
+    WebhookRepository,
+    BudgetRepository,
   ],
-  exports: [GenerationRunRepository, DatabaseProbe],
+  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository],
 })
 export class PersistenceModule {}

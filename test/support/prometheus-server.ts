@@ -18,12 +18,26 @@ export interface TestPrometheus {
   readonly stop: () => Promise<void>;
 }
 
+export interface TestPrometheusOptions {
+  /** `--web.enable-lifecycle` (POST /-/reload); on unless false. */
+  readonly lifecycle?: boolean;
+  /**
+   * TSDB folder to run on instead of a fresh one inside the server's own folder, e.g. one holding
+   * backfilled blocks. It belongs to the caller: `stop` leaves it in place.
+   */
+  readonly dataDir?: string;
+  /** Rule files written into `rulesDir` before the start, name (`*.yaml`) → content. */
+  readonly ruleFiles?: Readonly<Record<string, string>>;
+  /** More command-line flags, e.g. `--storage.tsdb.retention.time=400d`. */
+  readonly flags?: readonly string[];
+}
+
 /**
  * A real Prometheus (Debian package `prometheus`, installed by scripts/ensure-test-tools.sh) on a
  * free loopback port with its own data folder and the lifecycle API on (unless `lifecycle: false`). A missing binary is an
  * error, never a skip.
  */
-export async function startTestPrometheus(opts: { readonly lifecycle?: boolean } = {}): Promise<TestPrometheus> {
+export async function startTestPrometheus(opts: TestPrometheusOptions = {}): Promise<TestPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-prometheus-'));
   const rulesDir = join(dir, 'rules');
   const logFile = join(dir, 'prometheus.log');
@@ -44,6 +58,10 @@ export async function startTestPrometheus(opts: { readonly lifecycle?: boolean }
 
   try {
     await mkdir(rulesDir);
+    for (const [name, content] of Object.entries(opts.ruleFiles ?? {})) {
+      if (!/^[^/\\]+\.yaml$/.test(name)) throw new Error(`rule file name ${JSON.stringify(name)}: a plain file name ending in .yaml (the rule_files glob)`);
+      await writeFile(join(rulesDir, name), content);
+    }
     await writeFile(join(dir, 'prometheus.yml'), `global:\n  evaluation_interval: 1m\nrule_files:\n  - ${JSON.stringify(join(rulesDir, '*.yaml'))}\n`);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -53,9 +71,10 @@ export async function startTestPrometheus(opts: { readonly lifecycle?: boolean }
       PROMETHEUS,
       [
         `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--storage.tsdb.path=${opts.dataDir ?? join(dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         ...(opts.lifecycle === false ? [] : ['--web.enable-lifecycle']),
+        ...(opts.flags ?? []),
       ],
       { stdio: ['ignore', log, log] },
     );

@@ -4,5 +4,5 @@ import { MetricsModule } from '../metrics/metrics.module.js';
 import { SloController } from './slo.controller.js';
 import { SloService } from './slo.service.js';
 
-@Module({ imports: [PersistenceModule, MetricsModule], controllers: [SloController], providers: [SloService] })
+@Module({ imports: [PersistenceModule, MetricsModule], controllers: [SloController], providers: [SloService], exports: [SloService] })
 export class SloModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
+import type { Slo } from '../../core/model/slo.js';
 import { GenerationRunRepository } from '../../persistence/generation-run.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { runGenerate } from './run-generate.js';
@@ -36,6 +37,15 @@ export class SloService implements OnApplicationBootstrap {
     this.load = { at, fleet, specFiles: counts.specFiles, problems, changed };
     this.metrics.recordSpecLoad(counts.slos, problems.length, at);
     await this.runs.record({ startedAt: at, ...counts, diagnostics: problems, ok: problems.length === 0, changedFiles: changed });
+  }
+
+  /** Every SLO that loaded (with problems in some specs, those that did load). Empty before the first load. */
+  slos(): Slo[] {
+    return this.load?.fleet.services.flatMap((s) => [...s.slos]) ?? [];
+  }
+
+  find(service: string, slo: string): Slo | undefined {
+    return this.slos().find((s) => s.service === service && s.name === slo);
   }
 
   list(): SloListDto {
