@@ -2,7 +2,7 @@ import { Logger, Module, type BeforeApplicationShutdown, type DynamicModule } fr
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { enabledLogLevels, type VigilConfig } from './config/config.js';
-import { ConfigModule } from './config/config.module.js';
+import { ConfigModule, type Clock } from './config/config.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { HttpModule } from './modules/http/http.module.js';
 import { JsonLogger } from './modules/logging/json-logger.js';
@@ -15,10 +15,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 @Module({})
 export class AppModule implements BeforeApplicationShutdown {
-  static forRoot(config: VigilConfig): DynamicModule {
+  static forRoot(config: VigilConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), HttpModule, MetricsModule, HealthModule, SloModule, WebhooksModule, ScheduleModule.forRoot(), BudgetModule],
+      imports: [ConfigModule.forRoot(config, clock), HttpModule, MetricsModule, HealthModule, SloModule, WebhooksModule, ScheduleModule.forRoot(), BudgetModule],
     };
   }
 
@@ -30,6 +30,8 @@ export class AppModule implements BeforeApplicationShutdown {
 export interface CreateAppOptions {
   /** Where JSON log lines go; stdout unless a test wants to read them. */
   readonly logWrite?: (line: string) => void;
+  /** "Now" for scheduled work; tests pin it to the end of their synthetic history. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface CreateAppOptions {
  * Specs are loaded and rules generated during `init()`/`listen()` (SloService bootstrap hook).
  */
 export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts.clock), {
     logger: new JsonLogger(enabledLogLevels(config.logLevel), opts.logWrite),
     // Throw instead of process.abort(), so the caller can log the reason and exit with 1.
     abortOnError: false,

@@ -16,7 +16,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .description('Vigil: SLOs as code, error budgets, DR drills and incident routing')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .showHelpAfterError('(run vigil --help for usage)');
+    .showHelpAfterError('(run vigil --help for usage)')
+    // `vigil budget check x --slos d`: options after a subcommand belong to it, not to `budget`, which has the same ones.
+    .enablePositionalOptions();
 
   const slosOption = () => new Option('--slos <dir>', 'folder of SLO specs').default('slos');
 
@@ -48,7 +50,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     program
       .command('budget')
       .description('error budgets of every SLO (or one service or SLO), read live from Prometheus; no database needed')
-      .argument('[target]', 'service or service/slo'),
+      .argument('[target]', 'service or service/slo')
+      .enablePositionalOptions(),
   ).action(async (target: string | undefined, opts: BudgetOptions) => {
     code = await (await import('./commands/budget.command.js')).budgetCommand(target, opts, io);
   });

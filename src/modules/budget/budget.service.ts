@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { readBudgets } from '../../adapters/prometheus/budget-reader.js';
 import { PrometheusClient } from '../../adapters/prometheus/prometheus.client.js';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
+import { CLOCK, type Clock } from '../../config/config.module.js';
 import type { SloBudget } from '../../core/budget/budget-cycle.js';
 import { sloKey } from '../../core/budget/budget-queries.js';
 import { dayUpdates, dayWindows } from '../../core/budget/day-ledger.js';
@@ -47,6 +48,7 @@ export class BudgetService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly webhooks: WebhookService,
     private readonly metrics: BudgetMetrics,
     private readonly scheduler: SchedulerRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     if (config.prometheusUrl) this.client = new PrometheusClient(config.prometheusUrl, { timeoutMs: config.prometheusTimeoutSeconds * 1000 });
   }
@@ -74,7 +76,7 @@ export class BudgetService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** Runs one cycle now, unless one is running (then waits for that one). Errors are logged, never thrown. */
-  runCycle(now = Date.now() / 1000): Promise<CycleResult | undefined> {
+  runCycle(now = this.clock() / 1000): Promise<CycleResult | undefined> {
     this.running ??= this.cycle(Math.floor(now)).finally(() => (this.running = undefined));
     return this.running;
   }
