@@ -4,9 +4,11 @@
 //
 //   npm run bench                      # build, then this
 //   node bench/run.js [--json] [--services 1000] [--per-service 10] [--runs 3] [--warmup 1]
-//                     [--no-cli] [--keep]
+//                     [--no-cli] [--no-budget] [--keep]
 //
-// Each scenario runs in a fresh child process, so its peak RSS is its own.
+// Each scenario runs in a fresh child process, so its peak RSS is its own. The budget scenario
+// (bench/scenario-budget.js, its own flags there) needs prometheus, promtool and PostgreSQL 15
+// (scripts/ensure-test-tools.sh) and takes about two minutes; --no-budget skips it.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -24,10 +26,10 @@ const repo = join(benchDir, '..');
 const cli = join(repo, 'bin', 'vigil.js');
 const args = benchArgs(
   process.argv.slice(2),
-  { numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1 }, flags: ['json', 'no-cli', 'keep'] },
+  { numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1 }, flags: ['json', 'no-cli', 'no-budget', 'keep'] },
   'bench/run.js',
 );
-const opts = { ...args, perService: args['per-service'], runs: Math.max(1, args.runs), cli: !args['no-cli'] };
+const opts = { ...args, perService: args['per-service'], runs: Math.max(1, args.runs), cli: !args['no-cli'], budget: !args['no-budget'] };
 const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
 const report = { machine: machine(), goals: { compileMs: GOAL_COMPILE_MS, compileOnCores: 2, validateRepoMs: GOAL_VALIDATE_REPO_MS } };
@@ -40,10 +42,13 @@ progress(`compile() on ${fmtInt(sloCount)} SLOs / ${fmtInt(opts.services)} servi
 report.compile = scenario(['--services', opts.services, '--per-service', opts.perService, '--runs', opts.runs, '--warmup', opts.warmup]);
 
 if (opts.cli) report.cli = cliScenarios();
+if (opts.budget) report.budget = budgetScenario();
 report.machine.loadAverage1mAtEnd = os.loadavg()[0];
 
 if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else process.stdout.write(render(report));
+// A broken budget scenario is reported with the other figures, then fails the run.
+if (report.budget?.failed) process.exitCode = 1;
 
 // ───────────────────────────────────────────── scenarios
 
@@ -56,6 +61,20 @@ function scenario(args) {
   });
   if (r.status !== 0) throw new Error(`scenario-compile ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+/** Budget cycle + API load against real servers; its failure is reported, not thrown, so the figures above still print. */
+function budgetScenario() {
+  progress('budget cycle and API load against a real Prometheus and PostgreSQL (bench/scenario-budget.js, about 2 minutes; --no-budget skips it)…');
+  const r = spawnSync(process.execPath, [join(benchDir, 'scenario-budget.js'), ...(opts.keep ? ['--keep'] : [])], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const last = (r.stdout ?? '').trim().split('\n').at(-1);
+  if (r.status !== 0 || !last) return { failed: `bench/scenario-budget.js exited ${r.status ?? r.signal} (its error is above)` };
+  return JSON.parse(last);
 }
 
 function cliScenarios() {
@@ -179,8 +198,53 @@ function render(r) {
     if (x.tempDir) row('fleet and output kept in', x.tempDir);
     lines.push('');
   }
+  if (r.budget) renderBudget(r.budget, lines, row);
   lines.push('PASS / OVER GOAL are information only: this benchmark never fails on speed.', '');
   return lines.join('\n');
+}
+
+function renderBudget(b, lines, row) {
+  if (b.failed) {
+    lines.push('budget cycle against a real Prometheus', `  FAILED: ${b.failed}`, '');
+    return;
+  }
+  const h = b.history;
+  lines.push(`budget cycle: readBudgets() on ${fmtInt(b.slos)} SLOs / ${fmtInt(b.services)} services, real Prometheus, fresh child process`);
+  lines.push(`  load average (1 min) ${b.loadAverage1mAtStart.toFixed(2)} at its start, ${b.loadAverage1mAtEnd.toFixed(2)} at its end; whole scenario ${fmtMs(b.totalMs)}`);
+  row('history, 1 sample a minute', `${h.rawDays.toFixed(2)} days raw + ${h.recordedDays.toFixed(2)} days of 5m recordings`, `${fmtInt(h.series)} series, ${(h.samples / 1e6).toFixed(1)} M samples, TSDB ${fmtBytes(h.tsdbBytes)}`);
+  row('', `written in ${fmtMs(h.writeMs)} (${fmtBytes(h.bytes)} OpenMetrics), write + promtool backfill ${fmtMs(h.backfillMs)}`);
+  const cases = [
+    ['recorded', 'recorded: every SLO 7d, recordings cover it'],
+    ['mixed', `mixed: ${Object.entries(b.windows.mixed).map(([w, n]) => `${w} ×${n}`).join(', ')}`],
+    ['raw', 'raw: the same, no recordings (first cycle)'],
+  ];
+  for (const [key, label] of cases) {
+    const c = b.cycles[key];
+    if (!c) continue;
+    if (c.error) {
+      row(label, `FAILED: ${c.error}`);
+      continue;
+    }
+    const timing = c.runsMs.length > 1 ? `${fmtMs(c.medianMs)} median of ${c.runsMs.length}, after ${c.warmup} warm-up` : `${fmtMs(c.medianMs)} (1 run, no warm-up)`;
+    row(label, timing, c.runsMs.length > 1 ? `runs: ${c.runsMs.map(fmtMs).join(', ')}` : '');
+    const sources = Object.entries(c.bySource).map(([s, n]) => `${fmtInt(n)} ${s}`).join(', ');
+    row('', `${c.queries} queries${key === 'recorded' ? ` (goal ≤ 10: ${c.queries <= 10 ? 'PASS' : 'OVER GOAL'})` : ''} · sources: ${sources} · slowest query ${fmtMs(c.queryMs.slowest)} · largest query text ${fmtBytes(c.queryTextBytes.max)}`);
+    row('', `counts vs the workload's truth: max relative error ${c.accuracy.maxRelErrorTotal.toExponential(1)} (total), ${c.accuracy.maxRelErrorBad.toExponential(1)} (bad)`);
+  }
+  lines.push(
+    `  recorded: one query reads every SLO's 7d of 1-minute recordings; a 30d fleet's would read ${(30 / 7).toFixed(1)}× the samples (not measured here).`,
+    `  mixed/raw: windows longer than the history read its ${h.rawDays.toFixed(1)} days of raw series only; 30 days of raw history would cost more.`,
+    '',
+  );
+  const a = b.api;
+  if (a) {
+    const l = a.load;
+    lines.push('API under load: the app (createApp, PostgreSQL 15, that Prometheus, the 7d fleet) in its own process; autocannon here');
+    row('app boot to listening', fmtMs(a.bootMs), a.firstCycle ? `first budget ${fmtMs(a.firstBudgetAfterListenMs)} after listen (cycle: ${a.firstCycle.queries} queries, ${a.firstCycle.seconds.toFixed(2)} s)` : '');
+    row(`autocannon, ${l.connections} conns × ${l.durationS} s, ${l.paths.length} paths`, `${fmtInt(Math.round(l.requestsPerSecond))} req/s · p50 ${l.latencyMs.p50} ms · p90 ${l.latencyMs.p90} ms · p99 ${l.latencyMs.p99} ms · max ${l.latencyMs.max} ms`);
+    row('requests · non-2xx · errors · timeouts', `${fmtInt(l.requests)} · ${l.non2xx} · ${l.errors} · ${l.timeouts}`, 'client, app, Prometheus and PostgreSQL share the machine');
+    lines.push('');
+  }
 }
 
 function goal(ms, goalMs) {

@@ -1,0 +1,155 @@
+// Real servers for the budget benchmark, the way test/support starts them (ported to plain JS:
+// the bench imports dist/, never test/ TypeScript): promtool, Prometheus and Debian's PostgreSQL 15
+// on free loopback ports, each stopped by its own PID and its folder removed.
+
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '../dist/adapters/postgres/embedded-postgres.js';
+
+const run = promisify(execFile);
+const PROMETHEUS = process.env.PROMETHEUS ?? 'prometheus';
+const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+/** TSDB block ranges are 2h × 3^k; promtool cuts at the longest not above this (hidden flag, works in 2.42). */
+const LONGEST_BLOCK = '1458h';
+
+/** `promtool tsdb create-blocks-from openmetrics` into dataDir; throws with promtool's own output. */
+export async function importOpenMetrics(file, dataDir) {
+  const args = ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', `--max-block-duration=${LONGEST_BLOCK}`, file, dataDir];
+  try {
+    await run(PROMTOOL, args, { maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    throw new Error(`promtool ${args.join(' ')} failed (${err.code ?? err.signal}):\n${`${err.stdout ?? ''}${err.stderr ?? ''}`.slice(-4000)}`);
+  }
+}
+
+/**
+ * Prometheus on dataDir (which stays the caller's), no rules, retention long enough for backfilled
+ * blocks. `flags` adds command-line flags. Resolves once /-/ready answers.
+ */
+export async function startPrometheus(dataDir, flags = []) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'vigil-bench-prometheus-'));
+  writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  evaluation_interval: 1m\n');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logFile = join(dir, 'prometheus.log');
+  const log = createWriteStream(logFile);
+  await new Promise((ok, fail) => log.once('open', ok).once('error', fail));
+  const child = spawn(
+    PROMETHEUS,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // The 15d default would delete the backfilled blocks.
+      '--storage.tsdb.retention.time=400d',
+      ...flags,
+    ],
+    { stdio: ['ignore', log, log] },
+  );
+  let spawnError;
+  child.once('error', (err) => (spawnError = err.code === 'ENOENT' ? new Error(`${PROMETHEUS} not found: run scripts/ensure-test-tools.sh as root (Debian package prometheus) or set PROMETHEUS`) : err));
+  const stop = stopper(child, () => rmSync(dir, { recursive: true, force: true }));
+  const readLog = () => {
+    try {
+      return readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (spawnError) throw spawnError;
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`prometheus exited (${child.exitCode ?? child.signalCode}):\n${readLog().slice(-4000)}`);
+        return fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      },
+      60_000,
+      () => `prometheus at ${url} not ready:\n${readLog().slice(-4000)}`,
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, pid: child.pid, log: readLog, stop };
+}
+
+/**
+ * PostgreSQL 15 from Debian on a free loopback port with a generated password. initdb and postgres
+ * refuse root, so as root they run as the `postgres` user in a folder it owns.
+ */
+export async function startPostgres(database) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'vigil-bench-pg-'));
+  const data = join(dir, 'data');
+  const password = randomBytes(18).toString('base64url');
+  const asPostgres = process.getuid?.() === 0;
+  const pg = (bin, args) => (asPostgres ? run('runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]) : run(join(PG_BIN, bin), args));
+  let started = false;
+  const stop = async () => {
+    if (started) {
+      started = false;
+      await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    writeFileSync(join(dir, 'pwfile'), `${password}\n`, { mode: 0o600 });
+    if (asPostgres) {
+      const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
+      const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
+      chownSync(dir, uid, gid);
+      chownSync(join(dir, 'pwfile'), uid, gid);
+    }
+    chmodSync(dir, 0o700);
+    await pg('initdb', ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(dir, 'pwfile')}`, '-E', 'UTF8', '--no-instructions']);
+    const port = await freePort();
+    started = true; // before the call: a start that timed out may still leave a server to stop
+    await pg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', '30', 'start']);
+    const { default: pgClient } = await import('pg');
+    const admin = new pgClient.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
+    } finally {
+      await admin.end();
+    }
+    return { url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Polls `check` every 100 ms until it returns true; throws `message()` after timeoutMs. */
+export async function waitFor(check, timeoutMs, message) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(message());
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** SIGTERM by PID, SIGKILL after 10 s; then `after()`. Safe to call twice. A last-resort SIGKILL on exit. */
+export function stopper(child, after = () => undefined) {
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  let stopping;
+  return () =>
+    (stopping ??= (async () => {
+      process.off('exit', killOnExit);
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((ok) => child.once('exit', ok));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      after();
+    })());
+}
