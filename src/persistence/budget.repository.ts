@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { DailySloRecord } from '../core/budget/monthly-report.js';
 import type { BudgetStatus } from '../core/budget/error-budget.js';
 import type { DayUpdate } from '../core/budget/day-ledger.js';
+import { sloKey } from '../core/budget/budget-queries.js';
 
 /** One SLO's budget at one cycle, as stored. */
 export interface BudgetSnapshot {
@@ -89,7 +90,7 @@ export class BudgetRepository {
       `SELECT DISTINCT ON (service, slo) service, slo, status FROM budget_snapshots
        WHERE status <> 'no-data' ORDER BY service, slo, at DESC`,
     )) as { service: string; slo: string; status: BudgetStatus }[];
-    return new Map(rows.map((r) => [`${r.service}/${r.slo}`, r.status]));
+    return new Map(rows.map((r) => [sloKey(r.service, r.slo), r.status]));
   }
 
   async latest(service: string, slo: string): Promise<BudgetSnapshot | null> {

@@ -2,6 +2,7 @@ import { compile } from '../../src/core/compile.js';
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
 import { startBackfilledPrometheus, type BackfilledPrometheus } from '../support/backfilled-prometheus.js';
 import { expectedIncrease, latencyHistogram, steps, toOpenMetrics, type SyntheticSeries } from '../support/synthetic-workload.js';
+import { CHECKOUT_SPEC } from '../support/checkout-spec.js';
 
 /**
  * The harness the budget tests stand on: a real Prometheus over 30 days of synthetic history whose
@@ -19,24 +20,6 @@ import { expectedIncrease, latencyHistogram, steps, toOpenMetrics, type Syntheti
  * within 5 minutes of the window's edges, where it counts a change up to 2.5 minutes late. With
  * steady traffic there the shifted minutes cancel and the sums are exact.
  */
-const SPEC = `apiVersion: vigil/v1
-service: checkout
-slos:
-  - name: availability
-    objective: 99.9
-    sli:
-      events:
-        errorQuery: http_requests_total{job="checkout",code=~"5.."}
-        totalQuery: http_requests_total{job="checkout"}
-  - name: latency
-    objective: 99
-    sli:
-      latency:
-        metric: http_request_duration_seconds
-        selector: '{job="checkout"}'
-        threshold: 0.25
-        buckets: [0.1, 0.25, 1]
-`;
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -80,7 +63,7 @@ describe('a Prometheus with 30 days of backfilled history and 10 days of backfil
   let prom: BackfilledPrometheus;
 
   beforeAll(async () => {
-    const compiled = compile([{ path: 'slos/checkout.yaml', text: SPEC }]);
+    const compiled = compile([{ path: 'slos/checkout.yaml', text: CHECKOUT_SPEC }]);
     expect(compiled.diagnostics.map(formatDiagnostic)).toEqual([]);
     const rules = compiled.files.find((f) => f.path === 'rules/checkout.rules.yaml')!.content;
     prom = await startBackfilledPrometheus({

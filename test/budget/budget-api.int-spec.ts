@@ -19,6 +19,7 @@ import { startBackfilledPrometheus, type BackfilledPrometheus } from '../support
 import { vigil } from '../support/cli.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
 import { expectedIncrease, latencyHistogram, steps, toOpenMetrics, type SyntheticSeries } from '../support/synthetic-workload.js';
+import { CHECKOUT_SPEC } from '../support/checkout-spec.js';
 
 /**
  * Budgets against a real Prometheus holding 31 days of synthetic history, checked against the
@@ -32,24 +33,6 @@ import { expectedIncrease, latencyHistogram, steps, toOpenMetrics, type Syntheti
  *   end − 4d … end − 2d:  1 % fail (172,800 errors; 86,400 of them inside the last 3 days);
  *   latency: 0.5 % of requests over the 0.25 s threshold, 10 % during end − 7d … end − 6d.
  */
-const SPEC = `apiVersion: vigil/v1
-service: checkout
-slos:
-  - name: availability
-    objective: 99.9
-    sli:
-      events:
-        errorQuery: http_requests_total{job="checkout",code=~"5.."}
-        totalQuery: http_requests_total{job="checkout"}
-  - name: latency
-    objective: 99
-    sli:
-      latency:
-        metric: http_request_duration_seconds
-        selector: '{job="checkout"}'
-        threshold: 0.25
-        buckets: [0.1, 0.25, 1]
-`;
 
 /**
  * A busy service's background errors (0.01 %). Without them the error counter would sit at 0 until
@@ -123,13 +106,13 @@ let recent: BackfilledPrometheus;
 let db: TestPostgres;
 let hooks: Server;
 const received: Received[] = [];
-const slos = check([{ path: 'slos/checkout.yaml', text: SPEC }]).fleet.services.flatMap((s) => s.slos);
+const slos = check([{ path: 'slos/checkout.yaml', text: CHECKOUT_SPEC }]).fleet.services.flatMap((s) => s.slos);
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vigil-budget-'));
   await mkdir(join(work, 'slos'));
-  await writeFile(join(work, 'slos', 'checkout.yaml'), SPEC);
-  const rules = compile([{ path: 'slos/checkout.yaml', text: SPEC }]).files.find((f) => f.path === 'rules/checkout.rules.yaml')!.content;
+  await writeFile(join(work, 'slos', 'checkout.yaml'), CHECKOUT_SPEC);
+  const rules = compile([{ path: 'slos/checkout.yaml', text: CHECKOUT_SPEC }]).files.find((f) => f.path === 'rules/checkout.rules.yaml')!.content;
   const history = toOpenMetrics([ok, errors, ...latency], { start, end, stepSeconds: 60 });
   [recorded, recent, db] = await Promise.all([
     startBackfilledPrometheus({ openMetrics: history, ruleFiles: { 'checkout.yaml': rules }, recordingsFrom: start, end }),

@@ -4,6 +4,7 @@ import { PrometheusClient } from '../../adapters/prometheus/prometheus.client.js
 import { budgetView, type BudgetView } from '../../core/budget/budget-view.js';
 import { check } from '../../core/check.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
+import { parseTimeText } from '../../core/time-text.js';
 import type { Slo } from '../../core/model/slo.js';
 import { EXIT, type CliIo } from '../io.js';
 
@@ -54,7 +55,7 @@ async function budgetsFor(target: string | undefined, opts: BudgetOptions, io: C
     io.err('vigil budget: no Prometheus to ask: pass --prometheus URL or set PROMETHEUS_URL\n');
     return EXIT.usage;
   }
-  const at = parseAt(opts.at);
+  const at = opts.at === undefined ? Date.now() / 1000 : parseTimeText(opts.at);
   if (at === undefined) {
     io.err(`vigil budget: --at "${opts.at}" is not an ISO 8601 time or epoch seconds\n`);
     return EXIT.usage;
@@ -87,12 +88,6 @@ async function budgetsFor(target: string | undefined, opts: BudgetOptions, io: C
   }
 }
 
-function parseAt(text: string | undefined): number | undefined {
-  if (text === undefined) return Date.now() / 1000;
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : ms / 1000;
-}
 
 function table(rows: readonly BudgetView[]): string {
   const head = ['SLO', 'OBJECTIVE', 'WINDOW', 'SLI', 'REMAINING', 'BURN', 'EXHAUSTED AT', 'STATUS'];

@@ -104,7 +104,7 @@ export function recordedQueries(windows: readonly CountWindow[], at: number): Bu
     { id: SAMPLES_1H_ID, promql: `count_over_time(${tot}[1h])`, time: at },
   ];
   for (const w of distinctWindows(windows)) {
-    const range = rangeOf(w.seconds);
+    const range = formatDuration(w.seconds);
     queries.push({
       id: windowQueryId(w),
       time: w.at,
@@ -233,7 +233,7 @@ export function rawQueries(items: readonly RawItem[]): BudgetQuery[] {
 
 function rawParts(it: RawItem): string[] {
   const { slo, window: w } = it;
-  const range = rangeOf(w.seconds);
+  const range = formatDuration(w.seconds);
   const tag = (expr: string, p: string) =>
     labelled(expr, { [PART]: p, [WINDOW_LABEL]: `${it.kind}:${w.key}`, service: slo.service, slo: slo.name });
   if (slo.sli.kind === 'raw') return [tag(`sum(${renderWindow(slo.sli.errorRatioQuery.text, range).trim()})`, 'ratio')];
@@ -295,10 +295,6 @@ function windowQueryId(w: CountWindow): string {
   return `window-${w.seconds}-${w.at}`;
 }
 
-/** PromQL range: the readable form where it is exact (30d), seconds otherwise (a month so far). */
-function rangeOf(seconds: number): string {
-  return formatDuration(seconds);
-}
 
 function windowSecondsOf(name: string, slo: Slo): number {
   // Alert windows come from the SLO's tiers; formatDuration is their canonical name (as in the rule names).

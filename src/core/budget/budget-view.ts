@@ -35,13 +35,13 @@ export function budgetView(b: SloBudget): BudgetView {
     objective: b.objective,
     window: b.window,
     windowSeconds: b.windowSeconds,
-    sli: finite(b.sli),
-    errorBudgetRemaining: finite(b.remaining) ?? 1,
-    errorBudgetConsumed: finite(b.consumed) ?? 0,
-    allowedBadEvents: finite(b.allowedBadEvents),
-    badEvents: finite(b.badEvents),
-    totalEvents: finite(b.totalEvents),
-    burnRates: Object.fromEntries(Object.entries(b.burnRates).map(([w, r]) => [w, finite(r)])),
+    sli: finiteOrNull(b.sli),
+    errorBudgetRemaining: finiteOrNull(b.remaining) ?? 1,
+    errorBudgetConsumed: finiteOrNull(b.consumed) ?? 0,
+    allowedBadEvents: finiteOrNull(b.allowedBadEvents),
+    badEvents: finiteOrNull(b.badEvents),
+    totalEvents: finiteOrNull(b.totalEvents),
+    burnRates: Object.fromEntries(Object.entries(b.burnRates).map(([w, r]) => [w, finiteOrNull(r)])),
     exhaustionAt: b.exhaustionAt === null ? null : new Date(b.exhaustionAt * 1000).toISOString(),
     status: b.status,
     source: b.source,
@@ -49,6 +49,7 @@ export function budgetView(b: SloBudget): BudgetView {
   };
 }
 
-function finite(n: number | null): number | null {
+/** Null for null, NaN and ±Infinity, which JSON cannot carry. */
+export function finiteOrNull(n: number | null): number | null {
   return n !== null && Number.isFinite(n) ? n : null;
 }

@@ -1,4 +1,5 @@
 import type { SloEvent, SloEventType } from './status-events.js';
+import { finiteOrNull } from '../budget/budget-view.js';
 
 /**
  * The JSON body of a webhook delivery (docs/webhooks.md). Built once, when the delivery is
@@ -49,9 +50,4 @@ export function webhookPayload(deliveryId: string, event: SloEvent, timestamp: s
 /** The exact body text sent (and signed). */
 export function serialisePayload(payload: WebhookPayload): string {
   return JSON.stringify(payload);
-}
-
-// JSON.stringify turns NaN and ±Infinity into null anyway; doing it here keeps the type honest.
-function finiteOrNull(n: number | null): number | null {
-  return n !== null && Number.isFinite(n) ? n : null;
 }

@@ -1,4 +1,5 @@
 import type { BudgetStatus } from '../budget/error-budget.js';
+import { sloKey } from '../budget/budget-queries.js';
 
 /**
  * Which webhook events an error-budget evaluation fires. Events follow status *transitions*, not
@@ -37,7 +38,6 @@ export interface SloEvent {
   readonly windowSeconds: number;
 }
 
-export const sloKey = (s: { readonly service: string; readonly slo: string }): string => `${s.service}/${s.slo}`;
 
 /**
  * The transition table, as data. Rows: last known status (null = never evaluated); columns: the
@@ -73,7 +73,7 @@ export function statusEvents(previous: ReadonlyMap<string, BudgetStatus>, curren
   const events: SloEvent[] = [];
   for (const state of current) {
     if (state.status === 'no-data') continue;
-    const before = previous.get(sloKey(state)) ?? null;
+    const before = previous.get(sloKey(state.service, state.slo)) ?? null;
     const type = TRANSITIONS[before ?? 'none'][state.status];
     if (!type) continue;
     events.push({
@@ -100,7 +100,7 @@ export function statusEvents(previous: ReadonlyMap<string, BudgetStatus>, curren
 export function nextStatuses(previous: ReadonlyMap<string, BudgetStatus>, current: readonly SloBudgetState[]): Map<string, BudgetStatus> {
   const next = new Map(previous);
   for (const state of current) {
-    if (state.status !== 'no-data') next.set(sloKey(state), state.status);
+    if (state.status !== 'no-data') next.set(sloKey(state.service, state.slo), state.status);
   }
   return next;
 }

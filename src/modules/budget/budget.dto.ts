@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { parseDuration } from '../../core/duration.js';
+import { parseTimeText } from '../../core/time-text.js';
 import type { BudgetSnapshot } from '../../persistence/budget.repository.js';
 import { errorDtoSchema, openApi } from '../http/zod.pipe.js';
 
 /** ISO 8601 or epoch seconds, as Prometheus's own API accepts times. */
 const time = z.string().transform((v, ctx) => {
-  const ms = /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : Date.parse(v);
-  if (Number.isNaN(ms)) {
+  const seconds = parseTimeText(v);
+  if (seconds === undefined) {
     ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or epoch seconds' });
     return z.NEVER;
   }
-  return new Date(ms);
+  return new Date(seconds * 1000);
 });
 
 /** Most points one history answer holds (Prometheus's own query_range limit). */

@@ -6,6 +6,7 @@ import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import { CLOCK, type Clock } from '../../config/config.module.js';
 import type { SloBudget } from '../../core/budget/budget-cycle.js';
 import { sloKey } from '../../core/budget/budget-queries.js';
+import { finiteOrNull } from '../../core/budget/budget-view.js';
 import { dayUpdates, dayWindows } from '../../core/budget/day-ledger.js';
 import type { BudgetStatus } from '../../core/budget/error-budget.js';
 import { nextStatuses, statusEvents } from '../../core/webhooks/status-events.js';
@@ -134,8 +135,4 @@ export class BudgetService implements OnApplicationBootstrap, OnApplicationShutd
     const deleted = await this.repo.pruneSnapshots(new Date((at - this.config.snapshotRetentionSeconds) * 1000));
     if (deleted > 0) this.log.log(`pruned ${deleted} budget snapshot(s) older than the retention`);
   }
-}
-
-function finiteOrNull(n: number | null): number | null {
-  return n !== null && Number.isFinite(n) ? n : null;
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
 import type { Slo } from '../../core/model/slo.js';
+import { sloKey } from '../../core/budget/budget-queries.js';
 import { GenerationRunRepository } from '../../persistence/generation-run.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { runGenerate } from './run-generate.js';
@@ -16,6 +17,8 @@ import { toSloListDto, type SloListDto, type SpecLoad } from './slo.dto.js';
 export class SloService implements OnApplicationBootstrap {
   private readonly log = new Logger('Slo');
   private load?: SpecLoad;
+  private sloList: readonly Slo[] = [];
+  private byKey = new Map<string, Slo>();
 
   constructor(
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
@@ -35,17 +38,20 @@ export class SloService implements OnApplicationBootstrap {
     else this.log.log(`${counts.specFiles} spec file(s), ${counts.services} service(s), ${counts.slos} SLO(s): ${counts.rules} rule(s), ${changed.length} file(s) changed`, { changedFiles: changed });
 
     this.load = { at, fleet, specFiles: counts.specFiles, problems, changed };
+    // Indexed once per load: every budget API request looks an SLO up.
+    this.sloList = fleet.services.flatMap((s) => [...s.slos]);
+    this.byKey = new Map(this.sloList.map((s) => [sloKey(s.service, s.name), s]));
     this.metrics.recordSpecLoad(counts.slos, problems.length, at);
     await this.runs.record({ startedAt: at, ...counts, diagnostics: problems, ok: problems.length === 0, changedFiles: changed });
   }
 
   /** Every SLO that loaded (with problems in some specs, those that did load). Empty before the first load. */
-  slos(): Slo[] {
-    return this.load?.fleet.services.flatMap((s) => [...s.slos]) ?? [];
+  slos(): readonly Slo[] {
+    return this.sloList;
   }
 
   find(service: string, slo: string): Slo | undefined {
-    return this.slos().find((s) => s.service === service && s.name === slo);
+    return this.byKey.get(sloKey(service, slo));
   }
 
   list(): SloListDto {
