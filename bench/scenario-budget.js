@@ -25,7 +25,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { readBudgets } from '../dist/adapters/prometheus/budget-reader.js';
+import { readBudgets } from '../dist/usecases/read-budgets.js';
 import { PrometheusClient } from '../dist/adapters/prometheus/prometheus.client.js';
 import { compile } from '../dist/core/compile.js';
 import { benchArgs } from './args.js';

@@ -2,7 +2,9 @@ import { Logger, Module, type BeforeApplicationShutdown, type DynamicModule } fr
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { enabledLogLevels, type VigilConfig } from './config/config.js';
-import { ConfigModule, type Clock } from './config/config.module.js';
+import { ConfigModule } from './config/config.module.js';
+import type { Clock } from './core/ports/clock.js';
+import { JobsModule } from './modules/jobs/jobs.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { HttpModule } from './modules/http/http.module.js';
 import { JsonLogger } from './modules/logging/json-logger.js';
@@ -18,7 +20,7 @@ export class AppModule implements BeforeApplicationShutdown {
   static forRoot(config: VigilConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, clock), HttpModule, MetricsModule, HealthModule, SloModule, WebhooksModule, ScheduleModule.forRoot(), BudgetModule],
+      imports: [ConfigModule.forRoot(config, clock), ScheduleModule.forRoot(), HttpModule, MetricsModule, HealthModule, JobsModule, SloModule, WebhooksModule, BudgetModule],
     };
   }
 
@@ -30,7 +32,7 @@ export class AppModule implements BeforeApplicationShutdown {
 export interface CreateAppOptions {
   /** Where JSON log lines go; stdout unless a test wants to read them. */
   readonly logWrite?: (line: string) => void;
-  /** "Now" for scheduled work; tests pin it to the end of their synthetic history. */
+  /** "Now" for jobs and stamps; tests step it (ManualClock) instead of sleeping. */
   readonly clock?: Clock;
 }
 

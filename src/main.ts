@@ -9,7 +9,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   try {
-    await app.listen(config.port);
+    await app.listen(config.port, config.host);
   } catch (err) {
     // The database may be up already (embedded): stop it in order before giving up.
     await app.close().catch(() => undefined);

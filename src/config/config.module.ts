@@ -1,22 +1,20 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { SystemClock } from '../adapters/clock/system-clock.js';
+import { Clock } from '../core/ports/clock.js';
 import { VIGIL_CONFIG, type VigilConfig } from './config.js';
 
-/** Wall-clock time in epoch milliseconds. Injected so tests can pin "now" to the end of synthetic history. */
-export type Clock = () => number;
-export const CLOCK = Symbol('CLOCK');
-
-/** Makes the config validated at start-up injectable everywhere, without re-reading env. */
+/** Makes the config validated at start-up, and the clock, injectable everywhere. */
 @Global()
 @Module({})
 export class ConfigModule {
-  static forRoot(config: VigilConfig, clock: Clock = Date.now): DynamicModule {
+  static forRoot(config: VigilConfig, clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: ConfigModule,
       providers: [
         { provide: VIGIL_CONFIG, useValue: config },
-        { provide: CLOCK, useValue: clock },
+        { provide: Clock, useValue: clock },
       ],
-      exports: [VIGIL_CONFIG, CLOCK],
+      exports: [VIGIL_CONFIG, Clock],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../core/duration.js';
 
@@ -19,8 +20,12 @@ const duration = (min: number) =>
 // An empty variable (`DATABASE_URL=` in a unit file) means "not set", not "set to nothing".
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
 const envSchema = z.object({
-  PORT: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(65535)),
+  PORT: optional(wholeNumber(0, 65535)),
+  HOST: optional(z.string().regex(/^[0-9A-Za-z.:[\]-]+$/, 'must be an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0')),
   // The value is never echoed in errors: it carries the password.
   DATABASE_URL: optional(
     z.string().refine((v) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v), {
@@ -35,12 +40,20 @@ const envSchema = z.object({
   PROMETHEUS_TIMEOUT: optional(duration(1)),
   VIGIL_BUDGET_INTERVAL: optional(duration(1)),
   VIGIL_SNAPSHOT_RETENTION: optional(duration(3600)),
-  VIGIL_WEBHOOK_BACKOFF_MS: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1)),
-  VIGIL_WEBHOOK_TIMEOUT_MS: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1)),
+  VIGIL_WEBHOOK_BACKOFF_MS: optional(wholeNumber(1)),
+  VIGIL_WEBHOOK_TIMEOUT_MS: optional(wholeNumber(1)),
+  VIGIL_WEBHOOK_MAX_ENDPOINTS: optional(wholeNumber(1, 100_000)),
+  VIGIL_REPLICA_ID: optional(z.string().regex(/^[\w.:@-]{1,128}$/, 'must be 1–128 letters, digits or . : @ - _')),
+  VIGIL_JOB_CONCURRENCY: optional(wholeNumber(1, 256)),
+  VIGIL_JOB_POLL_MS: optional(wholeNumber(10, 60_000)),
+  VIGIL_JOB_RETENTION: optional(duration(3600)),
+  DATABASE_QUERY_TIMEOUT: optional(duration(1)),
 });
 
 export interface VigilConfig {
   readonly port: number;
+  /** Address the HTTP server binds; loopback unless the operator opens it (README: why). */
+  readonly host: string;
   /** Unset: Vigil runs its own PostgreSQL under `dataDir`. */
   readonly databaseUrl?: string;
   readonly slosDir: string;
@@ -59,6 +72,18 @@ export interface VigilConfig {
   readonly webhookBackoffMs?: number;
   /** Time limit of one webhook attempt; unset: 10000 ms. */
   readonly webhookTimeoutMs?: number;
+  /** Most webhook endpoints that may be registered. */
+  readonly webhookMaxEndpoints: number;
+  /** This process in job runs and claims: the pod name in Kubernetes (hostname), plus the pid. */
+  readonly replicaId: string;
+  /** Jobs this replica runs at once. */
+  readonly jobConcurrency: number;
+  /** Longest wait before a replica sees a job another one scheduled. */
+  readonly jobPollMs: number;
+  /** Finished jobs and their runs are deleted after this many seconds. */
+  readonly jobRetentionSeconds: number;
+  /** A database query that takes longer fails (and the API answers 503) instead of hanging. */
+  readonly databaseQueryTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const e = parsed.data;
   return {
     port: e.PORT ?? 3000,
+    host: e.HOST ?? '127.0.0.1',
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     slosDir: e.VIGIL_SLOS_DIR ?? 'slos',
     outDir: e.VIGIL_OUT_DIR ?? '.',
@@ -88,6 +114,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     snapshotRetentionSeconds: e.VIGIL_SNAPSHOT_RETENTION ?? 35 * 86400,
     ...(e.VIGIL_WEBHOOK_BACKOFF_MS !== undefined ? { webhookBackoffMs: e.VIGIL_WEBHOOK_BACKOFF_MS } : {}),
     ...(e.VIGIL_WEBHOOK_TIMEOUT_MS !== undefined ? { webhookTimeoutMs: e.VIGIL_WEBHOOK_TIMEOUT_MS } : {}),
+    webhookMaxEndpoints: e.VIGIL_WEBHOOK_MAX_ENDPOINTS ?? 100,
+    replicaId: e.VIGIL_REPLICA_ID ?? `${hostname()}:${process.pid}`,
+    jobConcurrency: e.VIGIL_JOB_CONCURRENCY ?? 8,
+    jobPollMs: e.VIGIL_JOB_POLL_MS ?? 1000,
+    jobRetentionSeconds: e.VIGIL_JOB_RETENTION ?? 14 * 86400,
+    databaseQueryTimeoutSeconds: e.DATABASE_QUERY_TIMEOUT ?? 15,
   };
 }
 

@@ -6,19 +6,25 @@ import { WebhookAttemptEntity } from './entities/webhook-attempt.entity.js';
 import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity.js';
 import { WebhookEndpointEntity } from './entities/webhook-endpoint.entity.js';
 import { Webhooks1764000000000 } from './migrations/1764000000000-webhooks.js';
-import { BudgetSnapshotEntity } from './entities/budget-snapshot.entity.js';
-import { SloDayEntity } from './entities/slo-day.entity.js';
 import { Budgets1764100000000 } from './migrations/1764100000000-budgets.js';
+import { Jobs1764200000000 } from './migrations/1764200000000-jobs.js';
 
 /** Listed explicitly, not globbed: globs break between ts-jest (src/*.ts) and node (dist/*.js). */
-export const ENTITIES = [GenerationRunEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, BudgetSnapshotEntity, SloDayEntity];
-export const MIGRATIONS = [GenerationRuns1763884800000, Webhooks1764000000000, Budgets1764100000000];
+export const ENTITIES = [GenerationRunEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity];
+export const MIGRATIONS = [GenerationRuns1763884800000, Webhooks1764000000000, Budgets1764100000000, Jobs1764200000000];
+
+export interface DataSourceOptions {
+  /** Client-side limit per query: a hung server fails requests (503) instead of hanging them. Unset: none (migrations). */
+  readonly queryTimeoutMs?: number;
+  /** Connections in the pool. */
+  readonly poolSize?: number;
+}
 
 /**
  * The schema only ever changes through migrations, which run before anything else touches
  * the database; `synchronize` would let an entity edit alter production tables.
  */
-export function createDataSource(url: string): DataSource {
+export function createDataSource(url: string, opts: DataSourceOptions = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -29,9 +35,9 @@ export function createDataSource(url: string): DataSource {
     synchronize: false,
     logger: new TypeOrmToNestLogger(),
     logging: ['error', 'warn', 'migration'],
-    // A dead database must fail a readiness probe quickly rather than hang it.
+    // A dead database must fail a readiness probe quickly rather than hang it (also bounds waiting for a pooled connection).
     connectTimeoutMS: 3000,
-    extra: { max: 5 },
+    extra: { max: opts.poolSize ?? 10, ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}) },
   });
 }
 

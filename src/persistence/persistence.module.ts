@@ -7,6 +7,7 @@ import { DatabaseProbe } from './database-probe.js';
 import { GenerationRunRepository } from './generation-run.repository.js';
 import { WebhookRepository } from './webhook.repository.js';
 import { BudgetRepository } from './budget.repository.js';
+import { JobRepository } from './job.repository.js';
 
 /** The database Vigil talks to: the operator's (DATABASE_URL) or its own embedded one. */
 export interface DatabaseServer {
@@ -33,10 +34,12 @@ async function databaseServer(config: VigilConfig): Promise<DatabaseServer> {
   return server;
 }
 
-async function connect(server: DatabaseServer): Promise<DataSource> {
-  const ds = createDataSource(server.url);
+async function connect(server: DatabaseServer, config: VigilConfig): Promise<DataSource> {
   try {
-    // Runs pending migrations (migrationsRun) before any repository is handed out.
+    // Migrations first, on their own connection without the query time limit: a migration may
+    // rightly take longer than any request should. Then the pool the app uses.
+    await (await createDataSource(server.url).initialize()).destroy();
+    const ds = createDataSource(server.url, { queryTimeoutMs: config.databaseQueryTimeoutSeconds * 1000 });
     return await ds.initialize();
   } catch (err) {
     await server.stop();
@@ -67,13 +70,14 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 @Module({
   providers: [
     { provide: DATABASE_SERVER, inject: [VIGIL_CONFIG], useFactory: databaseServer },
-    { provide: DataSource, inject: [DATABASE_SERVER], useFactory: connect },
+    { provide: DataSource, inject: [DATABASE_SERVER, VIGIL_CONFIG], useFactory: connect },
     DatabaseLifecycle,
     GenerationRunRepository,
     DatabaseProbe,
     WebhookRepository,
     BudgetRepository,
+    JobRepository,
   ],
-  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository],
+  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository],
 })
 export class PersistenceModule {}

@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
+import { DataSource, In, type Repository } from 'typeorm';
+import type { JobFence } from '../core/jobs/job.js';
 import type { NextStep } from '../core/webhooks/delivery-policy.js';
 import type { SloEventType } from '../core/webhooks/status-events.js';
 import { WebhookAttemptEntity } from './entities/webhook-attempt.entity.js';
 import { WebhookDeliveryEntity, type DeliveryStatus } from './entities/webhook-delivery.entity.js';
 import { WebhookEndpointEntity } from './entities/webhook-endpoint.entity.js';
+import { JobRepository, type TransactionManager } from './job.repository.js';
 
 export type { DeliveryStatus } from './entities/webhook-delivery.entity.js';
+export type { TransactionManager } from './job.repository.js';
 
-/**
- * A caller's open transaction (TypeORM's EntityManager). Re-exported under our own name so
- * modules can pass one along without importing TypeORM themselves.
- */
-export type TransactionManager = EntityManager;
+/** The job that sends a delivery is keyed by the delivery's id. */
+export const WEBHOOK_DELIVERY_JOB = 'webhook-delivery';
 
 /** A registered endpoint as the API shows it: the secret is never part of it. */
 export interface WebhookEndpoint {
@@ -24,6 +24,7 @@ export interface WebhookEndpoint {
 }
 
 export interface NewWebhookEndpoint {
+  readonly createdAt: Date;
   readonly url: string;
   readonly secret: string;
   readonly events: readonly SloEventType[];
@@ -37,22 +38,21 @@ export interface NewDelivery {
   readonly body: string;
 }
 
-/** A delivery this instance has claimed and now owes an attempt. */
-export interface ClaimedDelivery {
+/** A delivery with what sending it needs. */
+export interface DeliveryToSend {
   readonly id: string;
   readonly endpointId: string;
   readonly url: string;
   readonly secret: string;
   readonly eventType: string;
   readonly body: string;
-  /** 1-based number of the attempt about to be made. */
-  readonly attempt: number;
 }
 
 export interface AttemptRecord {
   readonly attempt: number;
   readonly startedAt: Date;
-  readonly durationMs: number;
+  /** Null: no outcome was recorded (the process stopped while the request was out). */
+  readonly durationMs: number | null;
   readonly httpStatus: number | null;
   readonly error: string | null;
 }
@@ -72,8 +72,8 @@ export interface DeliveryLog {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Webhook endpoints and the delivery outbox. Times that decide what is due come from the
- * database clock (now()), so several Vigil instances agree on them.
+ * Webhook endpoints, the delivery outbox and its attempt log. When a delivery is due, and which
+ * replica sends it, is decided by the jobs table (one job per delivery, keyed by its id).
  */
 @Injectable()
 export class WebhookRepository {
@@ -81,22 +81,35 @@ export class WebhookRepository {
   private readonly deliveries: Repository<WebhookDeliveryEntity>;
   private readonly attempts: Repository<WebhookAttemptEntity>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobRepository,
+  ) {
     this.endpoints = dataSource.getRepository(WebhookEndpointEntity);
     this.deliveries = dataSource.getRepository(WebhookDeliveryEntity);
     this.attempts = dataSource.getRepository(WebhookAttemptEntity);
   }
 
-  async createEndpoint(e: NewWebhookEndpoint): Promise<WebhookEndpoint> {
-    const saved = await this.endpoints.save(
-      this.endpoints.create({ url: e.url, secret: e.secret, events: [...e.events], description: e.description, createdAt: new Date() }),
-    );
-    return toEndpoint(saved);
+  /** Registers an endpoint unless `max` exist already (then null); concurrent registrations cannot overshoot. */
+  async createEndpoint(e: NewWebhookEndpoint, max: number): Promise<WebhookEndpoint | null> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('vigil:webhook-endpoints'))`);
+      if ((await m.count(WebhookEndpointEntity)) >= max) return null;
+      const saved = await m.save(m.create(WebhookEndpointEntity, { url: e.url, secret: e.secret, events: [...e.events], description: e.description, createdAt: e.createdAt }));
+      return toEndpoint(saved);
+    });
   }
 
-  async listEndpoints(): Promise<WebhookEndpoint[]> {
-    const rows = await this.endpoints.find({ order: { createdAt: 'ASC', id: 'ASC' } });
-    return rows.map(toEndpoint);
+  /** A page of endpoints, oldest first; `after` is the last id of the previous page. */
+  async listEndpoints(limit: number, after?: string): Promise<WebhookEndpoint[]> {
+    if (after !== undefined && !UUID.test(after)) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT id, url, events, description, created_at FROM webhook_endpoints
+        WHERE $2::uuid IS NULL OR (created_at, id) > (SELECT created_at, id FROM webhook_endpoints WHERE id = $2)
+        ORDER BY created_at, id LIMIT $1`,
+      [limit, after ?? null],
+    )) as { id: string; url: string; events: string[]; description: string | null; created_at: Date }[];
+    return rows.map((r) => ({ id: r.id, url: r.url, events: r.events as SloEventType[], description: r.description, createdAt: r.created_at }));
   }
 
   /** Null for an unknown id, including one that is not a UUID at all. */
@@ -119,7 +132,12 @@ export class WebhookRepository {
     return rows.map((r) => ({ id: r.id, events: r.events }));
   }
 
-  /** Stores deliveries as pending and due now; nothing is sent until the row is committed. */
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: (m: TransactionManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** Stores deliveries as pending; the caller schedules their jobs in the same transaction. */
   async insertDeliveries(rows: readonly NewDelivery[], manager?: TransactionManager): Promise<number> {
     if (rows.length === 0) return 0;
     await (manager ?? this.dataSource.manager)
@@ -131,76 +149,63 @@ export class WebhookRepository {
     return rows.length;
   }
 
-  /**
-   * Claims up to `limit` due deliveries for `leaseMs`: pending ones whose time has come, and
-   * claims that lapsed (their instance died mid-attempt). SKIP LOCKED lets several instances claim
-   * at once without waiting on or taking each other's rows; the re-check under the row lock keeps
-   * a delivery claimed by one instance away from the others until its lease runs out.
-   */
-  async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows: { id: string; endpoint_id: string; url: string; secret: string; event_type: string; body: string; attempts: number }[] =
-      await this.dataSource.query(
-        `WITH claimed AS (
-           UPDATE webhook_deliveries d
-              SET status = 'delivering', locked_until = now() + make_interval(secs => $2::double precision / 1000)
-            WHERE d.id IN (
-                    SELECT id FROM webhook_deliveries
-                     WHERE (status = 'pending' AND next_attempt_at <= now())
-                        OR (status = 'delivering' AND locked_until < now())
-                     ORDER BY next_attempt_at
-                     LIMIT $1
-                       FOR UPDATE SKIP LOCKED)
-           RETURNING d.id, d.endpoint_id, d.event_type, d.body, d.attempts)
-         SELECT c.id, c.endpoint_id, e.url, e.secret, c.event_type, c.body, c.attempts
-           FROM claimed c JOIN webhook_endpoints e ON e.id = c.endpoint_id`,
-        [limit, leaseMs],
-      );
-    return rows.map((r) => ({ id: r.id, endpointId: r.endpoint_id, url: r.url, secret: r.secret, eventType: r.event_type, body: r.body, attempt: r.attempts + 1 }));
+  /** The delivery and its endpoint; null when either was deleted meanwhile (nothing to send). */
+  async toSend(deliveryId: string): Promise<DeliveryToSend | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT d.id, d.endpoint_id, e.url, e.secret, d.event_type, d.body FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = $1`,
+      [deliveryId],
+    )) as { id: string; endpoint_id: string; url: string; secret: string; event_type: string; body: string }[];
+    return row ? { id: row.id, endpointId: row.endpoint_id, url: row.url, secret: row.secret, eventType: row.event_type, body: row.body } : null;
   }
 
   /**
-   * Records one attempt and applies its outcome, in one transaction. Returns false when the
-   * claim was no longer ours (it lapsed and another instance took the delivery over); the
-   * attempt is logged all the same, since the request was made.
+   * Records attempt `attempt` as started, before its request goes out, and only while `fence` is
+   * the job's current claim: the delivery log then shows every request made, even one whose
+   * process died before it could record the answer. False: not ours any more, do not send.
    */
-  async finishAttempt(deliveryId: string, record: AttemptRecord, step: NextStep): Promise<boolean> {
+  async startAttempt(fence: JobFence, deliveryId: string, attempt: number, startedAt: Date): Promise<boolean> {
     return this.dataSource.transaction(async (m) => {
-      await m.insert(WebhookAttemptEntity, { deliveryId, ...record });
-      const r: [unknown[], number] = await m.query(
-        `UPDATE webhook_deliveries
-            SET attempts = $2,
-                status = $3,
-                locked_until = NULL,
-                next_attempt_at = CASE WHEN $3 = 'pending' THEN now() + make_interval(secs => $4::double precision / 1000) ELSE next_attempt_at END,
-                delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE NULL END
-          WHERE id = $1 AND status = 'delivering' AND attempts = $2 - 1`,
-        [deliveryId, record.attempt, step.status, step.status === 'pending' ? step.retryInMs : 0],
-      );
-      return r[1] > 0;
+      if (!(await this.jobs.holdFence(fence, m))) return false;
+      await m.query(`INSERT INTO webhook_attempts (delivery_id, attempt, started_at) VALUES ($1, $2, $3) ON CONFLICT (delivery_id, attempt) DO NOTHING`, [deliveryId, attempt, startedAt]);
+      await m.query(`UPDATE webhook_deliveries SET status = 'delivering', attempts = GREATEST(attempts, $2) WHERE id = $1`, [deliveryId, attempt]);
+      return true;
     });
   }
 
-  /** Milliseconds until the next delivery is due or the next claim lapses; null when none is owed. */
-  async msUntilNextDue(): Promise<number | null> {
-    const [row]: { ms: string | null }[] = await this.dataSource.query(
-      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(t) - now())) * 1000) AS ms FROM (
-         SELECT min(next_attempt_at) AS t FROM webhook_deliveries WHERE status = 'pending'
-         UNION ALL
-         SELECT min(locked_until) FROM webhook_deliveries WHERE status = 'delivering') due`,
-    );
-    return row?.ms == null ? null : Math.ceil(Number(row.ms));
+  /** The attempt's outcome and the delivery's new status, in the job's finishing transaction. */
+  async finishAttempt(m: TransactionManager, deliveryId: string, record: AttemptRecord, step: NextStep, now: Date): Promise<void> {
+    await m.query(`UPDATE webhook_attempts SET duration_ms = $3, http_status = $4, error = $5 WHERE delivery_id = $1 AND attempt = $2`, [
+      deliveryId,
+      record.attempt,
+      record.durationMs,
+      record.httpStatus,
+      record.error,
+    ]);
+    await m.query(`UPDATE webhook_deliveries SET status = $2, delivered_at = CASE WHEN $2 = 'delivered' THEN $3::timestamptz ELSE NULL END WHERE id = $1`, [
+      deliveryId,
+      step.status,
+      now,
+    ]);
+  }
+
+  /** A delivery whose attempts all ended without a recorded answer (its process kept dying) failed for good. */
+  async markFailed(deliveryId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE webhook_deliveries SET status = 'failed' WHERE id = $1 AND status <> 'delivered'`, [deliveryId]);
   }
 
   /** The newest `limit` deliveries of an endpoint, each with every attempt in order. */
   async deliveryLog(endpointId: string, limit: number): Promise<DeliveryLog[]> {
     const rows = await this.deliveries.find({ where: { endpointId }, order: { createdAt: 'DESC', id: 'ASC' }, take: limit });
-    const attempts = rows.length === 0 ? [] : await this.attempts.find({ where: { deliveryId: In(rows.map((r) => r.id)) }, order: { attempt: 'ASC', startedAt: 'ASC' } });
+    const ids = rows.map((r) => r.id);
+    const attempts = rows.length === 0 ? [] : await this.attempts.find({ where: { deliveryId: In(ids) }, order: { attempt: 'ASC', startedAt: 'ASC' } });
+    const due = rows.length === 0 ? [] : ((await this.dataSource.query(`SELECT key, run_at FROM jobs WHERE name = $1 AND key = ANY($2) AND state = 'pending'`, [WEBHOOK_DELIVERY_JOB, ids])) as { key: string; run_at: Date }[]);
+    const nextAt = new Map(due.map((j) => [j.key, j.run_at]));
     return rows.map((d) => ({
       id: d.id,
       eventType: d.eventType,
       status: d.status,
       createdAt: d.createdAt,
-      nextAttemptAt: d.status === 'pending' || d.status === 'delivering' ? d.nextAttemptAt : null,
+      nextAttemptAt: nextAt.get(d.id) ?? null,
       deliveredAt: d.deliveredAt,
       body: d.body,
       attempts: attempts

@@ -6,17 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { readBudgets } from '../../src/adapters/prometheus/budget-reader.js';
+import { readBudgets } from '../../src/usecases/read-budgets.js';
 import { PrometheusClient } from '../../src/adapters/prometheus/prometheus.client.js';
 import { createApp } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/config.js';
 import { dayStart } from '../../src/core/budget/budget-queries.js';
 import { check } from '../../src/core/check.js';
 import { compile } from '../../src/core/compile.js';
-import { BudgetService } from '../../src/modules/budget/budget.service.js';
+import { ManualClock } from '../../src/core/ports/clock.js';
+import { JobWorker } from '../../src/modules/jobs/job-worker.js';
 import { freePort } from '../../src/adapters/postgres/embedded-postgres.js';
 import { startBackfilledPrometheus, type BackfilledPrometheus } from '../support/backfilled-prometheus.js';
 import { vigil } from '../support/cli.js';
+import { BudgetRepository } from '../../src/persistence/budget.repository.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
 import { expectedIncrease, latencyHistogram, steps, toOpenMetrics, type SyntheticSeries } from '../support/synthetic-workload.js';
 import { CHECKOUT_SPEC } from '../support/checkout-spec.js';
@@ -170,10 +172,12 @@ describe('readBudgets against a real Prometheus', () => {
 
 describe('the service: cycle, API, metrics, webhooks, report', () => {
   let app: NestExpressApplication;
+  // Time stands at the end of the synthetic history; the tests step it a slot at a time.
+  const clock = new ManualClock(new Date(end * 1000));
   const boot = async (env: Record<string, string>) => {
     const out = await mkdtemp(join(work, 'out-'));
-    const config = loadConfig({ PORT: '0', DATABASE_URL: db.url, VIGIL_SLOS_DIR: join(work, 'slos'), VIGIL_OUT_DIR: out, VIGIL_BUDGET_INTERVAL: '1h', VIGIL_WEBHOOK_BACKOFF_MS: '50', ...env });
-    const a = await createApp(config, { logWrite: () => {}, clock: () => end * 1000 });
+    const config = loadConfig({ PORT: '0', DATABASE_URL: db.url, VIGIL_SLOS_DIR: join(work, 'slos'), VIGIL_OUT_DIR: out, VIGIL_BUDGET_INTERVAL: '1h', VIGIL_WEBHOOK_BACKOFF_MS: '50', VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ...env });
+    const a = await createApp(config, { logWrite: () => {}, clock });
     await a.listen(0, '127.0.0.1');
     return a;
   };
@@ -186,10 +190,13 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
     await request(first.getHttpServer()).post('/api/webhooks').send({ url: `http://127.0.0.1:${port}/hook`, secret: 'budget-test-secret-0123' }).expect(201);
     await first.close();
     app = await boot({ PROMETHEUS_URL: recorded.url });
-    const cycle = await app.get(BudgetService).runCycle();
-    expect(cycle).toMatchObject({ slos: 2, events: 2 });
+    await app.get(JobWorker).drain();
+    const cycles = await cyclesStored();
+    expect(cycles).toEqual([expect.objectContaining({ at: new Date(end * 1000), slos: 2, events: 2 })]);
   }, 60_000);
   afterAll(() => app?.close());
+
+  const cyclesStored = () => app.get(BudgetRepository).cycles(10);
 
   it('GET /api/slos/:service/:slo/budget answers the cycle’s numbers with the time they were computed', async () => {
     const res = await request(app.getHttpServer()).get('/api/slos/checkout/availability/budget').expect(200);
@@ -217,21 +224,29 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
     for (const r of received) {
       expect(r.headers['x-vigil-signature']).toBe(`sha256=${createHmac('sha256', 'budget-test-secret-0123').update(r.body).digest('hex')}`);
     }
-    // A second cycle with the same statuses sends nothing more.
-    await app.get(BudgetService).runCycle(end + 1);
-    await new Promise((r) => setTimeout(r, 300));
+    // The next slot's cycle finds the same statuses and sends nothing more: its stored cycle says so.
+    clock.advance(HOUR);
+    await app.get(JobWorker).drain();
+    expect((await cyclesStored()).map((c) => [c.at.getTime() / 1000, c.events])).toEqual([
+      [end + HOUR, 0],
+      [end, 2],
+    ]);
     expect(received).toHaveLength(2);
   });
 
   it('keeps snapshots: history answers them by step', async () => {
     const res = await request(app.getHttpServer())
       .get('/api/slos/checkout/availability/budget/history')
-      .query({ from: String(end - HOUR), to: String(end + HOUR), step: '1m' })
+      .query({ from: String(end - HOUR), to: String(end + 2 * HOUR), step: '1m' })
       .expect(200);
-    expect(res.body.points.length).toBeGreaterThanOrEqual(1);
-    // Two cycles (at end and end + 1 s) share the 1m step: the later one stands for it.
-    expect(res.body.points).toHaveLength(1);
-    expect(res.body.points[0]).toMatchObject({ at: new Date((end + 1) * 1000).toISOString(), status: 'exhausted' });
+    expect(res.body.points.map((p: { at: string }) => p.at)).toEqual([new Date(end * 1000).toISOString(), new Date((end + HOUR) * 1000).toISOString()]);
+    // Two cycles (at end and end + 1h) in one 2h step: the later one stands for it.
+    const coarse = await request(app.getHttpServer())
+      .get('/api/slos/checkout/availability/budget/history')
+      .query({ from: String(end), to: String(end + 2 * HOUR), step: '2h' })
+      .expect(200);
+    expect(coarse.body.points).toHaveLength(1);
+    expect(coarse.body.points[0]).toMatchObject({ at: new Date((end + HOUR) * 1000).toISOString(), status: 'exhausted' });
     closeTo(res.body.points[0].errorBudgetRemaining, availabilityRemaining);
   });
 
@@ -255,7 +270,7 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
   it.each([
     ['/api/slos/checkout/nope/budget', 404, /no SLO checkout\/nope/],
     ['/api/slos/checkout/availability/budget/history?step=often', 400, /step: must be a duration/],
-    ['/api/slos/checkout/availability/budget/history?from=2026-01-02&to=2026-01-01', 400, /from must be before to/],
+    ['/api/slos/checkout/availability/budget/history?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 400, /from must be before to/],
     ['/api/slos/checkout/availability/budget/history?from=0&to=999999999&step=1s', 400, /points asked for, at most 11000/],
     ['/api/reports/slo?month=2025-13', 400, /month must be 01–12/],
     ['/api/reports/slo?format=pdf', 400, /format: must be json, md or csv/],

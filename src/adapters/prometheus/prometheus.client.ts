@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import { MetricsQuery } from '../../core/ports/metrics-query.js';
 
 /** A rule group as Prometheus has loaded it (GET /api/v1/rules). */
 export interface LoadedRuleGroup {
@@ -47,13 +48,14 @@ export interface PrometheusClientOptions {
  * /api/v1 paths). I/O only: what to do with the answers is decided by the caller. Every request
  * has a timeout, so a hung server cannot hang the CLI or a budget cycle.
  */
-export class PrometheusClient {
+export class PrometheusClient extends MetricsQuery {
   private readonly base: string;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly retryBaseMs: number;
 
   constructor(baseUrl: string, opts: PrometheusClientOptions | number = {}) {
+    super();
     const o = typeof opts === 'number' ? { timeoutMs: opts } : opts;
     this.timeoutMs = o.timeoutMs ?? 10_000;
     this.retries = o.retries ?? 2;

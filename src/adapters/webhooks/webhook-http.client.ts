@@ -1,17 +1,12 @@
 import type { AttemptResult } from '../../core/webhooks/delivery-policy.js';
-
-export interface HttpAttempt {
-  readonly startedAt: Date;
-  readonly durationMs: number;
-  readonly result: AttemptResult;
-}
+import { WebhookSender, type HttpAttempt } from '../../core/ports/webhook-sender.js';
 
 /**
  * Sends one webhook request and reports what happened; deciding what that means (retry, give up)
  * is core's. Never throws. Redirects are not followed: a signed body is meant for the URL the
  * operator registered, and a 3xx then shows up in the delivery log instead.
  */
-export class WebhookHttpClient {
+export class WebhookHttpClient extends WebhookSender {
   async post(url: string, body: string, headers: Readonly<Record<string, string>>, timeoutMs: number): Promise<HttpAttempt> {
     const startedAt = new Date();
     const t0 = performance.now();

@@ -1,5 +1,5 @@
 import { readSpecDir } from '../../adapters/files/spec-files.js';
-import { readBudgets } from '../../adapters/prometheus/budget-reader.js';
+import { readBudgets } from '../../usecases/read-budgets.js';
 import { PrometheusClient } from '../../adapters/prometheus/prometheus.client.js';
 import { budgetView, type BudgetView } from '../../core/budget/budget-view.js';
 import { check } from '../../core/check.js';

@@ -1,3 +1,5 @@
+import { backoffDelay } from '../jobs/retry-policy.js';
+
 /**
  * When a webhook delivery is retried, as data and one decision function; the dispatcher only
  * carries the decision out (and persists it).
@@ -23,7 +25,7 @@ export type NextStep =
 
 /** Wait after attempt number `attempt` (1-based) failed: base × factor^(attempt − 1). */
 export function retryDelayMs(policy: DeliveryPolicy, attempt: number): number {
-  return policy.backoffBaseMs * policy.backoffFactor ** (attempt - 1);
+  return backoffDelay(policy.backoffBaseMs, policy.backoffFactor, attempt);
 }
 
 /**

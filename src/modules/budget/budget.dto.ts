@@ -1,18 +1,26 @@
+import type { Response } from 'express';
 import { z } from 'zod';
-import { parseDuration } from '../../core/duration.js';
-import { parseTimeText } from '../../core/time-text.js';
-import type { BudgetSnapshot } from '../../persistence/budget.repository.js';
+import { sloKey } from '../../core/budget/budget-queries.js';
+import type { BudgetView } from '../../core/budget/budget-view.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
+import type { Slo } from '../../core/model/slo.js';
+import { parseTimeText, TIME_TEXT_HELP } from '../../core/time-text.js';
+import type { BudgetSnapshot, LatestBudget } from '../../persistence/budget.repository.js';
+import type { RenderedReport } from '../../usecases/monthly-report.js';
 import { errorDtoSchema, openApi } from '../http/zod.pipe.js';
 
-/** ISO 8601 or epoch seconds, as Prometheus's own API accepts times. */
+/** RFC 3339 or epoch seconds, as Prometheus's own API accepts times; 1970–2100. */
 const time = z.string().transform((v, ctx) => {
   const seconds = parseTimeText(v);
   if (seconds === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or epoch seconds' });
+    ctx.addIssue({ code: 'custom', message: TIME_TEXT_HELP });
     return z.NEVER;
   }
   return new Date(seconds * 1000);
 });
+
+/** The longest history step: one point a year is already more than any chart needs. */
+const MAX_STEP_SECONDS = 366 * 86400;
 
 /** Most points one history answer holds (Prometheus's own query_range limit). */
 export const MAX_HISTORY_POINTS = 11_000;
@@ -25,8 +33,8 @@ export const historyQuerySchema = z
       .string()
       .transform((v, ctx) => {
         const s = parseDuration(v);
-        if (s === undefined || s < 1) {
-          ctx.addIssue({ code: 'custom', message: 'must be a duration such as 1m, 1h or 1d' });
+        if (s === undefined || s < 1 || s > MAX_STEP_SECONDS) {
+          ctx.addIssue({ code: 'custom', message: `must be a duration such as 1m, 1h or 1d, at most ${formatDuration(MAX_STEP_SECONDS)}` });
           return z.NEVER;
         }
         return s;
@@ -60,6 +68,25 @@ const budgetViewSchema = z.object({
   computedAt: z.iso.datetime(),
 });
 
+const storedBudgetSchema = budgetViewSchema.extend({
+  ageSeconds: z.number().describe('seconds since computedAt, by the answering replica\'s clock'),
+});
+export type StoredBudgetDto = z.infer<typeof storedBudgetSchema>;
+
+const BUDGET_STATUSES = ['healthy', 'at-risk', 'exhausted', 'no-data'] as const;
+
+export const budgetListQuerySchema = z.strictObject({
+  sort: z.enum(['remaining', '-remaining', 'name'], { error: 'must be remaining, -remaining or name' }).default('remaining'),
+  status: z.enum(BUDGET_STATUSES, { error: `must be one of ${BUDGET_STATUSES.join(', ')}` }).optional(),
+});
+export type BudgetListQuery = z.infer<typeof budgetListQuerySchema>;
+
+const budgetListSchema = z.object({
+  budgets: z.array(storedBudgetSchema),
+  pending: z.array(z.object({ service: z.string(), slo: z.string() })).describe('SLOs in the specs no cycle has stored a budget for yet'),
+});
+export type BudgetListDto = z.infer<typeof budgetListSchema>;
+
 const historyPointSchema = z.object({
   at: z.iso.datetime(),
   status: z.enum(['healthy', 'at-risk', 'exhausted', 'no-data']),
@@ -84,7 +111,8 @@ const historySchema = z.object({
 export type HistoryDto = z.infer<typeof historySchema>;
 
 export const OPENAPI = {
-  budget: openApi(budgetViewSchema),
+  storedBudget: openApi(storedBudgetSchema),
+  budgetList: openApi(budgetListSchema),
   history: openApi(historySchema),
   error: openApi(errorDtoSchema),
 };
@@ -101,4 +129,34 @@ export function toHistoryPoint(s: BudgetSnapshot): HistoryPoint {
     exhaustionAt: s.exhaustionAt?.toISOString() ?? null,
     source: s.source,
   };
+}
+
+export function toStoredBudgetDto(b: BudgetView, at: Date, now: Date): StoredBudgetDto {
+  return { ...b, computedAt: at.toISOString(), ageSeconds: Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000)) };
+}
+
+/** The specs decide which SLOs are listed: a removed SLO's stored budget is not shown. */
+export function toBudgetListDto(slos: readonly Slo[], stored: ReadonlyMap<string, LatestBudget>, q: BudgetListQuery, now: Date): BudgetListDto {
+  const budgets: StoredBudgetDto[] = [];
+  const pending: { service: string; slo: string }[] = [];
+  for (const slo of slos) {
+    const s = stored.get(sloKey(slo.service, slo.name));
+    if (s?.budget) budgets.push(toStoredBudgetDto(s.budget, s.at, now));
+    else pending.push({ service: slo.service, slo: slo.name });
+  }
+  const byName = (a: StoredBudgetDto, b: StoredBudgetDto) => sloKey(a.service, a.slo).localeCompare(sloKey(b.service, b.slo));
+  const order =
+    q.sort === 'name'
+      ? byName
+      : (a: StoredBudgetDto, b: StoredBudgetDto) => (q.sort === 'remaining' ? 1 : -1) * (a.errorBudgetRemaining - b.errorBudgetRemaining) || byName(a, b);
+  return { budgets: budgets.filter((b) => !q.status || b.status === q.status).sort(order), pending };
+}
+
+export const REPORT_TYPES = { json: 'application/json; charset=utf-8', md: 'text/markdown; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
+
+/** Markdown and CSV come with a file name, so a browser saves them as such. */
+export function sendReport(res: Response, r: RenderedReport): void {
+  res.status(200).type(REPORT_TYPES[r.format]);
+  if (r.format !== 'json') res.setHeader('content-disposition', `inline; filename="slo-report-${r.month}.${r.format}"`);
+  res.send(r.body);
 }

@@ -1,138 +1,65 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { readBudgets } from '../../adapters/prometheus/budget-reader.js';
-import { PrometheusClient } from '../../adapters/prometheus/prometheus.client.js';
+import { Inject, Injectable, NotFoundException, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
-import { CLOCK, type Clock } from '../../config/config.module.js';
-import type { SloBudget } from '../../core/budget/budget-cycle.js';
 import { sloKey } from '../../core/budget/budget-queries.js';
-import { finiteOrNull } from '../../core/budget/budget-view.js';
-import { dayUpdates, dayWindows } from '../../core/budget/day-ledger.js';
-import type { BudgetStatus } from '../../core/budget/error-budget.js';
-import { nextStatuses, statusEvents } from '../../core/webhooks/status-events.js';
+import { DAY } from '../../core/duration.js';
+import { Clock } from '../../core/ports/clock.js';
+import { MetricsQuery } from '../../core/ports/metrics-query.js';
 import { BudgetRepository } from '../../persistence/budget.repository.js';
+import { badRequest } from '../http/zod.pipe.js';
 import { SloService } from '../slo/slo.service.js';
-import { WebhookService } from '../webhooks/webhooks.service.js';
-import { BudgetMetrics } from './budget-metrics.js';
-
-export interface CycleResult {
-  readonly at: number;
-  readonly slos: number;
-  readonly queries: number;
-  readonly events: number;
-  readonly seconds: number;
-}
-
-const JOB = 'budget-cycle';
-/** Snapshots are pruned at most this often; a DELETE every minute would be wasted work. */
-const PRUNE_EVERY_SECONDS = 3600;
+import { MAX_HISTORY_POINTS, toBudgetListDto, toHistoryPoint, toStoredBudgetDto, type BudgetListDto, type BudgetListQuery, type HistoryDto, type HistoryQuery, type StoredBudgetDto } from './budget.dto.js';
 
 /**
- * The budget cycle: every interval, all budgets from Prometheus in a bounded number of queries,
- * stored with the day ledger and any status-change webhooks in one transaction, then exported as
- * gauges. A failed cycle changes nothing stored; the next one starts afresh.
+ * What the budget API reads. Everything comes from the database, written by whichever replica ran
+ * the cycle, so every replica answers the same, and at once after a restart.
  */
 @Injectable()
-export class BudgetService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = new Logger('Budget');
-  private readonly client?: PrometheusClient;
-  private latestBudgets = new Map<string, SloBudget>();
-  private lastKnown = new Map<string, BudgetStatus>();
-  private lastCycleAt: number | null = null;
-  private lastPruneAt = 0;
-  private running?: Promise<CycleResult | undefined>;
-
+export class BudgetService {
   constructor(
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
-    private readonly slos: SloService,
     private readonly repo: BudgetRepository,
-    private readonly webhooks: WebhookService,
-    private readonly metrics: BudgetMetrics,
-    private readonly scheduler: SchedulerRegistry,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    if (config.prometheusUrl) this.client = new PrometheusClient(config.prometheusUrl, { timeoutMs: config.prometheusTimeoutSeconds * 1000 });
-  }
+    private readonly slos: SloService,
+    private readonly clock: Clock,
+    @Optional() private readonly prometheus?: MetricsQuery,
+  ) {}
 
-  get enabled(): boolean {
-    return this.client !== undefined;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.client) {
-      this.log.warn('PROMETHEUS_URL is not set: no error budgets are computed');
-      return;
+  async latest(service: string, slo: string): Promise<StoredBudgetDto> {
+    this.known(service, slo);
+    const stored = await this.repo.latest(service, slo);
+    if (!stored?.budget) {
+      if (!this.prometheus) throw unavailable('error budgets are off: PROMETHEUS_URL is not set');
+      throw unavailable(`no budget cycle has stored ${service}/${slo} yet (see GET /api/jobs/runs?job=budget-cycle); retry after the next cycle`, this.config.budgetIntervalSeconds);
     }
-    // Where the last run left off: a restart must neither re-fire transitions nor lose a day's count.
-    const last = await this.repo.lastCycleAt();
-    this.lastCycleAt = last ? last.getTime() / 1000 : null;
-    this.lastKnown = await this.repo.lastKnownStatuses();
-    this.scheduler.addInterval(JOB, setInterval(() => void this.runCycle(), this.config.budgetIntervalSeconds * 1000));
-    void this.runCycle();
+    return toStoredBudgetDto(stored.budget, stored.at, this.clock.now());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.scheduler.doesExist('interval', JOB)) this.scheduler.deleteInterval(JOB);
-    await this.running; // let a cycle in flight finish its transaction before the pool closes
+  /** Every SLO in the specs with its latest stored budget; those without one are listed apart. */
+  async list(q: BudgetListQuery): Promise<BudgetListDto> {
+    const stored = new Map((await this.repo.latestAll()).map((b) => [sloKey(b.service, b.slo), b]));
+    return toBudgetListDto(this.slos.slos(), stored, q, this.clock.now());
   }
 
-  /** Runs one cycle now, unless one is running (then waits for that one). Errors are logged, never thrown. */
-  runCycle(now = this.clock() / 1000): Promise<CycleResult | undefined> {
-    this.running ??= this.cycle(Math.floor(now)).finally(() => (this.running = undefined));
-    return this.running;
+  async history(service: string, slo: string, q: HistoryQuery): Promise<HistoryDto> {
+    this.known(service, slo);
+    const to = q.to ?? this.clock.now();
+    const from = q.from ?? new Date(to.getTime() - DAY * 1000);
+    const span = (to.getTime() - from.getTime()) / 1000;
+    if (span <= 0) throw badRequest('invalid query: from must be before to', [{ path: 'from', message: 'must be before to' }]);
+    const step = q.step ?? Math.max(60, Math.ceil(span / 500));
+    if (span / step > MAX_HISTORY_POINTS) {
+      throw badRequest(`invalid query: ${Math.ceil(span / step)} points asked for, at most ${MAX_HISTORY_POINTS}: use a larger step`, [{ path: 'step', message: `too small for this range: at most ${MAX_HISTORY_POINTS} points` }]);
+    }
+    const points = await this.repo.history(service, slo, from, to, step);
+    return { service, slo, from: from.toISOString(), to: to.toISOString(), stepSeconds: step, points: points.map(toHistoryPoint) };
   }
 
-  latest(service: string, slo: string): SloBudget | undefined {
-    return this.latestBudgets.get(sloKey(service, slo));
-  }
-
-  private async cycle(at: number): Promise<CycleResult | undefined> {
-    const started = performance.now();
-    const slos = this.slos.slos();
-    try {
-      const read = await readBudgets(this.client!, slos, at, (slo) => (slo.sli.kind === 'raw' ? [] : dayWindows(at, this.lastCycleAt)));
-      const states = read.budgets.map((b) => ({ service: b.service, slo: b.slo, objective: b.objective, status: b.status, sli: b.sli, errorBudgetRemaining: b.remaining, burnRates: b.burnRates, windowSeconds: b.windowSeconds }));
-      const events = statusEvents(this.lastKnown, states, at);
-      const when = new Date(at * 1000);
-      await this.repo.saveCycle(
-        read.budgets.map((b) => ({
-          at: when,
-          service: b.service,
-          slo: b.slo,
-          status: b.status,
-          sli: finiteOrNull(b.sli),
-          remaining: b.remaining,
-          badEvents: b.badEvents,
-          totalEvents: b.totalEvents,
-          burnRates: b.burnRates,
-          exhaustionAt: b.exhaustionAt === null ? null : new Date(b.exhaustionAt * 1000),
-          source: b.source,
-        })),
-        dayUpdates(read.budgets, read.counts, at, this.lastCycleAt, this.config.budgetIntervalSeconds),
-        events.length > 0 ? (m) => this.webhooks.enqueue(events, m) : undefined,
-      );
-      if (events.length > 0) this.webhooks.kick();
-
-      this.latestBudgets = new Map(read.budgets.map((b) => [sloKey(b.service, b.slo), b]));
-      this.lastKnown = nextStatuses(this.lastKnown, states);
-      this.lastCycleAt = at;
-      const seconds = (performance.now() - started) / 1000;
-      this.metrics.record(read.budgets, read.queries, seconds, at);
-      for (const e of events) this.log.log(`${e.type}: ${e.service}/${e.slo} ${e.previousStatus ?? 'unknown'} → ${e.status}`);
-      this.log.debug(`budget cycle: ${slos.length} SLO(s), ${read.queries} quer${read.queries === 1 ? 'y' : 'ies'}, ${seconds.toFixed(3)} s`);
-      await this.prune(at);
-      return { at, slos: slos.length, queries: read.queries, events: events.length, seconds };
-    } catch (err) {
-      this.metrics.failed();
-      this.log.error(`budget cycle failed: ${err instanceof Error ? err.message : String(err)}`);
-      return undefined;
+  private known(service: string, slo: string): void {
+    if (!this.slos.find(service, slo)) {
+      throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `no SLO ${service}/${slo} in the specs` });
     }
   }
+}
 
-  private async prune(at: number): Promise<void> {
-    if (at - this.lastPruneAt < PRUNE_EVERY_SECONDS) return;
-    this.lastPruneAt = at;
-    const deleted = await this.repo.pruneSnapshots(new Date((at - this.config.snapshotRetentionSeconds) * 1000));
-    if (deleted > 0) this.log.log(`pruned ${deleted} budget snapshot(s) older than the retention`);
-  }
+function unavailable(message: string, retryAfterSeconds?: number): ServiceUnavailableException {
+  return new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) });
 }

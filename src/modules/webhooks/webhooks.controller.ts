@@ -3,11 +3,14 @@ import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from 
 import {
   createWebhookSchema,
   deliveriesQuerySchema,
+  listQuerySchema,
   OPENAPI,
   type CreateWebhook,
   type DeliveriesQuery,
   type DeliveryListDto,
+  type ListQuery,
   type WebhookDto,
+  type WebhookListDto,
 } from './webhooks.dto.js';
 import { WebhookService } from './webhooks.service.js';
 import { ZodPipe } from '../http/zod.pipe.js';
@@ -26,15 +29,20 @@ export class WebhooksController {
   @ApiBody({ schema: OPENAPI.createWebhook })
   @ApiResponse({ status: 201, description: 'Registered; the secret is never returned', schema: OPENAPI.webhook })
   @ApiResponse({ status: 400, description: 'Invalid registration: every problem listed', schema: OPENAPI.error })
+  @ApiResponse({ status: 409, description: 'As many endpoints as VIGIL_WEBHOOK_MAX_ENDPOINTS allows are registered', schema: OPENAPI.error })
+  @ApiResponse({ status: 415, description: 'The body is not application/json', schema: OPENAPI.error })
   create(@Body(new ZodPipe(createWebhookSchema, 'webhook registration')) body: CreateWebhook): Promise<WebhookDto> {
     return this.webhooks.register(body);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List registered endpoints (secrets are never shown)' })
+  @ApiOperation({ summary: 'Registered endpoints, oldest first, a page at a time (secrets are never shown)' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } })
+  @ApiQuery({ name: 'after', required: false, description: 'nextCursor of the previous page' })
   @ApiResponse({ status: 200, schema: OPENAPI.webhookList })
-  list(): Promise<WebhookDto[]> {
-    return this.webhooks.list();
+  @ApiResponse({ status: 400, description: 'Invalid limit or cursor', schema: OPENAPI.error })
+  list(@Query(new ZodPipe(listQuerySchema, 'query')) query: ListQuery): Promise<WebhookListDto> {
+    return this.webhooks.list(query);
   }
 
   @Get(':id')

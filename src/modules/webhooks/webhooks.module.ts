@@ -1,33 +1,31 @@
 import { Module } from '@nestjs/common';
 import { WebhookHttpClient } from '../../adapters/webhooks/webhook-http.client.js';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
+import { WebhookSender } from '../../core/ports/webhook-sender.js';
 import { DEFAULT_DELIVERY_POLICY } from '../../core/webhooks/delivery-policy.js';
 import { PersistenceModule } from '../../persistence/persistence.module.js';
-import { DISPATCHER_OPTIONS, WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.js';
+import { JobsModule } from '../jobs/jobs.module.js';
+import { DELIVERY_OPTIONS, WebhookDeliveryService, type DeliveryOptions } from './webhook-delivery.service.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { WebhookService } from './webhooks.service.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-function dispatcherOptions(config: VigilConfig): DispatcherOptions {
-  const timeoutMs = config.webhookTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+function deliveryOptions(config: VigilConfig): DeliveryOptions {
   return {
     policy: { ...DEFAULT_DELIVERY_POLICY, backoffBaseMs: config.webhookBackoffMs ?? DEFAULT_DELIVERY_POLICY.backoffBaseMs },
-    timeoutMs,
-    pollMs: 1000,
-    batchSize: 10,
-    leaseMs: timeoutMs + 20_000,
+    timeoutMs: config.webhookTimeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
 }
 
 /** slo.* webhooks (docs/webhooks.md). Other modules import it for WebhookService.enqueue. */
 @Module({
-  imports: [PersistenceModule],
+  imports: [PersistenceModule, JobsModule],
   controllers: [WebhooksController],
   providers: [
-    { provide: DISPATCHER_OPTIONS, inject: [VIGIL_CONFIG], useFactory: dispatcherOptions },
-    { provide: WebhookHttpClient, useValue: new WebhookHttpClient() },
-    WebhookDispatcher,
+    { provide: DELIVERY_OPTIONS, inject: [VIGIL_CONFIG], useFactory: deliveryOptions },
+    { provide: WebhookSender, useFactory: () => new WebhookHttpClient() },
+    WebhookDeliveryService,
     WebhookService,
   ],
   exports: [WebhookService],

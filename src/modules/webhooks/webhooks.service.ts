@@ -1,26 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
+import { Clock } from '../../core/ports/clock.js';
 import { serialisePayload, webhookPayload } from '../../core/webhooks/payload.js';
 import { SLO_EVENT_TYPES, type SloEvent } from '../../core/webhooks/status-events.js';
-import { WebhookRepository, type NewDelivery, type TransactionManager } from '../../persistence/webhook.repository.js';
-import { WebhookDispatcher } from './webhook-dispatcher.js';
-import { toDeliveryListDto, toWebhookDto, type CreateWebhook, type DeliveriesQuery, type DeliveryListDto, type WebhookDto } from './webhooks.dto.js';
+import { WEBHOOK_DELIVERY_JOB, WebhookRepository, type NewDelivery, type TransactionManager } from '../../persistence/webhook.repository.js';
+import { JobWorker } from '../jobs/job-worker.js';
+import { toDeliveryListDto, toWebhookDto, toWebhookListDto, type CreateWebhook, type DeliveriesQuery, type DeliveryListDto, type ListQuery, type WebhookDto, type WebhookListDto } from './webhooks.dto.js';
 
 /** Webhook registration, and the entry point for events: they go into the outbox, then out. */
 @Injectable()
 export class WebhookService {
   constructor(
     private readonly repo: WebhookRepository,
-    private readonly dispatcher: WebhookDispatcher,
+    private readonly jobs: JobWorker,
+    private readonly clock: Clock,
+    @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
   ) {}
 
   async register(body: CreateWebhook): Promise<WebhookDto> {
     const events = body.events ? SLO_EVENT_TYPES.filter((t) => body.events?.includes(t)) : [...SLO_EVENT_TYPES];
-    return toWebhookDto(await this.repo.createEndpoint({ url: body.url, secret: body.secret, events, description: body.description ?? null }));
+    const max = this.config.webhookMaxEndpoints;
+    const created = await this.repo.createEndpoint({ createdAt: this.clock.now(), url: body.url, secret: body.secret, events, description: body.description ?? null }, max);
+    if (!created) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: `at most ${max} webhook endpoints may be registered (VIGIL_WEBHOOK_MAX_ENDPOINTS); delete one first` });
+    return toWebhookDto(created);
   }
 
-  async list(): Promise<WebhookDto[]> {
-    return (await this.repo.listEndpoints()).map(toWebhookDto);
+  async list(q: ListQuery): Promise<WebhookListDto> {
+    return toWebhookListDto(await this.repo.listEndpoints(q.limit, q.after), q.limit);
   }
 
   async get(id: string): Promise<WebhookDto> {
@@ -37,13 +44,13 @@ export class WebhookService {
   }
 
   /**
-   * Stores one pending delivery per event and subscribed endpoint; returns how many. Nothing is
-   * sent before the rows are committed, so a crash after this call loses no event.
+   * Stores one pending delivery per event and subscribed endpoint, each with the job that sends
+   * it; returns how many. Nothing is sent before the rows are committed, so a crash after this
+   * call loses no event.
    *
-   * With `manager`, the rows are written in the caller's transaction (budget snapshots and their
-   * events commit or roll back together); the caller must then call `kick()` after the commit,
-   * since a dispatcher woken earlier would not see the rows yet (the poll would find them within
-   * a second anyway). Without it, the rows commit at once and the dispatcher is woken here.
+   * With `manager`, the rows are written in the caller's transaction (a budget cycle and its events
+   * commit or roll back together); the caller then calls `kick()` after the commit, since a worker
+   * woken earlier would not see the rows yet (its poll would find them within a second anyway).
    */
   async enqueue(events: readonly SloEvent[], manager?: TransactionManager): Promise<number> {
     if (events.length === 0) return 0;
@@ -55,14 +62,23 @@ export class WebhookService {
         return { id, endpointId: e.id, eventType: event.type, body };
       }),
     );
-    const n = await this.repo.insertDeliveries(rows, manager);
-    if (!manager && n > 0) this.kick();
-    return n;
+    if (rows.length === 0) return 0;
+    const write = async (m: TransactionManager) => {
+      await this.repo.insertDeliveries(rows, m);
+      const now = this.clock.now();
+      await this.jobs.scheduleMany(rows.map((r) => ({ name: WEBHOOK_DELIVERY_JOB, key: r.id, runAt: now })), m);
+    };
+    if (manager) await write(manager);
+    else {
+      await this.repo.transaction(write);
+      this.kick();
+    }
+    return rows.length;
   }
 
-  /** Wakes the dispatcher; call after committing a transaction passed to `enqueue`. */
+  /** Wakes the job worker; call after committing a transaction passed to `enqueue`. */
   kick(): void {
-    this.dispatcher.kick();
+    this.jobs.kick();
   }
 
   private async endpoint(id: string) {

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Row shape of `webhook_attempts`: one HTTP request of a delivery and how it ended. */
+/** Row shape of `webhook_attempts`: one HTTP request of a delivery, written before it is sent, and how it ended. */
 @Entity({ name: 'webhook_attempts' })
 export class WebhookAttemptEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -15,8 +15,9 @@ export class WebhookAttemptEntity {
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt!: Date;
 
-  @Column({ name: 'duration_ms', type: 'int' })
-  durationMs!: number;
+  /** Null while the request is out, and for good when the process stopped during it. */
+  @Column({ name: 'duration_ms', type: 'int', nullable: true })
+  durationMs!: number | null;
 
   @Column({ name: 'http_status', type: 'int', nullable: true })
   httpStatus!: number | null;

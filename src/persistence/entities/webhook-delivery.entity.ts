@@ -22,16 +22,9 @@ export class WebhookDeliveryEntity {
   @Column({ type: 'text' })
   status!: DeliveryStatus;
 
-  /** Attempts finished (recorded in webhook_attempts). */
+  /** Attempts started (each recorded in webhook_attempts before its request went out). When the next is due is the jobs table's. */
   @Column({ type: 'int' })
   attempts!: number;
-
-  @Column({ name: 'next_attempt_at', type: 'timestamptz' })
-  nextAttemptAt!: Date;
-
-  /** While 'delivering': when the claim lapses and another instance may take the delivery over. */
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
-  lockedUntil!: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,8 +1,8 @@
-import { assembleBudgets, burnWindowNames, cycleWindows, type SloBudget } from '../../core/budget/budget-cycle.js';
-import { rawQueries, readRaw, readRecorded, recordedQueries, type BudgetQuery, type CountWindow, type QuerySample, type RecordedReading } from '../../core/budget/budget-queries.js';
-import type { RiskPolicy } from '../../core/budget/error-budget.js';
-import type { Slo } from '../../core/model/slo.js';
-import type { PrometheusClient } from './prometheus.client.js';
+import { assembleBudgets, burnWindowNames, cycleWindows, type SloBudget } from '../core/budget/budget-cycle.js';
+import { rawQueries, readRaw, readRecorded, recordedQueries, type BudgetQuery, type CountWindow, type QuerySample, type RecordedReading } from '../core/budget/budget-queries.js';
+import type { RiskPolicy } from '../core/budget/error-budget.js';
+import type { Slo } from '../core/model/slo.js';
+import type { MetricsQuery } from '../core/ports/metrics-query.js';
 
 export interface BudgetRead {
   readonly budgets: SloBudget[];
@@ -16,11 +16,12 @@ export interface BudgetRead {
 const CONCURRENCY = 4;
 
 /**
- * One budget cycle against Prometheus: the recordings first, then the raw series for whatever they
- * do not cover. `at` is rounded down to whole seconds (PromQL ranges are whole seconds).
+ * Reads every budget at `at`, for `vigil budget` and the service's cycle alike: Vigil's recordings
+ * first, then the raw series for whatever they do not cover. `at` is rounded down to whole
+ * seconds (PromQL ranges are whole seconds).
  */
 export async function readBudgets(
-  client: PrometheusClient,
+  metrics: MetricsQuery,
   slos: readonly Slo[],
   atSeconds: number,
   extraWindows: (slo: Slo, at: number) => readonly CountWindow[] = () => [],
@@ -29,19 +30,19 @@ export async function readBudgets(
   const at = Math.floor(atSeconds);
   const windowsOf = (slo: Slo) => cycleWindows(slo, at, extraWindows(slo, at));
   const phase1 = recordedQueries(slos.flatMap(windowsOf), at);
-  const reading = readRecorded(slos, windowsOf, burnWindowNames, await run(client, phase1), at);
+  const reading = readRecorded(slos, windowsOf, burnWindowNames, await run(metrics, phase1), at);
   const phase2 = rawQueries(reading.uncovered);
-  if (phase2.length > 0) readRaw(reading, await run(client, phase2));
+  if (phase2.length > 0) readRaw(reading, await run(metrics, phase2));
   return { budgets: assembleBudgets(slos, reading, at, risk), counts: reading.counts, queries: phase1.length + phase2.length };
 }
 
-async function run(client: PrometheusClient, queries: readonly BudgetQuery[]): Promise<Map<string, readonly QuerySample[]>> {
+async function run(metrics: MetricsQuery, queries: readonly BudgetQuery[]): Promise<Map<string, readonly QuerySample[]>> {
   const answers = new Map<string, readonly QuerySample[]>();
   let next = 0;
   const worker = async () => {
     while (next < queries.length) {
       const q = queries[next++]!;
-      answers.set(q.id, await client.query(q.promql, q.time));
+      answers.set(q.id, await metrics.query(q.promql, q.time));
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, queries.length) }, worker));

@@ -1,0 +1,31 @@
+import { slotAt, slotsBetween, type Recurrence } from './recurrence.js';
+
+/** Missed slots kept as rows per gap; the rest are only counted (see slotsBetween). */
+export const MAX_MISSED_ROWS = 1000;
+
+export interface SlotPlan {
+  /** The slot to create a job for now; null when it exists already (or none is due yet). */
+  readonly due: Date | null;
+  /** Slots that passed with no replica to run them, newest MAX_MISSED_ROWS of them. */
+  readonly missed: readonly Date[];
+  /** All missed slots, including those beyond the rows kept. */
+  readonly missedTotal: number;
+}
+
+const NOTHING: SlotPlan = { due: null, missed: [], missedTotal: 0 };
+
+/**
+ * What a replica does for one recurring job at `now`, given the last slot any replica created
+ * (null when the schedule is new, or was changed: its old slots say nothing about the new one).
+ * Only the current slot is run: a budget cycle or a prune that could not run on time is worth
+ * nothing late, and catching up a backlog after an outage would hammer Prometheus for no gain.
+ * The gap is recorded instead, so "nobody ran it" is visible rather than silently skipped.
+ */
+export function planSlots(r: Recurrence, lastSlot: Date | null, now: Date): SlotPlan {
+  const current = slotAt(r, now);
+  if (!current) return NOTHING;
+  if (!lastSlot) return { due: current, missed: [], missedTotal: 0 };
+  if (current.getTime() <= lastSlot.getTime()) return NOTHING;
+  const gap = slotsBetween(r, lastSlot, current, MAX_MISSED_ROWS);
+  return { due: current, missed: gap.slots, missedTotal: gap.total };
+}

@@ -1,0 +1,63 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { RunOutcome } from '../../core/jobs/job.js';
+import type { Clock } from '../../core/ports/clock.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+
+/** The jobs' own signals on /metrics: what ran where and how, what nobody ran, and how far behind the queue is. */
+@Injectable()
+export class JobMetrics {
+  private readonly log = new Logger('Jobs');
+  private readonly runs: Counter<'job' | 'outcome'>;
+  private readonly missedSlots: Counter<'job'>;
+  private readonly duration: Histogram<'job'>;
+  private readonly queueAge: Gauge<'job'>;
+  private names: () => readonly string[] = () => [];
+  private ages: (now: Date) => Promise<Map<string, number>> = async () => new Map();
+  private clock?: Clock;
+
+  constructor(metrics: MetricsService) {
+    const registers = [metrics.registry];
+    this.runs = new Counter({ name: 'vigil_jobs_runs_total', help: 'Job runs finished on this replica, by outcome (succeeded, failed, lost: its replica stopped mid-run)', labelNames: ['job', 'outcome'], registers });
+    this.missedSlots = new Counter({ name: 'vigil_jobs_missed_total', help: 'Slots of recurring jobs that no replica ran (all down, or none claimed in time), recorded by this replica', labelNames: ['job'], registers });
+    this.duration = new Histogram({ name: 'vigil_jobs_run_duration_seconds', help: 'Wall time of job runs on this replica', labelNames: ['job'], buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300], registers });
+    const self = this;
+    this.queueAge = new Gauge({
+      name: 'vigil_jobs_queue_age_seconds',
+      help: 'How long the oldest due, unclaimed job of each kind has waited (0: none waiting); shared table, so every replica reports the same',
+      labelNames: ['job'],
+      registers,
+      // Read at scrape time, so it is current on every replica, not only on the one that ran last.
+      async collect() {
+        await self.collectQueueAge();
+      },
+    });
+  }
+
+  /** Wires the scrape-time reading of the queue; the worker calls it once. */
+  track(names: () => readonly string[], ages: (now: Date) => Promise<Map<string, number>>, clock: Clock): void {
+    this.names = names;
+    this.ages = ages;
+    this.clock = clock;
+  }
+
+  ran(job: string, outcome: Exclude<RunOutcome, 'running'>, seconds?: number): void {
+    this.runs.inc({ job, outcome });
+    if (seconds !== undefined) this.duration.observe({ job }, seconds);
+  }
+
+  missed(job: string, slots: number): void {
+    this.missedSlots.inc({ job }, slots);
+  }
+
+  private async collectQueueAge(): Promise<void> {
+    if (!this.clock) return;
+    try {
+      const ages = await this.ages(this.clock.now());
+      for (const job of new Set([...this.names(), ...ages.keys()])) this.queueAge.set({ job }, Math.max(0, ages.get(job) ?? 0));
+    } catch (err) {
+      // A scrape must not fail because the database is away; the values keep their last reading.
+      this.log.debug(`queue age not read: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

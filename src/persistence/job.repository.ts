@@ -1,0 +1,362 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { JobFence, JobResult, JobState, JsonObject, NewJob, RunOutcome } from '../core/jobs/job.js';
+import type { SlotPlan } from '../core/jobs/slot-plan.js';
+
+/** A caller's open transaction; re-exported under our own name so modules need not import TypeORM. */
+export type TransactionManager = EntityManager;
+
+/** The latest claim already moved past this run: another replica owns the job now. */
+export class FencedOutError extends Error {
+  constructor(fence: JobFence) {
+    super(`job ${fence.jobId}: claim ${fence.attempt} is no longer current; another replica took the job over`);
+    this.name = 'FencedOutError';
+  }
+}
+
+/** How a job is stored: the handler's defaults, fixed per job name. */
+export interface JobStorage {
+  readonly leaseSeconds: number;
+  readonly maxAttempts: number;
+  /** At most one running at a time across replicas (recurring jobs whose runs build on each other). */
+  readonly exclusive: boolean;
+}
+
+/** A job this replica has claimed and now runs. */
+export interface ClaimedJob extends JobFence {
+  readonly name: string;
+  readonly key: string;
+  readonly slot: Date | null;
+  readonly payload: JsonObject;
+  readonly maxAttempts: number;
+  readonly leaseSeconds: number;
+  readonly runAt: Date;
+}
+
+/** A claim that lapsed with its replica gone; `state` is what became of the job. */
+export interface LostRun {
+  readonly name: string;
+  readonly key: string;
+  readonly replica: string;
+  readonly state: JobState;
+}
+
+export interface MaterialisedSlots {
+  readonly created: Date | null;
+  /** Slots recorded as missed now: the plan's gap plus pending slots nobody claimed in time. */
+  readonly missed: number;
+}
+
+export interface JobRunRecord {
+  readonly id: string;
+  readonly jobId: string;
+  readonly name: string;
+  readonly key: string;
+  readonly slot: Date | null;
+  readonly attempt: number;
+  readonly replica: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  readonly outcome: RunOutcome;
+  readonly error: string | null;
+}
+
+export interface MissedSlot {
+  readonly id: string;
+  readonly name: string;
+  readonly slot: Date;
+  readonly recordedAt: Date;
+  readonly reason: string;
+}
+
+export interface ScheduleRecord {
+  readonly name: string;
+  readonly recurrence: string;
+  readonly lastSlot: Date | null;
+  readonly missedTotal: number;
+}
+
+const SLOT_KEY = (slot: Date) => `slot:${slot.toISOString()}`;
+
+/**
+ * The jobs table and its run log. Every time comes in as an argument (the Clock port): replicas
+ * agree on slots because slots are computed, not because clocks are compared, and tests can step
+ * time. All claiming goes through FOR UPDATE SKIP LOCKED, so replicas never wait on each other.
+ */
+@Injectable()
+export class JobRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Creates the current slot's job of a recurring schedule, at most once across replicas: the
+   * schedule row is locked while `plan` decides, and (name, key) is unique besides. Slots the plan
+   * says nobody ran, and pending slots a newer one supersedes, are recorded as missed.
+   */
+  async materialise(
+    name: string,
+    recurrence: string,
+    storage: JobStorage,
+    now: Date,
+    plan: (lastSlot: Date | null) => SlotPlan,
+  ): Promise<MaterialisedSlots> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`INSERT INTO job_schedules (name, recurrence, updated_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`, [name, recurrence, now]);
+      const [row] = (await m.query('SELECT recurrence, last_slot FROM job_schedules WHERE name = $1 FOR UPDATE', [name])) as { recurrence: string; last_slot: Date | null }[];
+      // A changed schedule starts afresh: its old slots say nothing about the new ones.
+      const p = plan(row!.recurrence === recurrence ? row!.last_slot : null);
+      if (!p.due) return { created: null, missed: 0 };
+      const superseded = (await m.query(
+        `UPDATE jobs SET state = 'missed', finished_at = $3, last_error = $4
+          WHERE name = $1 AND state = 'pending' AND slot < $2`,
+        [name, p.due, now, `no replica claimed it before the next slot (${p.due.toISOString()})`],
+      )) as [unknown, number];
+      if (p.missed.length > 0) {
+        await m.query(
+          `INSERT INTO jobs (name, key, slot, state, run_at, created_at, finished_at, last_error)
+           SELECT $1, k, s, 'missed', s, $4, $4, 'no replica was running at this slot'
+             FROM unnest($2::text[], $3::timestamptz[]) AS t (k, s)
+           ON CONFLICT (name, key) DO NOTHING`,
+          [name, p.missed.map(SLOT_KEY), p.missed, now],
+        );
+      }
+      const inserted = (await m.query(
+        `INSERT INTO jobs (name, key, slot, run_at, max_attempts, lease_seconds, exclusive, created_at)
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7) ON CONFLICT (name, key) DO NOTHING RETURNING id`,
+        [name, SLOT_KEY(p.due), p.due, storage.maxAttempts, storage.leaseSeconds, storage.exclusive, now],
+      )) as unknown[];
+      const missed = p.missedTotal + superseded[1];
+      await m.query(
+        `UPDATE job_schedules SET recurrence = $2, last_slot = $3, missed_total = missed_total + $4, updated_at = $5 WHERE name = $1`,
+        [name, recurrence, p.due, missed, now],
+      );
+      return { created: inserted.length > 0 ? p.due : null, missed };
+    });
+  }
+
+  /** Stores a one-off job; false when (name, key) exists already. Inside the caller's transaction when given one. */
+  async schedule(job: NewJob, storage: JobStorage, now: Date, manager?: TransactionManager): Promise<boolean> {
+    return (await this.scheduleMany([job], storage, now, manager)) === 1;
+  }
+
+  /** Several jobs of one kind in one statement; returns how many were new. */
+  async scheduleMany(jobs: readonly NewJob[], storage: JobStorage, now: Date, manager?: TransactionManager): Promise<number> {
+    if (jobs.length === 0) return 0;
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      `INSERT INTO jobs (name, key, payload, run_at, max_attempts, lease_seconds, exclusive, created_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[], $5::int[], $6::int[], $7::bool[], $8::timestamptz[])
+       ON CONFLICT (name, key) DO NOTHING RETURNING id`,
+      [
+        jobs.map((j) => j.name),
+        jobs.map((j) => j.key),
+        jobs.map((j) => JSON.stringify(j.payload ?? {})),
+        jobs.map((j) => j.runAt),
+        jobs.map((j) => j.maxAttempts ?? storage.maxAttempts),
+        jobs.map(() => storage.leaseSeconds),
+        jobs.map(() => storage.exclusive),
+        jobs.map(() => now),
+      ],
+    )) as unknown[];
+    return rows.length;
+  }
+
+  async cancel(name: string, key: string, now: Date): Promise<boolean> {
+    const [, n] = (await this.dataSource.query(
+      `UPDATE jobs SET state = 'cancelled', finished_at = $3 WHERE name = $1 AND key = $2 AND state = 'pending'`,
+      [name, key, now],
+    )) as [unknown, number];
+    return n > 0;
+  }
+
+  /**
+   * Claims whose lease ran out: their replica died or stalled mid-run. The run is recorded as
+   * lost; the job is claimable again while attempts remain and, for a recurring job, no newer
+   * slot exists; otherwise it fails for good. The lost attempt counts: a job whose replica keeps
+   * dying cannot run more often than its maximum.
+   */
+  async reapLapsed(names: readonly string[], now: Date): Promise<LostRun[]> {
+    return this.dataSource.transaction(async (m) => {
+      const lapsed = (await m.query(
+        `SELECT j.id, j.locked_by, j.attempts, j.max_attempts,
+                (j.slot IS NOT NULL AND EXISTS (SELECT 1 FROM jobs n WHERE n.name = j.name AND n.slot > j.slot)) AS superseded
+           FROM jobs j WHERE j.state = 'running' AND j.locked_until < $2 AND j.name = ANY($1)
+            FOR UPDATE SKIP LOCKED`,
+        [names, now],
+      )) as { id: string; locked_by: string; attempts: number; max_attempts: number; superseded: boolean }[];
+      const lost: LostRun[] = [];
+      for (const j of lapsed) {
+        const error = `lease expired: replica ${j.locked_by} stopped or stalled during attempt ${j.attempts}`;
+        const again = j.attempts < j.max_attempts && !j.superseded;
+        const state: JobState = again ? 'pending' : 'failed';
+        const [[job]] = (await m.query(
+          `UPDATE jobs SET state = $2, locked_by = NULL, locked_until = NULL, last_error = $3, run_at = CASE WHEN $2 = 'pending' THEN $4 ELSE run_at END,
+                  finished_at = CASE WHEN $2 = 'failed' THEN $4 ELSE NULL END
+            WHERE id = $1 RETURNING name, key`,
+          [j.id, state, error, now],
+        )) as [{ name: string; key: string }[], number];
+        await m.query(`UPDATE job_runs SET outcome = 'lost', finished_at = $3, error = $4 WHERE job_id = $1 AND attempt = $2 AND outcome = 'running'`, [j.id, j.attempts, now, error]);
+        lost.push({ name: job!.name, key: job!.key, replica: j.locked_by, state });
+      }
+      return lost;
+    });
+  }
+
+  /**
+   * Claims up to `limit` due jobs for `replica`: the claim (attempts + 1, the fencing token) and
+   * its run row commit before any handler starts, so a crash mid-run still counts the attempt.
+   * An exclusive job is not claimed while another of its name runs.
+   */
+  async claim(names: readonly string[], limit: number, replica: string, now: Date): Promise<ClaimedJob[]> {
+    if (limit <= 0 || names.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `WITH picked AS (
+         SELECT j.id FROM jobs j
+          WHERE j.state = 'pending' AND j.run_at <= $3 AND j.name = ANY($1)
+            AND (NOT j.exclusive OR NOT EXISTS (SELECT 1 FROM jobs r WHERE r.name = j.name AND r.state = 'running'))
+          ORDER BY j.run_at, j.id
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE jobs j SET state = 'running', attempts = j.attempts + 1, locked_by = $4,
+                locked_until = $3 + make_interval(secs => j.lease_seconds)
+           FROM picked WHERE j.id = picked.id
+         RETURNING j.id, j.name, j.key, j.slot, j.payload, j.attempts, j.max_attempts, j.lease_seconds, j.run_at),
+       runs AS (
+         INSERT INTO job_runs (job_id, name, attempt, replica, started_at)
+         SELECT id, name, attempts, $4, $3 FROM claimed
+         RETURNING id, job_id)
+       SELECT c.*, r.id AS run_id FROM claimed c JOIN runs r ON r.job_id = c.id ORDER BY c.run_at, c.id`,
+      [names, limit, now, replica],
+    )) as { id: string; run_id: string; name: string; key: string; slot: Date | null; payload: JsonObject; attempts: number; max_attempts: number; lease_seconds: number; run_at: Date }[];
+    return rows.map((r) => ({
+      jobId: String(r.id),
+      runId: String(r.run_id),
+      attempt: r.attempts,
+      name: r.name,
+      key: r.key,
+      slot: r.slot,
+      payload: r.payload,
+      maxAttempts: r.max_attempts,
+      leaseSeconds: r.lease_seconds,
+      runAt: r.run_at,
+    }));
+  }
+
+  /** Extends a claim; false when it is no longer ours (then the run must stop without recording). */
+  async heartbeat(fence: JobFence, now: Date): Promise<boolean> {
+    const [, n] = (await this.dataSource.query(
+      `UPDATE jobs SET locked_until = $3 + make_interval(secs => lease_seconds) WHERE id = $1 AND attempts = $2 AND state = 'running'`,
+      [fence.jobId, fence.attempt, now],
+    )) as [unknown, number];
+    return n > 0;
+  }
+
+  /** Whether `fence` is still the current claim, read in the caller's transaction (and locking the job row till it ends). */
+  async holdFence(fence: JobFence, manager?: TransactionManager): Promise<boolean> {
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      `SELECT 1 FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'running' FOR UPDATE`,
+      [fence.jobId, fence.attempt],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /**
+   * Records a run's outcome, fenced: nothing is written unless this claim is still current.
+   * `alsoInTransaction` commits the run's own effects with it (all or nothing), so a run that lost
+   * its claim can never store anything. Throws FencedOutError when the claim was lost.
+   */
+  async finish(fence: JobFence, result: JobResult, now: Date, alsoInTransaction?: (m: TransactionManager) => Promise<void>): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      if (!(await this.holdFence(fence, m))) throw new FencedOutError(fence);
+      if (alsoInTransaction) await alsoInTransaction(m);
+      const error = result.status === 'succeeded' ? null : result.error;
+      if (result.status === 'retry') {
+        await m.query(
+          `UPDATE jobs SET state = 'pending', locked_by = NULL, locked_until = NULL, last_error = $2, run_at = $3 + make_interval(secs => $4::double precision) WHERE id = $1`,
+          [fence.jobId, error, now, result.inSeconds],
+        );
+      } else {
+        await m.query(`UPDATE jobs SET state = $2, locked_by = NULL, locked_until = NULL, last_error = $3, result = $4, finished_at = $5 WHERE id = $1`, [
+          fence.jobId,
+          result.status,
+          error,
+          result.status === 'succeeded' && result.result ? JSON.stringify(result.result) : null,
+          now,
+        ]);
+      }
+      await m.query(`UPDATE job_runs SET outcome = $2, finished_at = $3, error = $4 WHERE id = $1`, [fence.runId, result.status === 'succeeded' ? 'succeeded' : 'failed', now, error]);
+    });
+  }
+
+  /** The earliest time something may become claimable: a due job, or a claim lapsing. Null when nothing is owed. */
+  async nextWakeAt(names: readonly string[]): Promise<Date | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT least((SELECT min(run_at) FROM jobs WHERE state = 'pending' AND name = ANY($1)),
+                    (SELECT min(locked_until) FROM jobs WHERE state = 'running' AND name = ANY($1))) AS at`,
+      [names],
+    )) as { at: Date | null }[];
+    return row?.at ?? null;
+  }
+
+  /** Per job name: how long the oldest due, unclaimed job has waited (seconds); names with none are absent. */
+  async queueAges(now: Date): Promise<Map<string, number>> {
+    const rows = (await this.dataSource.query(
+      `SELECT name, EXTRACT(EPOCH FROM ($1 - min(run_at)))::float8 AS age FROM jobs WHERE state = 'pending' AND run_at <= $1 GROUP BY name`,
+      [now],
+    )) as { name: string; age: number }[];
+    return new Map(rows.map((r) => [r.name, r.age]));
+  }
+
+  /** Deletes finished jobs (and their runs) that ended before `before`; returns how many. */
+  async pruneFinished(before: Date): Promise<number> {
+    const [, n] = (await this.dataSource.query(
+      `DELETE FROM jobs WHERE finished_at < $1 AND state IN ('succeeded', 'failed', 'missed', 'cancelled')`,
+      [before],
+    )) as [unknown, number];
+    return n;
+  }
+
+  /** Runs, newest first; `beforeId` pages through older ones. */
+  async runs(filter: { readonly name?: string; readonly limit: number; readonly beforeId?: string }): Promise<JobRunRecord[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT r.id, r.job_id, r.name, j.key, j.slot, r.attempt, r.replica, r.started_at, r.finished_at, r.outcome, r.error
+         FROM job_runs r JOIN jobs j ON j.id = r.job_id
+        WHERE ($1::text IS NULL OR r.name = $1) AND ($3::bigint IS NULL OR r.id < $3)
+        ORDER BY r.id DESC LIMIT $2`,
+      [filter.name ?? null, filter.limit, filter.beforeId ?? null],
+    )) as { id: string; job_id: string; name: string; key: string; slot: Date | null; attempt: number; replica: string; started_at: Date; finished_at: Date | null; outcome: RunOutcome; error: string | null }[];
+    return rows.map((r) => ({
+      id: String(r.id),
+      jobId: String(r.job_id),
+      name: r.name,
+      key: r.key,
+      slot: r.slot,
+      attempt: r.attempt,
+      replica: r.replica,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      outcome: r.outcome,
+      error: r.error,
+    }));
+  }
+
+  /** Slots of recurring jobs that no replica ran, newest first. */
+  async missedSlots(filter: { readonly name?: string; readonly limit: number; readonly beforeId?: string }): Promise<MissedSlot[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, name, slot, finished_at, last_error FROM jobs
+        WHERE state = 'missed' AND ($1::text IS NULL OR name = $1) AND ($3::bigint IS NULL OR id < $3)
+        ORDER BY id DESC LIMIT $2`,
+      [filter.name ?? null, filter.limit, filter.beforeId ?? null],
+    )) as { id: string; name: string; slot: Date; finished_at: Date; last_error: string | null }[];
+    return rows.map((r) => ({ id: String(r.id), name: r.name, slot: r.slot, recordedAt: r.finished_at, reason: r.last_error ?? '' }));
+  }
+
+  async schedules(): Promise<ScheduleRecord[]> {
+    const rows = (await this.dataSource.query('SELECT name, recurrence, last_slot, missed_total FROM job_schedules ORDER BY name')) as {
+      name: string;
+      recurrence: string;
+      last_slot: Date | null;
+      missed_total: string;
+    }[];
+    return rows.map((r) => ({ name: r.name, recurrence: r.recurrence, lastSlot: r.last_slot, missedTotal: Number(r.missed_total) }));
+  }
+}
