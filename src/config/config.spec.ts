@@ -34,9 +34,15 @@ describe('loadConfig', () => {
     ['a PROMETHEUS_URL that is not http(s)', { PROMETHEUS_URL: 'prometheus:9090' }, /PROMETHEUS_URL: must be an http/],
     ['a VIGIL_BUDGET_INTERVAL that is not a duration', { VIGIL_BUDGET_INTERVAL: 'often' }, /VIGIL_BUDGET_INTERVAL: must be a duration/],
     ['a VIGIL_SNAPSHOT_RETENTION under an hour', { VIGIL_SNAPSHOT_RETENTION: '10m' }, /VIGIL_SNAPSHOT_RETENTION: must be a duration of at least 1h/],
+    ['a VIGIL_WEBHOOK_ALLOWED_HOSTS entry that is not a host, IP or CIDR', { VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,10.1.2.3/8' }, /VIGIL_WEBHOOK_ALLOWED_HOSTS: "10\.1\.2\.3\/8": has bits set after the first 8; did you mean 10\.0\.0\.0\/8\?/],
   ])('refuses %s with a message naming the variable', (_, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads VIGIL_WEBHOOK_ALLOWED_HOSTS into an allow-list', () => {
+    expect(loadConfig({ VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, hooks.internal' }).webhookAllowList?.hosts).toEqual(['hooks.internal']);
+    expect(loadConfig({ VIGIL_WEBHOOK_ALLOWED_HOSTS: '' }).webhookAllowList).toBeUndefined();
   });
 
   it('never repeats the DATABASE_URL value (it may hold a password) in its error', () => {

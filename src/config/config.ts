@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../core/duration.js';
+import { parseAllowList, type AllowList } from '../core/webhooks/target-policy.js';
 
 /** Log levels operators may set; `info` is accepted because every other tool calls it that. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose'] as const;
@@ -37,6 +38,14 @@ const envSchema = z.object({
   VIGIL_SNAPSHOT_RETENTION: optional(duration(3600)),
   VIGIL_WEBHOOK_BACKOFF_MS: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1)),
   VIGIL_WEBHOOK_TIMEOUT_MS: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1)),
+  VIGIL_WEBHOOK_ALLOWED_HOSTS: optional(
+    z.string().transform((v, ctx) => {
+      const parsed = parseAllowList(v);
+      if (parsed.ok) return parsed.allowList;
+      for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }),
+  ),
 });
 
 export interface VigilConfig {
@@ -59,6 +68,8 @@ export interface VigilConfig {
   readonly webhookBackoffMs?: number;
   /** Time limit of one webhook attempt; unset: 10000 ms. */
   readonly webhookTimeoutMs?: number;
+  /** Webhook targets let through although the target policy refuses them; unset: none (docs/webhooks.md). */
+  readonly webhookAllowList?: AllowList;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     snapshotRetentionSeconds: e.VIGIL_SNAPSHOT_RETENTION ?? 35 * 86400,
     ...(e.VIGIL_WEBHOOK_BACKOFF_MS !== undefined ? { webhookBackoffMs: e.VIGIL_WEBHOOK_BACKOFF_MS } : {}),
     ...(e.VIGIL_WEBHOOK_TIMEOUT_MS !== undefined ? { webhookTimeoutMs: e.VIGIL_WEBHOOK_TIMEOUT_MS } : {}),
+    ...(e.VIGIL_WEBHOOK_ALLOWED_HOSTS !== undefined ? { webhookAllowList: e.VIGIL_WEBHOOK_ALLOWED_HOSTS } : {}),
   };
 }
 
