@@ -1,9 +1,12 @@
+import { hostname } from 'node:os';
+import { EMPTY_ALLOW_LIST } from '../core/webhooks/target-policy.js';
 import { ConfigError, enabledLogLevels, loadConfig, redactUrl } from './config.js';
 
 describe('loadConfig', () => {
   it('uses the documented defaults when nothing is set', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
+      host: '127.0.0.1',
       slosDir: 'slos',
       outDir: '.',
       dataDir: '.vigil',
@@ -11,6 +14,13 @@ describe('loadConfig', () => {
       prometheusTimeoutSeconds: 30,
       budgetIntervalSeconds: 60,
       snapshotRetentionSeconds: 35 * 86400,
+      webhookMaxEndpoints: 100,
+      webhookAllowList: EMPTY_ALLOW_LIST,
+      replicaId: `${hostname()}:${process.pid}`,
+      jobConcurrency: 8,
+      jobPollMs: 1000,
+      jobRetentionSeconds: 14 * 86400,
+      databaseQueryTimeoutSeconds: 15,
     });
   });
 
@@ -22,6 +32,10 @@ describe('loadConfig', () => {
     ['PROMETHEUS_URL turns budgets on', { PROMETHEUS_URL: 'http://127.0.0.1:9090' }, 'prometheusUrl', 'http://127.0.0.1:9090'],
     ['VIGIL_BUDGET_INTERVAL takes the spec duration syntax', { VIGIL_BUDGET_INTERVAL: '30s' }, 'budgetIntervalSeconds', 30],
     ['VIGIL_SNAPSHOT_RETENTION in days', { VIGIL_SNAPSHOT_RETENTION: '90d' }, 'snapshotRetentionSeconds', 90 * 86400],
+    ['HOST opens the listener to other interfaces', { HOST: '0.0.0.0' }, 'host', '0.0.0.0'],
+    ['VIGIL_REPLICA_ID names this replica in job runs', { VIGIL_REPLICA_ID: 'vigil-7d9f-abc12' }, 'replicaId', 'vigil-7d9f-abc12'],
+    ['VIGIL_JOB_RETENTION in days', { VIGIL_JOB_RETENTION: '30d' }, 'jobRetentionSeconds', 30 * 86400],
+    ['DATABASE_QUERY_TIMEOUT in seconds', { DATABASE_QUERY_TIMEOUT: '5s' }, 'databaseQueryTimeoutSeconds', 5],
   ] as const)('%s', (_, env, key, value) => {
     expect(loadConfig(env)[key]).toBe(value);
   });
@@ -34,9 +48,18 @@ describe('loadConfig', () => {
     ['a PROMETHEUS_URL that is not http(s)', { PROMETHEUS_URL: 'prometheus:9090' }, /PROMETHEUS_URL: must be an http/],
     ['a VIGIL_BUDGET_INTERVAL that is not a duration', { VIGIL_BUDGET_INTERVAL: 'often' }, /VIGIL_BUDGET_INTERVAL: must be a duration/],
     ['a VIGIL_SNAPSHOT_RETENTION under an hour', { VIGIL_SNAPSHOT_RETENTION: '10m' }, /VIGIL_SNAPSHOT_RETENTION: must be a duration of at least 1h/],
+    ['a HOST with a space', { HOST: '0.0.0.0 ; rm' }, /HOST: must be an IP address or host name/],
+    ['a VIGIL_JOB_CONCURRENCY of 0', { VIGIL_JOB_CONCURRENCY: '0' }, /VIGIL_JOB_CONCURRENCY: must be at least 1/],
+    ['a VIGIL_WEBHOOK_MAX_ENDPOINTS that is not whole', { VIGIL_WEBHOOK_MAX_ENDPOINTS: '2.5' }, /VIGIL_WEBHOOK_MAX_ENDPOINTS: must be a whole number/],
+    ['a VIGIL_WEBHOOK_ALLOWED_HOSTS entry that is not a host, IP or CIDR', { VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,10.1.2.3/8' }, /VIGIL_WEBHOOK_ALLOWED_HOSTS: "10\.1\.2\.3\/8": has bits set after the first 8; did you mean 10\.0\.0\.0\/8\?/],
   ])('refuses %s with a message naming the variable', (_, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads VIGIL_WEBHOOK_ALLOWED_HOSTS into an allow-list', () => {
+    expect(loadConfig({ VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, hooks.internal' }).webhookAllowList.hosts).toEqual(['hooks.internal']);
+    expect(loadConfig({ VIGIL_WEBHOOK_ALLOWED_HOSTS: '' }).webhookAllowList).toEqual(EMPTY_ALLOW_LIST);
   });
 
   it('never repeats the DATABASE_URL value (it may hold a password) in its error', () => {

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../core/duration.js';
+import { EMPTY_ALLOW_LIST, parseAllowList, type AllowList } from '../core/webhooks/target-policy.js';
 
 /** Log levels operators may set; `info` is accepted because every other tool calls it that. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'info', 'debug', 'verbose'] as const;
@@ -48,6 +49,14 @@ const envSchema = z.object({
   VIGIL_JOB_POLL_MS: optional(wholeNumber(10, 60_000)),
   VIGIL_JOB_RETENTION: optional(duration(3600)),
   DATABASE_QUERY_TIMEOUT: optional(duration(1)),
+  VIGIL_WEBHOOK_ALLOWED_HOSTS: optional(
+    z.string().transform((v, ctx) => {
+      const parsed = parseAllowList(v);
+      if (parsed.ok) return parsed.allowList;
+      for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    }),
+  ),
 });
 
 export interface VigilConfig {
@@ -84,6 +93,8 @@ export interface VigilConfig {
   readonly jobRetentionSeconds: number;
   /** A database query that takes longer fails (and the API answers 503) instead of hanging. */
   readonly databaseQueryTimeoutSeconds: number;
+  /** Webhook targets let through although the target policy refuses them; default none (docs/webhooks.md). */
+  readonly webhookAllowList: AllowList;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     jobPollMs: e.VIGIL_JOB_POLL_MS ?? 1000,
     jobRetentionSeconds: e.VIGIL_JOB_RETENTION ?? 14 * 86400,
     databaseQueryTimeoutSeconds: e.DATABASE_QUERY_TIMEOUT ?? 15,
+    webhookAllowList: e.VIGIL_WEBHOOK_ALLOWED_HOSTS ?? EMPTY_ALLOW_LIST,
   };
 }
 

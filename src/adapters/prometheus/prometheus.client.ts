@@ -1,5 +1,6 @@
 import pRetry from 'p-retry';
 import { MetricsQuery } from '../../core/ports/metrics-query.js';
+import { describeRequestError } from '../http/http-error.js';
 
 /** A rule group as Prometheus has loaded it (GET /api/v1/rules). */
 export interface LoadedRuleGroup {
@@ -142,13 +143,13 @@ export class PrometheusClient extends MetricsQuery {
         ...(form === undefined ? {} : { body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
       });
     } catch (err) {
-      throw new PrometheusUnreachableError(label, describeFetchError(err, this.timeoutMs));
+      throw new PrometheusUnreachableError(label, describeRequestError(err, this.timeoutMs));
     }
     let text: string;
     try {
       text = await res.text();
     } catch (err) {
-      throw new PrometheusUnreachableError(label, `reading the answer failed: ${describeFetchError(err, this.timeoutMs)}`);
+      throw new PrometheusUnreachableError(label, `reading the answer failed: ${describeRequestError(err, this.timeoutMs)}`);
     }
     if (!res.ok) throw new PrometheusHttpError(label, res.status, text);
     return text;
@@ -164,16 +165,4 @@ function apiError(body: string): string {
     // not JSON: a proxy's HTML page, say
   }
   return body;
-}
-
-/**
- * fetch hides the useful part (ECONNREFUSED, ENOTFOUND) in `cause`. Duck-typed, not instanceof:
- * fetch's errors may come from another realm (test runners, workers).
- */
-function describeFetchError(err: unknown, timeoutMs: number): string {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  if (e.cause?.message) return e.cause.message; // e.g. "connect ECONNREFUSED 127.0.0.1:9090"
-  if (e.cause?.code) return e.cause.code;
-  return e.message ?? String(err);
 }

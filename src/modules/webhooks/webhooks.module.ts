@@ -24,7 +24,7 @@ function deliveryOptions(config: VigilConfig): DeliveryOptions {
   controllers: [WebhooksController],
   providers: [
     { provide: DELIVERY_OPTIONS, inject: [VIGIL_CONFIG], useFactory: deliveryOptions },
-    { provide: WebhookSender, useFactory: () => new WebhookHttpClient() },
+    { provide: WebhookSender, inject: [VIGIL_CONFIG], useFactory: (config: VigilConfig) => new WebhookHttpClient(config.webhookAllowList) },
     WebhookDeliveryService,
     WebhookService,
   ],

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import { Clock } from '../../core/ports/clock.js';
+import { WebhookSender } from '../../core/ports/webhook-sender.js';
 import { serialisePayload, webhookPayload } from '../../core/webhooks/payload.js';
 import { SLO_EVENT_TYPES, type SloEvent } from '../../core/webhooks/status-events.js';
 import { WEBHOOK_DELIVERY_JOB, WebhookRepository, type NewDelivery, type TransactionManager } from '../../persistence/webhook.repository.js';
+import { badRequest } from '../http/zod.pipe.js';
 import { JobWorker } from '../jobs/job-worker.js';
 import { toDeliveryListDto, toWebhookDto, toWebhookListDto, type CreateWebhook, type DeliveriesQuery, type DeliveryListDto, type ListQuery, type WebhookDto, type WebhookListDto } from './webhooks.dto.js';
 
@@ -14,11 +16,14 @@ export class WebhookService {
   constructor(
     private readonly repo: WebhookRepository,
     private readonly jobs: JobWorker,
+    private readonly sender: WebhookSender,
     private readonly clock: Clock,
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
   ) {}
 
   async register(body: CreateWebhook): Promise<WebhookDto> {
+    const refused = await this.sender.refusal(body.url);
+    if (refused) throw badRequest(`invalid webhook registration: url: ${refused}`, [{ path: 'url', message: refused }]);
     const events = body.events ? SLO_EVENT_TYPES.filter((t) => body.events?.includes(t)) : [...SLO_EVENT_TYPES];
     const max = this.config.webhookMaxEndpoints;
     const created = await this.repo.createEndpoint({ createdAt: this.clock.now(), url: body.url, secret: body.secret, events, description: body.description ?? null }, max);
