@@ -21,8 +21,36 @@ export interface DataSourceOptions {
 }
 
 /**
- * The schema only ever changes through migrations, which run before anything else touches
- * the database; `synchronize` would let an entity edit alter production tables.
+ * Brings the schema up to date, once, however many replicas start at the same moment: the first
+ * takes a PostgreSQL advisory lock and migrates, the others wait for it and then find nothing to
+ * do. Migrations run without the query time limit: one may rightly take longer than a request.
+ */
+export async function migrate(url: string): Promise<void> {
+  const ds = await createDataSource(url, { poolSize: 2 }).initialize();
+  const lock = ds.createQueryRunner();
+  try {
+    await lock.connect();
+    await lock.query(`SELECT pg_advisory_lock(hashtext('vigil:migrations'))`);
+    try {
+      await ds.runMigrations({ transaction: 'each' });
+    } finally {
+      await lock.query(`SELECT pg_advisory_unlock(hashtext('vigil:migrations'))`);
+    }
+  } finally {
+    await lock.release();
+    await ds.destroy();
+  }
+}
+
+/** Migrates, then opens the pool the app uses. */
+export async function openDatabase(url: string, opts: DataSourceOptions = {}): Promise<DataSource> {
+  await migrate(url);
+  return createDataSource(url, opts).initialize();
+}
+
+/**
+ * The schema only ever changes through migrations (see migrate); `synchronize` would let an
+ * entity edit alter production tables.
  */
 export function createDataSource(url: string, opts: DataSourceOptions = {}): DataSource {
   return new DataSource({
@@ -30,7 +58,7 @@ export function createDataSource(url: string, opts: DataSourceOptions = {}): Dat
     url,
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: true,
+    migrationsRun: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
     logger: new TypeOrmToNestLogger(),

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+export class DatabaseTimeoutError extends Error {}
+
 /** Readiness check: one round trip, bounded so a hung database cannot hang the probe. */
 @Injectable()
 export class DatabaseProbe {
@@ -9,7 +11,7 @@ export class DatabaseProbe {
   async ping(timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, fail) => {
-      timer = setTimeout(() => fail(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => fail(new DatabaseTimeoutError(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       await Promise.race([this.dataSource.query('SELECT 1'), timeout]);

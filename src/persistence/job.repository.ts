@@ -217,7 +217,7 @@ export class JobRepository {
           FOR UPDATE SKIP LOCKED),
        claimed AS (
          UPDATE jobs j SET state = 'running', attempts = j.attempts + 1, locked_by = $4,
-                locked_until = $3 + make_interval(secs => j.lease_seconds)
+                locked_until = $3::timestamptz + make_interval(secs => j.lease_seconds)
            FROM picked WHERE j.id = picked.id
          RETURNING j.id, j.name, j.key, j.slot, j.payload, j.attempts, j.max_attempts, j.lease_seconds, j.run_at),
        runs AS (
@@ -244,7 +244,7 @@ export class JobRepository {
   /** Extends a claim; false when it is no longer ours (then the run must stop without recording). */
   async heartbeat(fence: JobFence, now: Date): Promise<boolean> {
     const [, n] = (await this.dataSource.query(
-      `UPDATE jobs SET locked_until = $3 + make_interval(secs => lease_seconds) WHERE id = $1 AND attempts = $2 AND state = 'running'`,
+      `UPDATE jobs SET locked_until = $3::timestamptz + make_interval(secs => lease_seconds) WHERE id = $1 AND attempts = $2 AND state = 'running'`,
       [fence.jobId, fence.attempt, now],
     )) as [unknown, number];
     return n > 0;
@@ -271,7 +271,7 @@ export class JobRepository {
       const error = result.status === 'succeeded' ? null : result.error;
       if (result.status === 'retry') {
         await m.query(
-          `UPDATE jobs SET state = 'pending', locked_by = NULL, locked_until = NULL, last_error = $2, run_at = $3 + make_interval(secs => $4::double precision) WHERE id = $1`,
+          `UPDATE jobs SET state = 'pending', locked_by = NULL, locked_until = NULL, last_error = $2, run_at = $3::timestamptz + make_interval(secs => $4::double precision) WHERE id = $1`,
           [fence.jobId, error, now, result.inSeconds],
         );
       } else {

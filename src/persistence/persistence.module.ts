@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '
 import { DataSource } from 'typeorm';
 import { startEmbeddedPostgres } from '../adapters/postgres/embedded-postgres.js';
 import { redactUrl, VIGIL_CONFIG, type VigilConfig } from '../config/config.js';
-import { createDataSource } from './data-source.js';
+import { openDatabase } from './data-source.js';
 import { DatabaseProbe } from './database-probe.js';
 import { GenerationRunRepository } from './generation-run.repository.js';
 import { WebhookRepository } from './webhook.repository.js';
@@ -36,11 +36,7 @@ async function databaseServer(config: VigilConfig): Promise<DatabaseServer> {
 
 async function connect(server: DatabaseServer, config: VigilConfig): Promise<DataSource> {
   try {
-    // Migrations first, on their own connection without the query time limit: a migration may
-    // rightly take longer than any request should. Then the pool the app uses.
-    await (await createDataSource(server.url).initialize()).destroy();
-    const ds = createDataSource(server.url, { queryTimeoutMs: config.databaseQueryTimeoutSeconds * 1000 });
-    return await ds.initialize();
+    return await openDatabase(server.url, { queryTimeoutMs: config.databaseQueryTimeoutSeconds * 1000 });
   } catch (err) {
     await server.stop();
     const reason = err instanceof Error ? err.message : String(err);

@@ -13,6 +13,7 @@ import { createApp } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/config.js';
 import { serialisePayload, webhookPayload } from '../../src/core/webhooks/payload.js';
 import type { SloEvent, SloEventType } from '../../src/core/webhooks/status-events.js';
+import { JobWorker } from '../../src/modules/jobs/job-worker.js';
 import { WebhookService } from '../../src/modules/webhooks/webhooks.service.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
 
@@ -90,7 +91,17 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The delivery's job row: its state is final (succeeded, failed) once nothing more will be sent. */
+async function jobOf(deliveryId: string): Promise<{ state: string; attempts: number }> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ state: string; attempts: number }>(`SELECT state, attempts FROM jobs WHERE name = 'webhook-delivery' AND key = $1`, [deliveryId]);
+    return rows[0]!;
+  } finally {
+    await client.end();
+  }
+}
 
 let work: string;
 let db: TestPostgres;
@@ -109,6 +120,8 @@ async function start(env: Record<string, string> = {}): Promise<NestExpressAppli
     VIGIL_OUT_DIR: join(root, 'out'),
     LOG_LEVEL: 'debug',
     VIGIL_WEBHOOK_BACKOFF_MS: '50',
+    // The receivers run on loopback, which the target policy refuses unless allowed.
+    VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     ...env,
   });
   const app = await createApp(config, { logWrite: (line) => logs.push(line) });
@@ -174,7 +187,7 @@ describe('webhooks on one running app', () => {
   // Every enqueue fans out to all endpoints subscribed: each test starts with none.
   afterEach(async () => {
     const list = await request(app.getHttpServer()).get('/api/webhooks').expect(200);
-    for (const w of list.body as { id: string }[]) await request(app.getHttpServer()).delete(`/api/webhooks/${w.id}`).expect(204);
+    for (const w of list.body.webhooks as { id: string }[]) await request(app.getHttpServer()).delete(`/api/webhooks/${w.id}`).expect(204);
   });
 
   it('refuses an invalid registration with a 400 that lists every problem', async () => {
@@ -220,7 +233,7 @@ describe('webhooks on one running app', () => {
     });
     const list = await request(app.getHttpServer()).get('/api/webhooks').expect(200);
     const one = await request(app.getHttpServer()).get(`/api/webhooks/${created.body.id}`).expect(200);
-    expect(list.body).toEqual([created.body]);
+    expect(list.body).toEqual({ webhooks: [created.body], nextCursor: null });
     expect(one.body).toEqual(created.body);
     for (const text of [created.text, list.text, one.text]) expect(text).not.toContain(SECRET);
   });
@@ -330,7 +343,8 @@ describe('webhooks on one running app', () => {
     const starts = d.attempts.map((a) => Date.parse(a.startedAt));
     expect(starts[1]! - t[0]!).toBeGreaterThanOrEqual(40);
     expect(starts[2]! - t[1]!).toBeGreaterThanOrEqual(190);
-    await sleep(400);
+    // The job is final: no replica will claim it again, so the 3 requests are all there will be.
+    expect(await jobOf(d.id)).toEqual({ state: 'failed', attempts: 3 });
     expect(receiver.at('/down')).toHaveLength(3);
   });
 
@@ -340,7 +354,7 @@ describe('webhooks on one running app', () => {
     const d = await settled(app, id);
     expect(d.status).toBe('failed');
     expect(d.attempts.map((a) => a.httpStatus)).toEqual([410]);
-    await sleep(300);
+    expect(await jobOf(d.id)).toEqual({ state: 'failed', attempts: 1 });
     expect(receiver.at('/gone')).toHaveLength(1);
   });
 
@@ -390,7 +404,7 @@ describe('durability across restarts (same database)', () => {
         [2, 200, null],
       ]);
       expect(d.attempts[0]!.error).toMatch(/ECONNREFUSED/);
-      await sleep(300);
+      expect(await jobOf(d.id)).toEqual({ state: 'succeeded', attempts: 2 });
       expect(late.received).toHaveLength(1);
       expect(late.received[0]!.headers['x-vigil-delivery']).toBe(d.id);
       await request(second.getHttpServer()).delete(`/api/webhooks/${hook.id}`).expect(204);
@@ -400,7 +414,7 @@ describe('durability across restarts (same database)', () => {
     }
   });
 
-  it("resends once on boot a delivery a crashed instance left claimed, and leaves a live instance's claim alone", async () => {
+  it('on boot: a delivery whose replica died mid-attempt is the next attempt, one at its maximum fails unsent, a live claim is left alone', async () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
@@ -411,30 +425,56 @@ describe('durability across restarts (same database)', () => {
         SECRET,
         ['slo.at_risk', 'slo.exhausted', 'slo.recovered'],
       ]);
-      const crashed = '0d4b0f6a-1c52-4b8e-8f6e-2f3b8f1d5a01';
-      const live = '0d4b0f6a-1c52-4b8e-8f6e-2f3b8f1d5a02';
+      const ids = { crashed: '0d4b0f6a-1c52-4b8e-8f6e-2f3b8f1d5a01', exhausted: '0d4b0f6a-1c52-4b8e-8f6e-2f3b8f1d5a02', live: '0d4b0f6a-1c52-4b8e-8f6e-2f3b8f1d5a03' };
       const body = (id: string) => serialisePayload(webhookPayload(id, event('slo.exhausted'), '2025-11-24T16:00:00.000Z'));
-      // A crash between claim and record: status 'delivering', no attempt row, claim lapsed.
-      await client.query(
-        `INSERT INTO webhook_deliveries (id, endpoint_id, event_type, body, status, attempts, locked_until)
-         VALUES ($1, $3, 'slo.exhausted', $4, 'delivering', 0, now() - interval '1 second'),
-                ($2, $3, 'slo.exhausted', $5, 'delivering', 0, now() + interval '1 hour')`,
-        [crashed, live, endpoint!.id, body(crashed), body(live)],
-      );
+      // What a kill -9 mid-request leaves: the attempt recorded (no outcome), the claim running with a lapsed lease.
+      const claimed = async (id: string, attempts: number, lockedUntil: string) => {
+        await client.query(`INSERT INTO webhook_deliveries (id, endpoint_id, event_type, body, status, attempts) VALUES ($1, $2, 'slo.exhausted', $3, 'delivering', $4)`, [id, endpoint!.id, body(id), attempts]);
+        for (let a = 1; a <= attempts; a++) await client.query(`INSERT INTO webhook_attempts (delivery_id, attempt, started_at) VALUES ($1, $2, now() - interval '1 minute')`, [id, a]);
+        const {
+          rows: [job],
+        } = await client.query<{ id: string }>(
+          `INSERT INTO jobs (name, key, state, run_at, attempts, max_attempts, lease_seconds, locked_by, locked_until, created_at)
+           VALUES ('webhook-delivery', $1, 'running', now() - interval '1 minute', $2, 3, 30, 'dead-replica', ${lockedUntil}, now()) RETURNING id`,
+          [id, attempts],
+        );
+        await client.query(`INSERT INTO job_runs (job_id, name, attempt, replica, started_at) VALUES ($1, 'webhook-delivery', $2, 'dead-replica', now() - interval '1 minute')`, [job!.id, attempts]);
+      };
+      await claimed(ids.crashed, 1, `now() - interval '1 second'`);
+      await claimed(ids.exhausted, 3, `now() - interval '1 second'`);
+      await claimed(ids.live, 1, `now() + interval '1 hour'`);
       const before = receiver.at('/ok').length;
 
       const app = await start();
-      const d = await until('the crashed delivery to be resent', async () => {
-        const ds = await deliveries(app, endpoint!.id);
-        return ds.find((x) => x.id === crashed && x.status === 'delivered');
-      });
-      expect(d.attempts.map((a) => [a.attempt, a.httpStatus])).toEqual([[1, 200]]);
-      await sleep(1500); // a poll (1 s) later, still once, and the live claim untouched
+      await app.get(JobWorker).drain();
+      const log = await deliveries(app, endpoint!.id);
+      const byId = new Map(log.map((d) => [d.id, d]));
+      // Sent once more, as attempt 2; attempt 1 stays in the log without an outcome.
+      expect(byId.get(ids.crashed)).toMatchObject({ status: 'delivered' });
+      expect(byId.get(ids.crashed)!.attempts.map((a) => [a.attempt, a.httpStatus, a.error === null ? null : 'lost'])).toEqual([
+        [1, null, 'lost'],
+        [2, 200, null],
+      ]);
+      expect(byId.get(ids.crashed)!.attempts[0]!.error).toMatch(/process stopped/);
+      // Three attempts were made already: the maximum holds, nothing is sent, the delivery failed.
+      expect(byId.get(ids.exhausted)).toMatchObject({ status: 'failed' });
+      expect(await jobOf(ids.exhausted)).toEqual({ state: 'failed', attempts: 3 });
+      // Another replica's live claim is not touched.
+      expect(await jobOf(ids.live)).toEqual({ state: 'running', attempts: 1 });
+      expect(byId.get(ids.live)).toMatchObject({ status: 'delivering' });
+
       const got = receiver.at('/ok').slice(before);
-      expect(got.map((r) => r.headers['x-vigil-delivery'])).toEqual([crashed]);
-      expect(got[0]!.body).toBe(body(crashed));
-      const { rows } = await client.query<{ status: string; attempts: number }>('SELECT status, attempts FROM webhook_deliveries WHERE id = $1', [live]);
-      expect(rows).toEqual([{ status: 'delivering', attempts: 0 }]);
+      expect(got.map((r) => r.headers['x-vigil-delivery'])).toEqual([ids.crashed]);
+      expect(got[0]!.body).toBe(body(ids.crashed));
+      const { rows: runs } = await client.query<{ attempt: number; outcome: string }>(
+        `SELECT r.attempt, r.outcome FROM job_runs r JOIN jobs j ON j.id = r.job_id WHERE j.key = $1 ORDER BY r.attempt`,
+        [ids.crashed],
+      );
+      expect(runs).toEqual([
+        { attempt: 1, outcome: 'lost' },
+        { attempt: 2, outcome: 'succeeded' },
+      ]);
+      await request(app.getHttpServer()).delete(`/api/webhooks/${endpoint!.id}`).expect(204);
       await close(app);
     } finally {
       await client.end();
