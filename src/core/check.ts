@@ -1,7 +1,7 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { checkRetention, type RetentionSpec } from './spec/retention.parser.js';
-import { checkRouting, type RoutingSpec } from './spec/routing.parser.js';
-import { loadSpecs, type SpecInput } from './spec/load-specs.js';
+import { checkRetention, type RetentionSpec } from './definitions/retention.parser.js';
+import { checkRouting, type RoutingSpec } from './definitions/routing.parser.js';
+import { loadSpecs, type SpecInput } from './definitions/load-specs.js';
 import { validateFleet, type Fleet } from './validate/validate-fleet.js';
 
 /**

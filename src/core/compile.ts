@@ -4,7 +4,7 @@ import { alertmanagerFiles } from './generate/alertmanager/alertmanager-files.js
 import { dashboardFiles } from './generate/dashboards/dashboard-files.js';
 import { elasticsearchFiles } from './generate/elasticsearch/elasticsearch-files.js';
 import { ruleFiles, type GeneratedFile } from './generate/rule-files.js';
-import type { SpecInput } from './spec/load-specs.js';
+import type { SpecInput } from './definitions/load-specs.js';
 import type { Fleet } from './validate/validate-fleet.js';
 
 export interface Compilation {

@@ -3,8 +3,8 @@ import { alertmanagerFiles } from '../../src/core/generate/alertmanager/alertman
 import { isAlertingRule } from '../../src/core/generate/rule-model.js';
 import { serviceRuleGroups } from '../../src/core/generate/rule-files.js';
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
-import { loadSpecs } from '../../src/core/spec/load-specs.js';
-import { checkRouting } from '../../src/core/spec/routing.parser.js';
+import { loadSpecs } from '../../src/core/definitions/load-specs.js';
+import { checkRouting } from '../../src/core/definitions/routing.parser.js';
 import { validateFleet } from '../../src/core/validate/validate-fleet.js';
 import { describeRun, routeReceivers, runAmtool } from '../support/amtool.js';
 import { golden } from '../support/golden.js';

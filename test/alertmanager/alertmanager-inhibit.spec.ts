@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { alertmanagerFiles } from '../../src/core/generate/alertmanager/alertmanager-files.js';
-import { loadSpecs } from '../../src/core/spec/load-specs.js';
+import { loadSpecs } from '../../src/core/definitions/load-specs.js';
 import { validateFleet } from '../../src/core/validate/validate-fleet.js';
 import { startAlertmanager, type RunningAlertmanager } from '../support/amtool.js';
 

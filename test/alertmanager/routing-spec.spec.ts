@@ -1,6 +1,6 @@
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
-import { checkRouting, parseRoutingDocument, type RoutingSpec } from '../../src/core/spec/routing.parser.js';
-import { parseYamlFile } from '../../src/core/spec/yaml-source.js';
+import { checkRouting, parseRoutingDocument, type RoutingSpec } from '../../src/core/definitions/routing.parser.js';
+import { parseYamlFile } from '../../src/core/definitions/yaml-source.js';
 import type { Fleet } from '../../src/core/validate/validate-fleet.js';
 import type { Service } from '../../src/core/model/slo.js';
 

@@ -1,7 +1,7 @@
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
 import { elasticsearchFiles } from '../../src/core/generate/elasticsearch/elasticsearch-files.js';
-import { checkRetention, esDuration, patternsOverlap, type RetentionSpec } from '../../src/core/spec/retention.parser.js';
-import { loadSpecs } from '../../src/core/spec/load-specs.js';
+import { checkRetention, esDuration, patternsOverlap, type RetentionSpec } from '../../src/core/definitions/retention.parser.js';
+import { loadSpecs } from '../../src/core/definitions/load-specs.js';
 
 /** Diagnostics of one retention file, as users see them. */
 function problems(body: string, path = 'r.yaml'): string[] {
