@@ -1,7 +1,9 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { checkRetention, type RetentionSpec } from './definitions/retention.parser.js';
-import { checkRouting, type RoutingSpec } from './definitions/routing.parser.js';
+import { checkRetention } from './definitions/retention.parser.js';
+import { checkRouting } from './definitions/routing.parser.js';
 import { loadSpecs, type SpecInput } from './definitions/load-specs.js';
+import type { RetentionSpec } from './model/retention.js';
+import type { RoutingSpec } from './model/routing.js';
 import { validateFleet, type Fleet } from './validate/validate-fleet.js';
 
 /**

@@ -1,6 +1,6 @@
 import { alertmanagerConfig, matcherText } from '../../src/core/generate/alertmanager/alertmanager-config.js';
 import { alertmanagerFiles } from '../../src/core/generate/alertmanager/alertmanager-files.js';
-import type { Matcher, RoutingSpec } from '../../src/core/definitions/routing.parser.js';
+import type { Matcher, RoutingSpec } from '../../src/core/model/routing.js';
 
 /** From routing spec to Alertmanager's configuration object. */
 const AT = { file: 'routing.yaml', line: 1, col: 1 };

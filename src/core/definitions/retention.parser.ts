@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
+import { esDuration } from '../duration.js';
+import { PHASES, type IndexTemplate, type PhaseName, type RetentionPhase, type RetentionPolicy, type RetentionSpec, type Rollover } from '../model/retention.js';
 import { checkName, durationAt, stringMap } from './fields.js';
 import { checkShape } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
@@ -9,9 +11,6 @@ import type { Path, YamlDocument } from './yaml-source.js';
  * that bind them to index patterns. Field names follow Elasticsearch's own (snake_case) so a
  * reader can check them against its documentation. Documented in docs/retention-spec.md.
  */
-
-export const PHASES = ['hot', 'warm', 'cold', 'frozen', 'delete'] as const;
-export type PhaseName = (typeof PHASES)[number];
 
 /** Elasticsearch refuses an action outside these phases; saying so here beats a 400 at deploy time. */
 const ALLOWED_ACTIONS: Record<PhaseName, readonly string[]> = {
@@ -24,56 +23,6 @@ const ALLOWED_ACTIONS: Record<PhaseName, readonly string[]> = {
 
 /** Built-in templates (`logs-*-*`, `metrics-*-*`, `traces-*-*`) sit at 100; ours must win over them. */
 export const DEFAULT_TEMPLATE_PRIORITY = 200;
-
-export interface Rollover {
-  readonly maxAgeSeconds?: number;
-  readonly maxPrimaryShardSize?: string;
-  readonly maxDocs?: number;
-  readonly maxPrimaryShardDocs?: number;
-}
-
-export interface RetentionPhase {
-  readonly name: PhaseName;
-  /** Age (since rollover, or creation when there is none) at which the index enters the phase. */
-  readonly minAgeSeconds: number;
-  readonly rollover?: Rollover;
-  readonly forcemerge?: { readonly maxNumSegments: number };
-  readonly shrink?: { readonly numberOfShards?: number; readonly maxPrimaryShardSize?: string };
-  readonly allocate?: {
-    readonly numberOfReplicas?: number;
-    readonly include?: Readonly<Record<string, string>>;
-    readonly exclude?: Readonly<Record<string, string>>;
-    readonly require?: Readonly<Record<string, string>>;
-  };
-  readonly readonly: boolean;
-  readonly setPriority?: number;
-  /** Snapshot repository of the frozen phase's searchable snapshot. */
-  readonly searchableSnapshot?: string;
-}
-
-export interface RetentionPolicy {
-  readonly name: string;
-  readonly description: string;
-  /** In lifecycle order: hot, warm, cold, frozen, delete. */
-  readonly phases: readonly RetentionPhase[];
-  readonly at: SourcePos;
-}
-
-export interface IndexTemplate {
-  readonly name: string;
-  readonly description: string;
-  readonly indexPatterns: readonly string[];
-  readonly policy: string;
-  readonly priority: number;
-  readonly dataStream: boolean;
-  readonly at: { readonly template: SourcePos; readonly patterns: SourcePos };
-}
-
-export interface RetentionSpec {
-  readonly file: string;
-  readonly policies: readonly RetentionPolicy[];
-  readonly templates: readonly IndexTemplate[];
-}
 
 const text = z.string().min(1);
 const count = z.number().int().positive();
@@ -402,12 +351,4 @@ export function checkRetention(specs: readonly RetentionSpec[]): Diagnostic[] {
   }
   out.push(...overlaps(specs.flatMap((s) => s.templates), (a, b) => a.at.template.file !== b.at.template.file));
   return out;
-}
-
-/** Elasticsearch time units take one unit only ("1d12h" is refused): the largest that divides exactly. */
-export function esDuration(seconds: number): string {
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
-    if (seconds > 0 && seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
 }

@@ -1,5 +1,5 @@
 import { Document } from 'yaml';
-import type { RoutingSpec } from '../../definitions/routing.parser.js';
+import type { RoutingSpec } from '../../model/routing.js';
 import type { Fleet } from '../../validate/validate-fleet.js';
 import { GENERATED_MARKER, type GeneratedFile } from '../rule-files.js';
 import { alertmanagerConfig } from './alertmanager-config.js';

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { RetentionSpec } from '../../definitions/retention.parser.js';
+import type { RetentionSpec } from '../../model/retention.js';
 import type { GeneratedFile } from '../rule-files.js';
 import { ilmPolicyBody } from './ilm-policy.js';
 import { indexTemplateBody } from './index-template.js';

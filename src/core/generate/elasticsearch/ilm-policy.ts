@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { esDuration, type RetentionPhase, type RetentionPolicy } from '../../definitions/retention.parser.js';
+import { esDuration } from '../../duration.js';
+import type { RetentionPhase, RetentionPolicy } from '../../model/retention.js';
 
 /** Body of `PUT _ilm/policy/<name>`; typed by the client so a misspelt field fails the build. */
 export type IlmPolicyBody = Required<Pick<estypes.IlmPutLifecycleRequest, 'policy'>>;
