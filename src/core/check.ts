@@ -4,7 +4,8 @@ import { checkRouting } from './definitions/routing.parser.js';
 import { loadSpecs, type SpecInput } from './definitions/load-specs.js';
 import type { RetentionSpec } from './model/retention.js';
 import type { RoutingSpec } from './model/routing.js';
-import { validateFleet, type Fleet } from './validate/validate-fleet.js';
+import type { Fleet } from './model/slo.js';
+import { validateFleet } from './validate/validate-fleet.js';
 
 /**
  * Load and validate every spec, generating nothing. Kept apart from compile.ts so `vigil

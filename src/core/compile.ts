@@ -5,7 +5,7 @@ import { dashboardFiles } from './generate/dashboards/dashboard-files.js';
 import { elasticsearchFiles } from './generate/elasticsearch/elasticsearch-files.js';
 import { ruleFiles, type GeneratedFile } from './generate/rule-files.js';
 import type { SpecInput } from './definitions/load-specs.js';
-import type { Fleet } from './validate/validate-fleet.js';
+import type { Fleet } from './model/slo.js';
 
 export interface Compilation {
   /** What did load, for display even when some specs have problems. */

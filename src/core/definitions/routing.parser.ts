@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { InhibitRule, Matcher, Receiver, Route, RoutingSpec } from '../model/routing.js';
-import type { Fleet } from '../validate/validate-fleet.js';
+import type { Fleet } from '../model/slo.js';
 import { checkName, durationAt, LABEL_NAME_RE } from './fields.js';
 import { checkShape, suggest } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';

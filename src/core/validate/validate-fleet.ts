@@ -3,12 +3,8 @@ import { diagnostic, formatDiagnostic, type Diagnostic } from '../diagnostics.js
 import { formatDuration, MINUTE } from '../duration.js';
 import { deriveTiers, MIN_ALERT_WINDOW_SECONDS } from '../model/burn-windows.js';
 import { burnThreshold, compareDecimal, enabledTiers } from '../model/objective.js';
-import type { Query, Service, Slo, SpecDocument } from '../model/slo.js';
+import type { Fleet, Query, Service, Slo, SpecDocument } from '../model/slo.js';
 import { hasWindowPlaceholder, isVectorSelector, promqlSyntaxError, renderWindow } from '../promql/promql.js';
-
-export interface Fleet {
-  readonly services: readonly Service[];
-}
 
 /** Cross-document and semantic checks that apply whatever format an SLO was written in. */
 export function validateFleet(documents: readonly SpecDocument[]): { fleet: Fleet; diagnostics: Diagnostic[] } {

@@ -1,6 +1,6 @@
 import { Document } from 'yaml';
 import type { RoutingSpec } from '../../model/routing.js';
-import type { Fleet } from '../../validate/validate-fleet.js';
+import type { Fleet } from '../../model/slo.js';
 import { GENERATED_MARKER, type GeneratedFile } from '../rule-files.js';
 import { alertmanagerConfig } from './alertmanager-config.js';
 
