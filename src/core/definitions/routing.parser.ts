@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compareText } from '../compare-text.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { InhibitRule, Matcher, Receiver, Route, RoutingSpec } from '../model/routing.js';
 import type { Fleet } from '../model/slo.js';
@@ -316,7 +317,7 @@ function refuseInlineSecrets(src: YamlDocument, raw: unknown, out: Diagnostic[])
 
 function toMatchers(src: YamlDocument, path: Path, match: RawMatch, out: Diagnostic[]): Matcher[] {
   return Object.entries(match)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([label, v]) => {
       const values = typeof v === 'string' ? [v] : v;
       const at = typeof v === 'string' ? [src.pos([...path, label])] : v.map((_, i) => src.pos([...path, label, i]));

@@ -1,4 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
+import { compareText } from '../../compare-text.js';
 import { esDuration } from '../../duration.js';
 import type { RetentionPhase, RetentionPolicy } from '../../model/retention.js';
 
@@ -46,5 +47,5 @@ function ilmPhase(phase: RetentionPhase): estypes.IlmPhase {
 }
 
 function sorted(m: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => compareText(a, b)));
 }
