@@ -19,6 +19,6 @@ export interface Compilation {
 export function compile(inputs: readonly SpecInput[]): Compilation {
   const { fleet, routing, retention, diagnostics } = check(inputs);
   if (diagnostics.length > 0) return { fleet, files: [], diagnostics };
-  const files = [...ruleFiles(fleet), ...dashboardFiles(fleet), ...alertmanagerFiles(routing, fleet), ...elasticsearchFiles(retention)];
+  const files = [...ruleFiles(fleet), ...dashboardFiles(fleet), ...alertmanagerFiles(routing), ...elasticsearchFiles(retention)];
   return { fleet, files, diagnostics };
 }

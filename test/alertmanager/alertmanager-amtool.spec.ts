@@ -18,7 +18,7 @@ const files = (await readdir('slos')).filter((f) => f.endsWith('.yaml')).sort();
 const loaded = loadSpecs(await Promise.all(files.map(async (f) => ({ path: `slos/${f}`, text: await readFile(`slos/${f}`, 'utf8') }))));
 const { fleet } = validateFleet(loaded.documents);
 const routing = loaded.routing.find((r) => r.file === ROUTING);
-const config = routing ? alertmanagerFiles(routing, fleet)[0]!.content : '';
+const config = routing ? alertmanagerFiles(routing)[0]!.content : '';
 
 /** Labels of an alert Vigil generates, as Alertmanager receives it (alertname plus the rule's labels). */
 function alertLabels(service: string, pick: (labels: Record<string, string>) => boolean): Record<string, string> {
