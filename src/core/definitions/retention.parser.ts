@@ -106,9 +106,7 @@ export function parseRetentionDocument(src: YamlDocument): { spec?: RetentionSpe
     out.push(...checked.diagnostics);
     if (!checked.value) return;
     const path = ['policies', i];
-    const seen = policyAt.get(checked.value.name);
-    if (seen) out.push(diagnostic(src.pos([...path, 'name']), `policy "${checked.value.name}" is already defined at ${seen.line}:${seen.col}`));
-    else policyAt.set(checked.value.name, src.pos([...path, 'name']));
+    firstDefinition('policy', checked.value.name, src.pos([...path, 'name']), policyAt, out);
     // zod rebuilds objects in schema order; the order the author wrote phases in is in the raw item.
     const written = Object.keys(((item as { phases?: object }).phases ?? {}) as object) as PhaseName[];
     const policy = toPolicy(src, checked.value, written, path, out);
@@ -122,9 +120,7 @@ export function parseRetentionDocument(src: YamlDocument): { spec?: RetentionSpe
     out.push(...checked.diagnostics);
     if (!checked.value) return;
     const path = ['templates', i];
-    const seen = templateAt.get(checked.value.name);
-    if (seen) out.push(diagnostic(src.pos([...path, 'name']), `template "${checked.value.name}" is already defined at ${seen.line}:${seen.col}`));
-    else templateAt.set(checked.value.name, src.pos([...path, 'name']));
+    firstDefinition('template', checked.value.name, src.pos([...path, 'name']), templateAt, out);
     const template = toTemplate(src, checked.value, path, policyAt, policies, out);
     if (template) templates.push(template);
   });
@@ -132,6 +128,13 @@ export function parseRetentionDocument(src: YamlDocument): { spec?: RetentionSpe
 
   if (!top.value) return { diagnostics: out };
   return { spec: { file: src.file, policies, templates }, diagnostics: out };
+}
+
+/** Within one document the first definition of a name wins; a later one is reported against it. */
+function firstDefinition(kind: string, name: string, at: SourcePos, firstAt: Map<string, SourcePos>, out: Diagnostic[]): void {
+  const first = firstAt.get(name);
+  if (first) out.push(diagnostic(at, `${kind} "${name}" is already defined at ${first.line}:${first.col}`));
+  else firstAt.set(name, at);
 }
 
 function toPolicy(src: YamlDocument, p: PolicyInput, written: readonly PhaseName[], path: Path, out: Diagnostic[]): RetentionPolicy | undefined {

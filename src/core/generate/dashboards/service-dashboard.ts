@@ -14,6 +14,7 @@ import {
   BUDGET_THRESHOLDS,
   DATASOURCE,
   datasourceVariable,
+  firingAlertsTable,
   GENERATED_BY,
   promQuery,
   promString,
@@ -129,17 +130,7 @@ function budgetBurnDown(sel: string): timeseries.PanelBuilder {
 }
 
 function firingSloAlerts(sel: string): table.PanelBuilder {
-  return new table.PanelBuilder()
-    .title('Firing SLO alerts')
-    .datasource(DATASOURCE)
-    .withTarget(promQuery('A', `ALERTS{${sel},alertstate="firing"}`, { instant: true, table: true }))
-    .withTransformation({
-      id: 'organize',
-      options: { excludeByName: { Time: true, Value: true, __name__: true, alertstate: true }, indexByName: {}, renameByName: {} },
-    })
-    .noValue('No SLO alert firing')
-    .span(24)
-    .height(6);
+  return firingAlertsTable('Firing SLO alerts', sel, 'No SLO alert firing').span(24).height(6);
 }
 
 function sliVsObjective(slo: Slo): stat.PanelBuilder {
