@@ -67,7 +67,7 @@ function check(compilation) {
 
 /** The same work as compile(), phase by phase (one extra run, not part of the median). */
 async function phaseRun(inputs) {
-  const { loadSpecs } = await import('../dist/core/spec/load-specs.js');
+  const { loadSpecs } = await import('../dist/core/definitions/load-specs.js');
   const { validateFleet } = await import('../dist/core/validate/validate-fleet.js');
   const { serviceRuleGroups, ruleFiles } = await import('../dist/core/generate/rule-files.js');
   const lap = (() => {

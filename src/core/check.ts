@@ -1,8 +1,11 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { checkRetention, type RetentionSpec } from './spec/retention.parser.js';
-import { checkRouting, type RoutingSpec } from './spec/routing.parser.js';
-import { loadSpecs, type SpecInput } from './spec/load-specs.js';
-import { validateFleet, type Fleet } from './validate/validate-fleet.js';
+import { checkRetention } from './definitions/retention.parser.js';
+import { checkRouting } from './definitions/routing.parser.js';
+import { loadSpecs, type SpecInput } from './definitions/load-specs.js';
+import type { RetentionSpec } from './model/retention.js';
+import type { RoutingSpec } from './model/routing.js';
+import type { Fleet } from './model/slo.js';
+import { validateFleet } from './validate/validate-fleet.js';
 
 /**
  * Load and validate every spec, generating nothing. Kept apart from compile.ts so `vigil

@@ -1,3 +1,5 @@
+import { compareText } from './compare-text.js';
+
 /** A problem found in a spec, located the way editors and CI annotate: `file:line:col: message`. */
 export interface SourcePos {
   readonly file: string;
@@ -23,9 +25,9 @@ export function formatDiagnostic(d: Diagnostic): string {
 export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
   return [...ds].sort(
     (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      compareText(a.file, b.file) ||
       a.line - b.line ||
       a.col - b.col ||
-      (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+      compareText(a.message, b.message),
   );
 }

@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from './duration.js';
+import { esDuration, formatDuration, parseDuration } from './duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -25,5 +25,19 @@ describe('formatDuration', () => {
     [0, '0s'],
   ])('writes %d seconds as %s', (seconds, text) => {
     expect(formatDuration(seconds)).toBe(text);
+  });
+});
+
+describe('esDuration', () => {
+  it.each([
+    [0, '0s'],
+    [45, '45s'],
+    [90, '90s'],
+    [3600, '1h'],
+    [36 * 3600, '36h'],
+    [86400, '1d'],
+    [7 * 365 * 86400, '2555d'],
+  ])('writes %i seconds as %s', (seconds, text) => {
+    expect(esDuration(seconds)).toBe(text);
   });
 });

@@ -45,3 +45,14 @@ export function formatDuration(seconds: number): string {
 export const MINUTE = 60;
 export const HOUR = 3600;
 export const DAY = 86400;
+
+/**
+ * Elasticsearch's time units ("36h", "2555d"): one unit only, since Elasticsearch refuses
+ * "1d12h"; the largest that divides exactly, seconds otherwise.
+ */
+export function esDuration(seconds: number): string {
+  for (const [unit, size] of [['d', DAY], ['h', HOUR], ['m', MINUTE]] as const) {
+    if (seconds > 0 && seconds % size === 0) return `${seconds / size}${unit}`;
+  }
+  return `${seconds}s`;
+}

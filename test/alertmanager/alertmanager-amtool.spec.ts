@@ -3,8 +3,8 @@ import { alertmanagerFiles } from '../../src/core/generate/alertmanager/alertman
 import { isAlertingRule } from '../../src/core/generate/rule-model.js';
 import { serviceRuleGroups } from '../../src/core/generate/rule-files.js';
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
-import { loadSpecs } from '../../src/core/spec/load-specs.js';
-import { checkRouting } from '../../src/core/spec/routing.parser.js';
+import { loadSpecs } from '../../src/core/definitions/load-specs.js';
+import { checkRouting } from '../../src/core/definitions/routing.parser.js';
 import { validateFleet } from '../../src/core/validate/validate-fleet.js';
 import { describeRun, routeReceivers, runAmtool } from '../support/amtool.js';
 import { golden } from '../support/golden.js';
@@ -18,7 +18,7 @@ const files = (await readdir('slos')).filter((f) => f.endsWith('.yaml')).sort();
 const loaded = loadSpecs(await Promise.all(files.map(async (f) => ({ path: `slos/${f}`, text: await readFile(`slos/${f}`, 'utf8') }))));
 const { fleet } = validateFleet(loaded.documents);
 const routing = loaded.routing.find((r) => r.file === ROUTING);
-const config = routing ? alertmanagerFiles(routing, fleet)[0]!.content : '';
+const config = routing ? alertmanagerFiles(routing)[0]!.content : '';
 
 /** Labels of an alert Vigil generates, as Alertmanager receives it (alertname plus the rule's labels). */
 function alertLabels(service: string, pick: (labels: Record<string, string>) => boolean): Record<string, string> {

@@ -1,8 +1,8 @@
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
-import { checkRouting, parseRoutingDocument, type RoutingSpec } from '../../src/core/spec/routing.parser.js';
-import { parseYamlFile } from '../../src/core/spec/yaml-source.js';
-import type { Fleet } from '../../src/core/validate/validate-fleet.js';
-import type { Service } from '../../src/core/model/slo.js';
+import { checkRouting, parseRoutingDocument } from '../../src/core/definitions/routing.parser.js';
+import type { RoutingSpec } from '../../src/core/model/routing.js';
+import { parseYamlFile } from '../../src/core/definitions/yaml-source.js';
+import type { Fleet, Service } from '../../src/core/model/slo.js';
 
 /** Parsing and validating `kind: Routing`; every problem is a `file:line:col: message`. */
 const FILE = 'slos/routing.yaml';

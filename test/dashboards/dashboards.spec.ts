@@ -8,7 +8,7 @@ import { dashboardUid, MAX_UID_LENGTH } from '../../src/core/generate/dashboards
 import { DOCUMENTED_SOURCE_METRICS, PROMETHEUS_ALERT_METRICS } from '../../src/core/generate/dashboards/source-metrics.js';
 import { serviceRuleGroups } from '../../src/core/generate/rule-files.js';
 import { promqlSyntaxError } from '../../src/core/promql/promql.js';
-import type { Fleet } from '../../src/core/validate/validate-fleet.js';
+import type { Fleet } from '../../src/core/model/slo.js';
 import { golden, UPDATE_GOLDEN } from '../support/golden.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Client } from '@elastic/elasticsearch';
 import { elasticsearchFiles } from '../../src/core/generate/elasticsearch/elasticsearch-files.js';
-import { loadSpecs } from '../../src/core/spec/load-specs.js';
+import { loadSpecs } from '../../src/core/definitions/load-specs.js';
 import { startFakeElasticsearch, type FakeElasticsearch } from './support/fake-elasticsearch.js';
 
 /** The official client puts the generated bodies, as `vigil apply` will, against a fake that enforces the API. */

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
 import { elasticsearchFiles } from '../../src/core/generate/elasticsearch/elasticsearch-files.js';
-import { loadSpecs } from '../../src/core/spec/load-specs.js';
+import { loadSpecs } from '../../src/core/definitions/load-specs.js';
 import { golden, UPDATE_GOLDEN } from '../support/golden.js';
 
 /**

@@ -5,7 +5,7 @@ import { OWNED_DIRS, planOutput, writeOutput } from '../../src/adapters/files/sp
 import { elasticsearchFiles } from '../../src/core/generate/elasticsearch/elasticsearch-files.js';
 import type { IlmPolicyBody } from '../../src/core/generate/elasticsearch/ilm-policy.js';
 import type { IndexTemplateBody } from '../../src/core/generate/elasticsearch/index-template.js';
-import { loadSpecs } from '../../src/core/spec/load-specs.js';
+import { loadSpecs } from '../../src/core/definitions/load-specs.js';
 
 const FIXTURE = 'test/elasticsearch/fixtures/retention.yaml';
 

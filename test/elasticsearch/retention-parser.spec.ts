@@ -1,7 +1,8 @@
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
 import { elasticsearchFiles } from '../../src/core/generate/elasticsearch/elasticsearch-files.js';
-import { checkRetention, esDuration, patternsOverlap, type RetentionSpec } from '../../src/core/spec/retention.parser.js';
-import { loadSpecs } from '../../src/core/spec/load-specs.js';
+import { checkRetention, patternsOverlap } from '../../src/core/definitions/retention.parser.js';
+import type { RetentionSpec } from '../../src/core/model/retention.js';
+import { loadSpecs } from '../../src/core/definitions/load-specs.js';
 
 /** Diagnostics of one retention file, as users see them. */
 function problems(body: string, path = 'r.yaml'): string[] {
@@ -111,20 +112,6 @@ describe('retention spec validation', () => {
     const body = JSON.parse(elasticsearchFiles([spec])[0]!.content) as { policy: { phases: { hot: { actions: { rollover: { max_age: string } } }; delete: { min_age: string } } } };
     expect(body.policy.phases.hot.actions.rollover.max_age).toBe('36h');
     expect(body.policy.phases.delete.min_age).toBe('2555d');
-  });
-});
-
-describe('esDuration', () => {
-  it.each([
-    [0, '0s'],
-    [45, '45s'],
-    [90, '90s'],
-    [3600, '1h'],
-    [36 * 3600, '36h'],
-    [86400, '1d'],
-    [7 * 365 * 86400, '2555d'],
-  ])('writes %i seconds as %s', (seconds, text) => {
-    expect(esDuration(seconds)).toBe(text);
   });
 });
 

@@ -1,4 +1,6 @@
-import { Client, errors, type estypes } from '@elastic/elasticsearch';
+import { Client, errors } from '@elastic/elasticsearch';
+import type { IlmPolicyBody } from '../../core/generate/elasticsearch/ilm-policy.js';
+import type { IndexTemplateBody } from '../../core/generate/elasticsearch/index-template.js';
 
 /** A failure Elasticsearch answered with (status and its own reason), or the server could not be reached. */
 export class ElasticsearchApplyError extends Error {
@@ -19,15 +21,12 @@ export interface ElasticsearchAdminOptions {
   readonly maxRetries?: number;
 }
 
-/** The body of `PUT _ilm/policy/<name>` minus the wrapper: `{ phases, _meta }`. */
-export type IlmPolicyBody = Record<string, unknown>;
-/** The body of `PUT _index_template/<name>`. */
-export type IndexTemplateBody = Record<string, unknown>;
-
 /**
- * The two Elasticsearch APIs `vigil apply` needs, through the official client. Reads return the
- * object as Vigil wrote it (the `policy` of GET _ilm/policy, the `index_template` of GET
- * _index_template), or undefined on 404; every other failure becomes an ElasticsearchApplyError.
+ * The two Elasticsearch APIs `vigil apply` needs, through the official client. Bodies are the
+ * types core's generator writes (IlmPolicyBody, IndexTemplateBody), so what is put is what
+ * `vigil generate` produced. Reads return the object as Vigil wrote it (the `policy` of GET
+ * _ilm/policy, the `index_template` of GET _index_template) plus what the server adds, or
+ * undefined on 404; every other failure becomes an ElasticsearchApplyError.
  */
 export class ElasticsearchAdminClient {
   private readonly client: Client;
@@ -42,13 +41,13 @@ export class ElasticsearchAdminClient {
     });
   }
 
-  async getPolicy(name: string): Promise<IlmPolicyBody | undefined> {
+  async getPolicy(name: string): Promise<IlmPolicyBody['policy'] | undefined> {
     const got = await this.call(`GET _ilm/policy/${name}`, () => this.client.ilm.getLifecycle({ name }));
-    return got?.[name]?.policy as IlmPolicyBody | undefined;
+    return got?.[name]?.policy;
   }
 
-  async putPolicy(name: string, policy: IlmPolicyBody): Promise<void> {
-    await this.call(`PUT _ilm/policy/${name}`, () => this.client.ilm.putLifecycle({ name, policy: policy as unknown as estypes.IlmPolicy }), false);
+  async putPolicy(name: string, policy: IlmPolicyBody['policy']): Promise<void> {
+    await this.call(`PUT _ilm/policy/${name}`, () => this.client.ilm.putLifecycle({ name, policy }), false);
   }
 
   async getIndexTemplate(name: string): Promise<IndexTemplateBody | undefined> {
@@ -57,8 +56,7 @@ export class ElasticsearchAdminClient {
   }
 
   async putIndexTemplate(name: string, body: IndexTemplateBody): Promise<void> {
-    const request = { name, ...body } as unknown as estypes.IndicesPutIndexTemplateRequest;
-    await this.call(`PUT _index_template/${name}`, () => this.client.indices.putIndexTemplate(request), false);
+    await this.call(`PUT _index_template/${name}`, () => this.client.indices.putIndexTemplate({ name, ...body }), false);
   }
 
   close(): Promise<void> {

@@ -22,20 +22,21 @@ const TEMPLATE_SERVER_FIELDS = ['created_date', 'created_date_millis', 'modified
 const DATA_STREAM_DEFAULTS: Obj = { hidden: false, allow_custom_routing: false };
 
 /** `desired` is the `policy` of a generated ilm-policy file; `current` the `policy` of GET _ilm/policy. */
-export function samePolicy(desired: Obj, current: Obj): boolean {
-  return jsonEqual(desired, withoutPolicyDefaults(desired, current));
+export function samePolicy(desired: object, current: object): boolean {
+  return jsonEqual(desired, withoutPolicyDefaults(desired as Obj, current as Obj));
 }
 
 /** `desired` is a generated index-template body; `current` the `index_template` of GET _index_template. */
-export function sameIndexTemplate(desired: Obj, current: Obj): boolean {
+export function sameIndexTemplate(desired: object, current: object): boolean {
+  const want = desired as Obj;
   const echoed: Obj = { ...current };
   for (const f of TEMPLATE_SERVER_FIELDS) delete echoed[f];
-  dropDefaults(desired, echoed, TEMPLATE_DEFAULTS);
-  if (isObj(desired.data_stream) && isObj(echoed.data_stream)) {
+  dropDefaults(want, echoed, TEMPLATE_DEFAULTS);
+  if (isObj(want.data_stream) && isObj(echoed.data_stream)) {
     echoed.data_stream = { ...echoed.data_stream };
-    dropDefaults(desired.data_stream, echoed.data_stream as Obj, DATA_STREAM_DEFAULTS);
+    dropDefaults(want.data_stream, echoed.data_stream as Obj, DATA_STREAM_DEFAULTS);
   }
-  return jsonEqual(desired, echoed);
+  return jsonEqual(want, echoed);
 }
 
 function withoutPolicyDefaults(desired: Obj, current: Obj): Obj {

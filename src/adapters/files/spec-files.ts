@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { SpecInput } from '../../core/spec/load-specs.js';
+import type { SpecInput } from '../../core/definitions/load-specs.js';
 import { GENERATED_MARKER, type GeneratedFile } from '../../core/generate/rule-files.js';
 
 /** Reads every *.yaml / *.yml under `dir` (recursively, sorted), or the one file `dir` names; paths relative to `cwd` for messages. */

@@ -1,5 +1,5 @@
 import { formatDuration } from '../duration.js';
-import { tiersOf } from '../model/objective.js';
+import { alertWindowSeconds, tiersOf } from '../model/objective.js';
 import type { Slo } from '../model/slo.js';
 import { monthSeconds, sloKey, sloWindow, type CountSource, type CountWindow, type RecordedReading } from './budget-queries.js';
 import { DEFAULT_RISK_POLICY, errorBudget, type ErrorBudget, type RiskPolicy } from './error-budget.js';
@@ -26,12 +26,7 @@ export interface SloBudget extends Omit<ErrorBudget, 'allowedBadEvents' | 'badEv
 
 /** Alert windows shown as burn rates: both windows of every tier, shortest first, by their rule-name spelling. */
 export function burnWindowNames(slo: Slo): string[] {
-  const seconds = new Set<number>();
-  for (const t of tiersOf(slo)) {
-    seconds.add(t.shortWindowSeconds);
-    seconds.add(t.longWindowSeconds);
-  }
-  return [...seconds].sort((a, b) => a - b).map(formatDuration);
+  return alertWindowSeconds(slo).map(formatDuration);
 }
 
 /** The burn that projects exhaustion: the shortest long window (1h in the Workbook table), current yet not jumpy. */

@@ -1,7 +1,7 @@
-import { formatDuration, HOUR } from '../duration.js';
+import { DAY, formatDuration, HOUR } from '../duration.js';
 import { RULE_NAMES, BASE_WINDOW } from '../generate/slo-rules.js';
 import { eventRates } from '../generate/sli-queries.js';
-import { tiersOf } from '../model/objective.js';
+import { ratioWindowSeconds } from '../model/objective.js';
 import type { Slo } from '../model/slo.js';
 import { renderWindow } from '../promql/promql.js';
 import type { EventCounts } from './error-budget.js';
@@ -79,7 +79,7 @@ export function monthSeconds(at: number): number {
 
 /** Epoch seconds of 00:00 UTC of `at`'s day. */
 export function dayStart(at: number): number {
-  return Math.floor(at / 86400) * 86400;
+  return Math.floor(at / DAY) * DAY;
 }
 
 /** 'YYYY-MM-DD' (UTC) of the day starting at `start`. */
@@ -297,12 +297,8 @@ function windowQueryId(w: CountWindow): string {
 
 
 function windowSecondsOf(name: string, slo: Slo): number {
-  // Alert windows come from the SLO's tiers; formatDuration is their canonical name (as in the rule names).
-  for (const t of tiersOf(slo)) {
-    if (formatDuration(t.longWindowSeconds) === name) return t.longWindowSeconds;
-    if (formatDuration(t.shortWindowSeconds) === name) return t.shortWindowSeconds;
-  }
-  return formatDuration(slo.windowSeconds) === name ? slo.windowSeconds : 0;
+  // formatDuration is a window's canonical name (as in the rule names), so at most one matches.
+  return ratioWindowSeconds(slo).find((s) => formatDuration(s) === name) ?? 0;
 }
 
 function part(expr: string, name: string): string {

@@ -1,3 +1,4 @@
+import { DAY } from '../duration.js';
 import type { SloBudget } from './budget-cycle.js';
 import { dayName, dayStart, sloKey, type CountWindow, type WindowCount } from './budget-queries.js';
 
@@ -21,7 +22,6 @@ export interface DayUpdate {
 
 /** Ended days are recounted after downtime up to this far back (a report's month and then some). */
 export const MAX_DAYS_RECOUNTED = 31;
-const DAY = 86400;
 
 /** Today so far, plus every day that ended since the last cycle (none on the first cycle). */
 export function dayWindows(at: number, lastCycleAt: number | null): CountWindow[] {

@@ -1,3 +1,4 @@
+import { DAY } from '../duration.js';
 import { errorBudgetRatio } from '../model/objective.js';
 
 /**
@@ -20,7 +21,7 @@ export interface RiskPolicy {
   readonly exhaustionWithinSeconds: number;
 }
 
-export const DEFAULT_RISK_POLICY: RiskPolicy = { remainingBelow: 0.25, exhaustionWithinSeconds: 7 * 86400 };
+export const DEFAULT_RISK_POLICY: RiskPolicy = { remainingBelow: 0.25, exhaustionWithinSeconds: 7 * DAY };
 
 export interface BudgetInput {
   /** Percent as exact decimal text, e.g. "99.9". */

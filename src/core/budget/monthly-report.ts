@@ -1,4 +1,6 @@
 import Big from 'big.js';
+import { compareText } from '../compare-text.js';
+import { DAY } from '../duration.js';
 import { errorBudgetRatio, objectiveRatio } from '../model/objective.js';
 
 /**
@@ -133,7 +135,7 @@ export const GENERATED_FROM =
   '(sum of bad events / sum of all events), not means of daily ratios. Coverage is the share of ' +
   'the month Vigil evaluated the SLO; figures describe only the observed time.';
 
-const DAY_MS = 86_400_000;
+const DAY_MS = DAY * 1000;
 const MONTH_TEXT = /^(\d{4})-(\d{2})$/;
 const DAY_TEXT = /^(\d{4}-\d{2})-(\d{2})$/;
 
@@ -164,7 +166,11 @@ function monthKey(m: ReportMonth): string {
   return `${String(m.year).padStart(4, '0')}-${String(m.month).padStart(2, '0')}`;
 }
 
-function sloKey(service: string, slo: string): string {
+/**
+ * Not budget-queries' sloKey ("service/slo"): the report takes whatever names its caller stored,
+ * and service "a/b" with SLO "c" must not meet service "a" with SLO "b/c".
+ */
+function exactSloKey(service: string, slo: string): string {
   return JSON.stringify([service, slo]);
 }
 
@@ -196,12 +202,12 @@ function groupMonth(m: ReportMonth, days: readonly DailySloRecord[]): Map<string
     const id = JSON.stringify([r.service, r.slo, r.day]);
     if (seen.has(id)) throw new Error(`daily records hold ${r.service}/${r.slo} ${r.day} twice`);
     seen.add(id);
-    const k = sloKey(r.service, r.slo);
+    const k = exactSloKey(r.service, r.slo);
     const list = bySlo.get(k);
     if (list) list.push(r);
     else bySlo.set(k, [r]);
   }
-  for (const list of bySlo.values()) list.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  for (const list of bySlo.values()) list.sort((a, b) => compareText(a.day, b.day));
   return bySlo;
 }
 
@@ -265,7 +271,7 @@ function sloMonth(slo: ReportSlo, m: ReportMonth, records: readonly DailySloReco
     timeAtRiskSeconds: Number(sum(records, 'secondsAtRisk')),
     timeExhaustedSeconds: Number(sum(records, 'secondsExhausted')),
     observedSeconds: Number(observed),
-    coverage: Number(observed.div(m.days * 86_400)),
+    coverage: Number(observed.div(m.days * DAY)),
     daysWithData: records.length,
     previous: {
       month: prevKey,
@@ -290,14 +296,14 @@ export function monthlyReport(month: string, slos: readonly ReportSlo[], days: r
   const previous = groupMonth(prev, days);
   const seen = new Set<string>();
   for (const s of slos) {
-    const k = sloKey(s.service, s.slo);
+    const k = exactSloKey(s.service, s.slo);
     if (seen.has(k)) throw new Error(`SLO ${s.service}/${s.slo} is listed twice`);
     seen.add(k);
   }
   const rows = [...slos]
     .sort((a, b) => compareText(a.service, b.service) || compareText(a.slo, b.slo))
     .map((s) => {
-      const k = sloKey(s.service, s.slo);
+      const k = exactSloKey(s.service, s.slo);
       return sloMonth(s, m, current.get(k) ?? [], prevKey, previous.get(k) ?? []);
     });
   return {
@@ -315,9 +321,4 @@ export function monthlyReport(month: string, slos: readonly ReportSlo[], days: r
     },
     slos: rows,
   };
-}
-
-/** Code-unit order, not locale order: the same report on every machine. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 import { golden } from '../../../test/support/golden.js';
 import { monthlyReport, type DailySloRecord, type MonthlyReport, type ReportSlo } from './monthly-report.js';
-import { CSV_COLUMNS, csvField, formatConsumed, formatDuration, formatSli, renderReportCsv, renderReportMarkdown } from './report-formats.js';
+import { CSV_COLUMNS, csvField, formatConsumed, formatWholeMinutes, formatSli, renderReportCsv, renderReportMarkdown } from './report-formats.js';
 
 /** test/golden/reports holds the expected renderings of the report below; UPDATE_GOLDEN=1 rewrites them. */
 const GOLDEN = 'test/golden/reports';
@@ -82,7 +82,7 @@ describe('report number formats', () => {
     [DAY + 2 * 3600 + 3 * 60 + 4, '1d 2h 3m'],
     [DAY + 60, '1d 1m'],
   ])('%d seconds print as %s', (seconds, text) => {
-    expect(formatDuration(seconds)).toBe(text);
+    expect(formatWholeMinutes(seconds)).toBe(text);
   });
 });
 

@@ -28,8 +28,11 @@ export function formatConsumed(consumed: number | null): string {
   return consumed === null ? NONE : `${new Big(consumed).times(100).round(1, ROUND_UP).toFixed(1)} %`;
 }
 
-/** Whole minutes, largest units first: 8100 → "2h 15m", 0 → "0m", 30 → "< 1m". */
-export function formatDuration(seconds: number): string {
+/**
+ * For people reading the report, unlike duration.ts's formatDuration (Prometheus syntax): whole
+ * minutes, largest units first, spaced: 8100 → "2h 15m", 0 → "0m", 30 → "< 1m".
+ */
+export function formatWholeMinutes(seconds: number): string {
   if (seconds <= 0) return '0m';
   const minutes = Math.floor(seconds / 60);
   if (minutes === 0) return '< 1m';
@@ -88,8 +91,8 @@ export function renderReportMarkdown(r: MonthlyReport): string {
           formatMet(x.met),
           formatConsumed(x.budgetConsumed),
           x.worstDay ? `${x.worstDay.day} (${formatSli(x.worstDay.sli)})` : NONE,
-          formatDuration(x.timeAtRiskSeconds),
-          formatDuration(x.timeExhaustedSeconds),
+          formatWholeMinutes(x.timeAtRiskSeconds),
+          formatWholeMinutes(x.timeExhaustedSeconds),
           formatTrend(x),
         ].join(' | ')} |`,
       ),

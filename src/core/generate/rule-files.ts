@@ -1,5 +1,4 @@
-import type { Fleet } from '../validate/validate-fleet.js';
-import type { Service } from '../model/slo.js';
+import type { Fleet, Service } from '../model/slo.js';
 import { thresholdAlertGroup } from './alert-rules.js';
 import type { RuleGroup } from './rule-model.js';
 import { ruleGroupsYaml, scalar } from './rule-yaml.js';

@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import { formatDuration, MINUTE } from '../duration.js';
-import { burnThreshold, enabledTiers, errorBudgetRatio, objectiveRatio, tiersOf } from '../model/objective.js';
+import { burnThreshold, enabledTiers, errorBudgetRatio, objectiveRatio, ratioAsPercent, ratioWindowSeconds } from '../model/objective.js';
 import { DEFAULT_SLO_RUNBOOK } from '../model/slo-defaults.js';
 import { MIN_ALERT_WINDOW_SECONDS } from '../model/burn-windows.js';
 import type { BurnTier, Service, Slo } from '../model/slo.js';
@@ -108,7 +108,7 @@ function burnAlert(slo: Slo, tier: BurnTier, sel: string, labels: Record<string,
     annotations: {
       summary: `${slo.service} ${slo.name}: error budget burning ${tier.burnRate}x faster than sustainable`,
       description:
-        `The error ratio over the last ${long} is {{ $value | humanizePercentage }} (and above ${percent(threshold)} over ${short} too), ` +
+        `The error ratio over the last ${long} is {{ $value | humanizePercentage }} (and above ${ratioAsPercent(threshold)} over ${short} too), ` +
         `against an objective of ${slo.objective}% over ${window}. At this rate ${spentInLong}% of the ${window} error budget ` +
         `goes every ${long}, and all of it in ${exhaustion}.`,
       runbook_url: slo.runbook ?? DEFAULT_SLO_RUNBOOK,
@@ -119,24 +119,11 @@ function burnAlert(slo: Slo, tier: BurnTier, sel: string, labels: Record<string,
   };
 }
 
-/** Every window that gets a ratio series: the SLO window and both windows of every tier, shortest first. */
+/** Every window that gets a ratio series, by its rule-name spelling. */
 function windowsOf(slo: Slo): string[] {
-  return windowSecondsOf(slo).map(formatDuration);
-}
-
-function windowSecondsOf(slo: Slo): number[] {
-  const all = new Set<number>([slo.windowSeconds]);
-  for (const t of tiersOf(slo)) {
-    all.add(t.longWindowSeconds);
-    all.add(t.shortWindowSeconds);
-  }
-  return [...all].sort((a, b) => a - b);
+  return ratioWindowSeconds(slo).map(formatDuration);
 }
 
 function sloLabels(service: Service, slo: Slo): Record<string, string> {
   return { ...service.labels, ...slo.labels, service: slo.service, slo: slo.name };
-}
-
-function percent(ratio: string): string {
-  return `${new Big(ratio).times(100).toString()}%`;
 }

@@ -122,6 +122,11 @@ export interface SpecDocument {
   readonly alerts: readonly ThresholdAlert[];
 }
 
+/** Every service of the specs, merged across files and checked (validate/validate-fleet.ts). */
+export interface Fleet {
+  readonly services: readonly Service[];
+}
+
 export interface Service {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;

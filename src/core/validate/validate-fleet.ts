@@ -1,14 +1,10 @@
-import Big from 'big.js';
+import { compareText } from '../compare-text.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { formatDuration, MINUTE } from '../duration.js';
 import { deriveTiers, MIN_ALERT_WINDOW_SECONDS } from '../model/burn-windows.js';
-import { burnThreshold, compareDecimal, enabledTiers } from '../model/objective.js';
-import type { Query, Service, Slo, SpecDocument } from '../model/slo.js';
+import { burnThreshold, compareDecimal, enabledTiers, ratioAsPercent } from '../model/objective.js';
+import type { Fleet, Query, Service, Slo, SpecDocument } from '../model/slo.js';
 import { hasWindowPlaceholder, isVectorSelector, promqlSyntaxError, renderWindow } from '../promql/promql.js';
-
-export interface Fleet {
-  readonly services: readonly Service[];
-}
 
 /** Cross-document and semantic checks that apply whatever format an SLO was written in. */
 export function validateFleet(documents: readonly SpecDocument[]): { fleet: Fleet; diagnostics: Diagnostic[] } {
@@ -17,7 +13,7 @@ export function validateFleet(documents: readonly SpecDocument[]): { fleet: Flee
   for (const d of documents) byService.set(d.service, [...(byService.get(d.service) ?? []), d]);
 
   const services: Service[] = [];
-  for (const [name, docs] of [...byService].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [name, docs] of [...byService].sort(([a], [b]) => compareText(a, b))) {
     const slos = docs.flatMap((d) => d.slos);
     const alerts = docs.flatMap((d) => d.alerts);
     firstWins(slos, (s) => s.name, (s, first) => out.push(diagnostic(s.at.name, `SLO "${s.name}" of service ${name} is already defined at ${where(first.at.name)}`)));
@@ -107,16 +103,12 @@ function checkFeasible(slo: Slo, out: Diagnostic[]): void {
           slo.at.objective,
           `objective ${slo.objective} on ${formatDuration(slo.windowSeconds)}: the ${t.severity} tier ` +
             `${formatDuration(t.longWindowSeconds)}/${formatDuration(t.shortWindowSeconds)} fires at error ratio ` +
-            `${t.burnRate} × ${percent(budgetPercent)} = ${percent(threshold)} > 100%, so it can never fire; ` +
+            `${t.burnRate} × ${ratioAsPercent(budgetPercent)} = ${ratioAsPercent(threshold)} > 100%, so it can never fire; ` +
             `raise the objective or disable the tier (alerting.${t.severity}.disabled: true)`,
         ),
       );
     }
   }
-}
-
-function percent(ratio: string): string {
-  return `${new Big(ratio).times(100).toString()}%`;
 }
 
 function checkSli(slo: Slo, out: Diagnostic[]): void {

@@ -3,7 +3,7 @@ import { OWNED_DIRS, planOutput, readSpecDir, writeOutput } from '../../adapters
 import { compile } from '../../core/compile.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { serviceRuleGroups } from '../../core/generate/rule-files.js';
-import type { Fleet } from '../../core/validate/validate-fleet.js';
+import type { Fleet } from '../../core/model/slo.js';
 
 export interface GenerateResult {
   /** What did load, for display even when there are problems. */

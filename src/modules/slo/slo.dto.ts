@@ -2,8 +2,7 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { formatDuration } from '../../core/duration.js';
 import { isAlertingRule } from '../../core/generate/rule-model.js';
 import { sloRuleGroups } from '../../core/generate/slo-rules.js';
-import type { Service, Slo, SpecFormat } from '../../core/model/slo.js';
-import type { Fleet } from '../../core/validate/validate-fleet.js';
+import type { Fleet, Service, Slo, SpecFormat } from '../../core/model/slo.js';
 
 export interface ProblemDto {
   readonly file: string;

@@ -15,8 +15,6 @@ export interface ApplyElasticsearchOptions {
   readonly [option: string]: unknown;
 }
 
-type Body = Record<string, unknown>;
-
 /**
  * `vigil apply elasticsearch`: reads deploy/elasticsearch, reads each object back from the
  * cluster, and puts only what differs — policies first, since templates name them.
@@ -47,12 +45,12 @@ export async function applyElasticsearchCommand(opts: ApplyElasticsearchOptions,
   }
 }
 
-async function readAll(desired: ReadonlyMap<string, Body>, get: (name: string) => Promise<Body | undefined>): Promise<Map<string, Body | undefined>> {
-  const current = new Map<string, Body | undefined>();
+async function readAll<T>(desired: ReadonlyMap<string, T>, get: (name: string) => Promise<T | undefined>): Promise<Map<string, T | undefined>> {
+  const current = new Map<string, T | undefined>();
   for (const name of desired.keys()) current.set(name, await get(name));
   return current;
 }
 
-function changed(steps: readonly ApplyStep<Body>[]): ApplyStep<Body>[] {
+function changed<T>(steps: readonly ApplyStep<T>[]): ApplyStep<T>[] {
   return steps.filter((s) => s.action !== 'unchanged');
 }

@@ -1,5 +1,5 @@
 import { formatDuration } from '../../duration.js';
-import type { Matcher, Receiver, RoutingSpec } from '../../spec/routing.parser.js';
+import type { Matcher, Receiver, RoutingSpec } from '../../model/routing.js';
 
 /** The subset of Alertmanager 0.25's configuration file Vigil writes, field names as Alertmanager spells them. */
 export interface AmConfig {

@@ -1,13 +1,12 @@
 import { Document } from 'yaml';
-import type { RoutingSpec } from '../../spec/routing.parser.js';
-import type { Fleet } from '../../validate/validate-fleet.js';
+import type { RoutingSpec } from '../../model/routing.js';
 import { GENERATED_MARKER, type GeneratedFile } from '../rule-files.js';
 import { alertmanagerConfig } from './alertmanager-config.js';
 
 export const ALERTMANAGER_CONFIG_PATH = 'deploy/alertmanager/alertmanager.yml';
 
 /** deploy/alertmanager/alertmanager.yml from the routing spec; nothing without one. */
-export function alertmanagerFiles(routing: RoutingSpec | undefined, _fleet: Fleet): GeneratedFile[] {
+export function alertmanagerFiles(routing: RoutingSpec | undefined): GeneratedFile[] {
   if (!routing) return [];
   const header = `${GENERATED_MARKER} from ${routing.file}. Do not edit: change the spec and run \`vigil generate\`.\n`;
   // Every object is fresh, so no anchors/aliases; lineWidth 0 keeps matchers on one line.

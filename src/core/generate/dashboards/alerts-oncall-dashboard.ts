@@ -3,7 +3,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { DATASOURCE, datasourceVariable, GENERATED_BY, labelValuesVariable, promQuery, thresholds } from './panel-parts.js';
+import { DATASOURCE, datasourceVariable, firingAlertsTable, GENERATED_BY, labelValuesVariable, promQuery, thresholds } from './panel-parts.js';
 import { NOT_YET_EXPORTED_NOTE } from './source-metrics.js';
 
 export const ALERTS_ONCALL_UID = 'vigil-alerts-oncall';
@@ -21,19 +21,7 @@ export function alertsOncallDashboard(): dashboard.DashboardBuilder {
     .withVariable(datasourceVariable())
     .withVariable(labelValuesVariable(SERVICE_VAR, 'Service', 'label_values(ALERTS, service)'))
     .withRow(new dashboard.RowBuilder('Active alerts'))
-    .withPanel(
-      new table.PanelBuilder()
-        .title('Firing alerts')
-        .datasource(DATASOURCE)
-        .withTarget(promQuery('A', `ALERTS{${svc},alertstate="firing"}`, { instant: true, table: true }))
-        .withTransformation({
-          id: 'organize',
-          options: { excludeByName: { Time: true, Value: true, __name__: true, alertstate: true }, indexByName: {}, renameByName: {} },
-        })
-        .noValue('Nothing firing')
-        .span(16)
-        .height(8),
-    )
+    .withPanel(firingAlertsTable('Firing alerts', svc, 'Nothing firing').span(16).height(8))
     .withPanel(
       new table.PanelBuilder()
         .title('Active for')

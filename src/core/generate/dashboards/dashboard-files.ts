@@ -1,4 +1,4 @@
-import type { Fleet } from '../../validate/validate-fleet.js';
+import type { Fleet } from '../../model/slo.js';
 import type { GeneratedFile } from '../rule-files.js';
 import { alertsOncallDashboard } from './alerts-oncall-dashboard.js';
 import { dashboardJson } from './dashboard-json.js';

@@ -1,5 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as table from '@grafana/grafana-foundation-sdk/table';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
 
 /** Shared pieces of every Vigil dashboard: one Prometheus datasource variable that all panels use. */
@@ -42,6 +43,19 @@ export function promQuery(refId: string, expr: string, opts: QueryOptions = {}):
   else q.range();
   if (opts.table) q.format(prometheus.PromQueryFormat.Table);
   return q;
+}
+
+/** Alerts firing now, one row each, without the columns every row shares. */
+export function firingAlertsTable(title: string, selector: string, noValue: string): table.PanelBuilder {
+  return new table.PanelBuilder()
+    .title(title)
+    .datasource(DATASOURCE)
+    .withTarget(promQuery('A', `ALERTS{${selector},alertstate="firing"}`, { instant: true, table: true }))
+    .withTransformation({
+      id: 'organize',
+      options: { excludeByName: { Time: true, Value: true, __name__: true, alertstate: true }, indexByName: {}, renameByName: {} },
+    })
+    .noValue(noValue);
 }
 
 export function thresholds(steps: readonly [color: string, from: number | null][]): dashboard.ThresholdsConfigBuilder {

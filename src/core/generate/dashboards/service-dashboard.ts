@@ -4,9 +4,8 @@ import * as gauge from '@grafana/grafana-foundation-sdk/gauge';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import Big from 'big.js';
 import { formatDuration } from '../../duration.js';
-import { enabledTiers, errorBudgetRatio } from '../../model/objective.js';
+import { compareDecimal, enabledTiers, errorBudgetRatio, objectiveRatio } from '../../model/objective.js';
 import type { BurnTier, LatencySli, Service, Slo, ThresholdAlert } from '../../model/slo.js';
 import { RULE_NAMES } from '../slo-rules.js';
 import { dashboardUid } from './dashboard-uid.js';
@@ -15,6 +14,7 @@ import {
   BUDGET_THRESHOLDS,
   DATASOURCE,
   datasourceVariable,
+  firingAlertsTable,
   GENERATED_BY,
   promQuery,
   promString,
@@ -130,17 +130,7 @@ function budgetBurnDown(sel: string): timeseries.PanelBuilder {
 }
 
 function firingSloAlerts(sel: string): table.PanelBuilder {
-  return new table.PanelBuilder()
-    .title('Firing SLO alerts')
-    .datasource(DATASOURCE)
-    .withTarget(promQuery('A', `ALERTS{${sel},alertstate="firing"}`, { instant: true, table: true }))
-    .withTransformation({
-      id: 'organize',
-      options: { excludeByName: { Time: true, Value: true, __name__: true, alertstate: true }, indexByName: {}, renameByName: {} },
-    })
-    .noValue('No SLO alert firing')
-    .span(24)
-    .height(6);
+  return firingAlertsTable('Firing SLO alerts', sel, 'No SLO alert firing').span(24).height(6);
 }
 
 function sliVsObjective(slo: Slo): stat.PanelBuilder {
@@ -155,7 +145,7 @@ function sliVsObjective(slo: Slo): stat.PanelBuilder {
     .unit('percentunit')
     .decimals(3)
     // Red below the objective, whatever the objective is.
-    .thresholds(thresholds([['red', null], ['green', Number(new Big(slo.objective).div(100).toString())]]))
+    .thresholds(thresholds([['red', null], ['green', Number(objectiveRatio(slo.objective))]]))
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']))
     .graphMode(common.BigValueGraphMode.None)
     .span(8)
@@ -167,7 +157,7 @@ function burnRates(slo: Slo, tiers: readonly BurnTier[]): timeseries.PanelBuilde
   const sel = sloSelector(slo);
   const budget = errorBudgetRatio(slo.objective);
   const steps = [...tiers]
-    .sort((a, b) => new Big(a.burnRate).cmp(b.burnRate))
+    .sort((a, b) => compareDecimal(a.burnRate, b.burnRate))
     .map((t): [string, number] => [t.severity === 'page' ? 'red' : 'orange', Number(t.burnRate)]);
   const p = new timeseries.PanelBuilder()
     .title(`${slo.name}: burn rate by alert tier`)

@@ -1,7 +1,7 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as table from '@grafana/grafana-foundation-sdk/table';
-import type { Fleet } from '../../validate/validate-fleet.js';
+import type { Fleet } from '../../model/slo.js';
 import { RULE_NAMES } from '../slo-rules.js';
 import { dashboardUid } from './dashboard-uid.js';
 import {

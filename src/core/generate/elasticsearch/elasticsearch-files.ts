@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { RetentionSpec } from '../../spec/retention.parser.js';
+import { compareText } from '../../compare-text.js';
+import type { RetentionSpec } from '../../model/retention.js';
 import type { GeneratedFile } from '../rule-files.js';
 import { ilmPolicyBody } from './ilm-policy.js';
 import { indexTemplateBody } from './index-template.js';
@@ -25,7 +26,7 @@ export function elasticsearchFiles(retention: readonly RetentionSpec[]): Generat
       });
     }
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.sort((a, b) => compareText(a.path, b.path));
 }
 
 function meta(file: string, description: string): estypes.Metadata {

@@ -1,5 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { esDuration, type RetentionPhase, type RetentionPolicy } from '../../spec/retention.parser.js';
+import { compareText } from '../../compare-text.js';
+import { esDuration } from '../../duration.js';
+import type { RetentionPhase, RetentionPolicy } from '../../model/retention.js';
 
 /** Body of `PUT _ilm/policy/<name>`; typed by the client so a misspelt field fails the build. */
 export type IlmPolicyBody = Required<Pick<estypes.IlmPutLifecycleRequest, 'policy'>>;
@@ -45,5 +47,5 @@ function ilmPhase(phase: RetentionPhase): estypes.IlmPhase {
 }
 
 function sorted(m: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => compareText(a, b)));
 }

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { IndexTemplate } from '../../spec/retention.parser.js';
+import type { IndexTemplate } from '../../model/retention.js';
 
 /** Body of `PUT _index_template/<name>`: the request's body fields, typed by the client. */
 export type IndexTemplateBody = Omit<estypes.IndicesPutIndexTemplateRequest, 'name' | 'create' | 'master_timeout' | 'cause' | 'body' | 'querystring'>;

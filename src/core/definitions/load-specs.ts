@@ -1,8 +1,10 @@
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import type { RetentionSpec } from '../model/retention.js';
+import type { RoutingSpec } from '../model/routing.js';
 import type { Slo, SpecDocument } from '../model/slo.js';
 import { parseNativeDocument } from './native.parser.js';
-import { parseRetentionDocument, type RetentionSpec } from './retention.parser.js';
-import { parseRoutingDocument, type RoutingSpec } from './routing.parser.js';
+import { parseRetentionDocument } from './retention.parser.js';
+import { parseRoutingDocument } from './routing.parser.js';
 import { openSloToSlo, parseOpenSloDocument, type OpenSloParsed, type OpenSloSli } from './openslo.parser.js';
 import { parseSlothDocument } from './sloth.parser.js';
 import { parseYamlFile, type YamlDocument } from './yaml-source.js';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
+import { esDuration } from '../duration.js';
+import { PHASES, type IndexTemplate, type PhaseName, type RetentionPhase, type RetentionPolicy, type RetentionSpec, type Rollover } from '../model/retention.js';
 import { checkName, durationAt, stringMap } from './fields.js';
 import { checkShape } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
@@ -9,9 +11,6 @@ import type { Path, YamlDocument } from './yaml-source.js';
  * that bind them to index patterns. Field names follow Elasticsearch's own (snake_case) so a
  * reader can check them against its documentation. Documented in docs/retention-spec.md.
  */
-
-export const PHASES = ['hot', 'warm', 'cold', 'frozen', 'delete'] as const;
-export type PhaseName = (typeof PHASES)[number];
 
 /** Elasticsearch refuses an action outside these phases; saying so here beats a 400 at deploy time. */
 const ALLOWED_ACTIONS: Record<PhaseName, readonly string[]> = {
@@ -24,56 +23,6 @@ const ALLOWED_ACTIONS: Record<PhaseName, readonly string[]> = {
 
 /** Built-in templates (`logs-*-*`, `metrics-*-*`, `traces-*-*`) sit at 100; ours must win over them. */
 export const DEFAULT_TEMPLATE_PRIORITY = 200;
-
-export interface Rollover {
-  readonly maxAgeSeconds?: number;
-  readonly maxPrimaryShardSize?: string;
-  readonly maxDocs?: number;
-  readonly maxPrimaryShardDocs?: number;
-}
-
-export interface RetentionPhase {
-  readonly name: PhaseName;
-  /** Age (since rollover, or creation when there is none) at which the index enters the phase. */
-  readonly minAgeSeconds: number;
-  readonly rollover?: Rollover;
-  readonly forcemerge?: { readonly maxNumSegments: number };
-  readonly shrink?: { readonly numberOfShards?: number; readonly maxPrimaryShardSize?: string };
-  readonly allocate?: {
-    readonly numberOfReplicas?: number;
-    readonly include?: Readonly<Record<string, string>>;
-    readonly exclude?: Readonly<Record<string, string>>;
-    readonly require?: Readonly<Record<string, string>>;
-  };
-  readonly readonly: boolean;
-  readonly setPriority?: number;
-  /** Snapshot repository of the frozen phase's searchable snapshot. */
-  readonly searchableSnapshot?: string;
-}
-
-export interface RetentionPolicy {
-  readonly name: string;
-  readonly description: string;
-  /** In lifecycle order: hot, warm, cold, frozen, delete. */
-  readonly phases: readonly RetentionPhase[];
-  readonly at: SourcePos;
-}
-
-export interface IndexTemplate {
-  readonly name: string;
-  readonly description: string;
-  readonly indexPatterns: readonly string[];
-  readonly policy: string;
-  readonly priority: number;
-  readonly dataStream: boolean;
-  readonly at: { readonly template: SourcePos; readonly patterns: SourcePos };
-}
-
-export interface RetentionSpec {
-  readonly file: string;
-  readonly policies: readonly RetentionPolicy[];
-  readonly templates: readonly IndexTemplate[];
-}
 
 const text = z.string().min(1);
 const count = z.number().int().positive();
@@ -157,9 +106,7 @@ export function parseRetentionDocument(src: YamlDocument): { spec?: RetentionSpe
     out.push(...checked.diagnostics);
     if (!checked.value) return;
     const path = ['policies', i];
-    const seen = policyAt.get(checked.value.name);
-    if (seen) out.push(diagnostic(src.pos([...path, 'name']), `policy "${checked.value.name}" is already defined at ${seen.line}:${seen.col}`));
-    else policyAt.set(checked.value.name, src.pos([...path, 'name']));
+    firstDefinition('policy', checked.value.name, src.pos([...path, 'name']), policyAt, out);
     // zod rebuilds objects in schema order; the order the author wrote phases in is in the raw item.
     const written = Object.keys(((item as { phases?: object }).phases ?? {}) as object) as PhaseName[];
     const policy = toPolicy(src, checked.value, written, path, out);
@@ -173,9 +120,7 @@ export function parseRetentionDocument(src: YamlDocument): { spec?: RetentionSpe
     out.push(...checked.diagnostics);
     if (!checked.value) return;
     const path = ['templates', i];
-    const seen = templateAt.get(checked.value.name);
-    if (seen) out.push(diagnostic(src.pos([...path, 'name']), `template "${checked.value.name}" is already defined at ${seen.line}:${seen.col}`));
-    else templateAt.set(checked.value.name, src.pos([...path, 'name']));
+    firstDefinition('template', checked.value.name, src.pos([...path, 'name']), templateAt, out);
     const template = toTemplate(src, checked.value, path, policyAt, policies, out);
     if (template) templates.push(template);
   });
@@ -183,6 +128,13 @@ export function parseRetentionDocument(src: YamlDocument): { spec?: RetentionSpe
 
   if (!top.value) return { diagnostics: out };
   return { spec: { file: src.file, policies, templates }, diagnostics: out };
+}
+
+/** Within one document the first definition of a name wins; a later one is reported against it. */
+function firstDefinition(kind: string, name: string, at: SourcePos, firstAt: Map<string, SourcePos>, out: Diagnostic[]): void {
+  const first = firstAt.get(name);
+  if (first) out.push(diagnostic(at, `${kind} "${name}" is already defined at ${first.line}:${first.col}`));
+  else firstAt.set(name, at);
 }
 
 function toPolicy(src: YamlDocument, p: PolicyInput, written: readonly PhaseName[], path: Path, out: Diagnostic[]): RetentionPolicy | undefined {
@@ -402,12 +354,4 @@ export function checkRetention(specs: readonly RetentionSpec[]): Diagnostic[] {
   }
   out.push(...overlaps(specs.flatMap((s) => s.templates), (a, b) => a.at.template.file !== b.at.template.file));
   return out;
-}
-
-/** Elasticsearch time units take one unit only ("1d12h" is refused): the largest that divides exactly. */
-export function esDuration(seconds: number): string {
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
-    if (seconds > 0 && seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
-import type { Fleet } from '../validate/validate-fleet.js';
+import { compareText } from '../compare-text.js';
+import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import type { InhibitRule, Matcher, Receiver, Route, RoutingSpec } from '../model/routing.js';
+import type { Fleet } from '../model/slo.js';
 import { checkName, durationAt, LABEL_NAME_RE } from './fields.js';
 import { checkShape, suggest } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
@@ -9,74 +11,6 @@ import type { Path, YamlDocument } from './yaml-source.js';
  * `apiVersion: vigil/v1`, `kind: Routing`: receivers, routes and inhibit rules for Alertmanager,
  * one per fleet. Documented in docs/routing-spec.md.
  */
-
-/** One label condition; several values mean "any of them". */
-export interface Matcher {
-  readonly label: string;
-  readonly values: readonly string[];
-  /** Of each value. */
-  readonly at: readonly SourcePos[];
-}
-
-export interface SlackTarget {
-  readonly channel: string;
-  readonly apiUrlFile: string;
-  readonly sendResolved: boolean;
-}
-export interface PagerDutyTarget {
-  readonly routingKeyFile: string;
-  readonly sendResolved: boolean;
-}
-export interface EmailTarget {
-  readonly to: string;
-  readonly from: string;
-  readonly smarthost: string;
-  readonly authUsername?: string;
-  readonly authPasswordFile?: string;
-  readonly requireTls: boolean;
-  readonly sendResolved: boolean;
-}
-export interface WebhookTarget {
-  readonly url: string;
-  readonly sendResolved: boolean;
-}
-
-export interface Receiver {
-  readonly name: string;
-  readonly slack?: SlackTarget;
-  readonly pagerduty?: PagerDutyTarget;
-  readonly email?: EmailTarget;
-  readonly webhook?: WebhookTarget;
-  readonly at: SourcePos;
-}
-
-export interface Route {
-  /** Empty: every alert. */
-  readonly match: readonly Matcher[];
-  readonly receivers: readonly string[];
-  /** Keep looking at later routes after this one matched. */
-  readonly continue: boolean;
-  readonly at: SourcePos;
-}
-
-export interface InhibitRule {
-  readonly source: readonly Matcher[];
-  readonly target: readonly Matcher[];
-  readonly equal: readonly string[];
-}
-
-export interface RoutingSpec {
-  readonly file: string;
-  /** Gets every alert no route takes. */
-  readonly defaultReceiver: string;
-  readonly groupBy: readonly string[];
-  readonly groupWaitSeconds: number;
-  readonly groupIntervalSeconds: number;
-  readonly repeatIntervalSeconds: number;
-  readonly receivers: readonly Receiver[];
-  readonly routes: readonly Route[];
-  readonly inhibit: readonly InhibitRule[];
-}
 
 /** Seed defaults (OBS-065, OBS-066): group by alert and service, first notice after 30s, repeat every 4h. */
 export const ROUTING_DEFAULTS = {
@@ -383,7 +317,7 @@ function refuseInlineSecrets(src: YamlDocument, raw: unknown, out: Diagnostic[])
 
 function toMatchers(src: YamlDocument, path: Path, match: RawMatch, out: Diagnostic[]): Matcher[] {
   return Object.entries(match)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([label, v]) => {
       const values = typeof v === 'string' ? [v] : v;
       const at = typeof v === 'string' ? [src.pos([...path, label])] : v.map((_, i) => src.pos([...path, label, i]));
