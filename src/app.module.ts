@@ -55,6 +55,8 @@ export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs-json' });
   // SIGTERM/SIGINT: close HTTP, then the connection pool, then the embedded database (DatabaseLifecycle).
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Then exit 0 (Nest's default re-raises the signal): a shutdown that completed is a success to
+  // supervisors and scripts, and a failed one still exits 1.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
 }

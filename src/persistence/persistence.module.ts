@@ -29,6 +29,7 @@ async function databaseServer(config: VigilConfig): Promise<DatabaseServer> {
     database: 'vigil',
     onLog: (m) => pgLog.debug(m),
     onError: (m) => pgLog.error(m),
+    onWarn: (m) => log.warn(m),
   });
   log.log(`embedded PostgreSQL ${server.created ? 'created' : 'reused'} in ${config.dataDir}/pgdata at ${redactUrl(server.url)}`);
   return server;
