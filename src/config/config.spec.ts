@@ -22,6 +22,8 @@ describe('loadConfig', () => {
     ['PROMETHEUS_URL turns budgets on', { PROMETHEUS_URL: 'http://127.0.0.1:9090' }, 'prometheusUrl', 'http://127.0.0.1:9090'],
     ['VIGIL_BUDGET_INTERVAL takes the spec duration syntax', { VIGIL_BUDGET_INTERVAL: '30s' }, 'budgetIntervalSeconds', 30],
     ['VIGIL_SNAPSHOT_RETENTION in days', { VIGIL_SNAPSHOT_RETENTION: '90d' }, 'snapshotRetentionSeconds', 90 * 86400],
+    ['VIGIL_ADMIN_TOKEN_FILE names the first admin token\'s file', { VIGIL_ADMIN_TOKEN_FILE: '/run/secrets/vigil-admin' }, 'adminTokenFile', '/run/secrets/vigil-admin'],
+    ['an empty VIGIL_ADMIN_TOKEN_FILE means unset', { VIGIL_ADMIN_TOKEN_FILE: '' }, 'adminTokenFile', undefined],
   ] as const)('%s', (_, env, key, value) => {
     expect(loadConfig(env)[key]).toBe(value);
   });

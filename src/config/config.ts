@@ -37,6 +37,7 @@ const envSchema = z.object({
   VIGIL_SNAPSHOT_RETENTION: optional(duration(3600)),
   VIGIL_WEBHOOK_BACKOFF_MS: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1)),
   VIGIL_WEBHOOK_TIMEOUT_MS: optional(z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1)),
+  VIGIL_ADMIN_TOKEN_FILE: optional(z.string()),
 });
 
 export interface VigilConfig {
@@ -59,6 +60,11 @@ export interface VigilConfig {
   readonly webhookBackoffMs?: number;
   /** Time limit of one webhook attempt; unset: 10000 ms. */
   readonly webhookTimeoutMs?: number;
+  /**
+   * A file holding an API token (`vgl_…`) that is made the admin token named `admin-from-file` at
+   * every start: how a fresh install gets its first token, and how that token is rotated.
+   */
+  readonly adminTokenFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     snapshotRetentionSeconds: e.VIGIL_SNAPSHOT_RETENTION ?? 35 * 86400,
     ...(e.VIGIL_WEBHOOK_BACKOFF_MS !== undefined ? { webhookBackoffMs: e.VIGIL_WEBHOOK_BACKOFF_MS } : {}),
     ...(e.VIGIL_WEBHOOK_TIMEOUT_MS !== undefined ? { webhookTimeoutMs: e.VIGIL_WEBHOOK_TIMEOUT_MS } : {}),
+    ...(e.VIGIL_ADMIN_TOKEN_FILE ? { adminTokenFile: e.VIGIL_ADMIN_TOKEN_FILE } : {}),
   };
 }
 

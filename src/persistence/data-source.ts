@@ -9,16 +9,19 @@ import { Webhooks1764000000000 } from './migrations/1764000000000-webhooks.js';
 import { BudgetSnapshotEntity } from './entities/budget-snapshot.entity.js';
 import { SloDayEntity } from './entities/slo-day.entity.js';
 import { Budgets1764100000000 } from './migrations/1764100000000-budgets.js';
+import { ApiTokenEntity } from './entities/api-token.entity.js';
+import { AuditLogEntity } from './entities/audit-log.entity.js';
+import { Auth1764300000000 } from './migrations/1764300000000-auth.js';
 
 /** Listed explicitly, not globbed: globs break between ts-jest (src/*.ts) and node (dist/*.js). */
-export const ENTITIES = [GenerationRunEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, BudgetSnapshotEntity, SloDayEntity];
-export const MIGRATIONS = [GenerationRuns1763884800000, Webhooks1764000000000, Budgets1764100000000];
+export const ENTITIES = [GenerationRunEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, BudgetSnapshotEntity, SloDayEntity, ApiTokenEntity, AuditLogEntity];
+export const MIGRATIONS = [GenerationRuns1763884800000, Webhooks1764000000000, Budgets1764100000000, Auth1764300000000];
 
 /**
  * The schema only ever changes through migrations, which run before anything else touches
  * the database; `synchronize` would let an entity edit alter production tables.
  */
-export function createDataSource(url: string): DataSource {
+export function createDataSource(url: string, logger: TypeOrmLogger = new TypeOrmToNestLogger()): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -27,7 +30,7 @@ export function createDataSource(url: string): DataSource {
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logger: new TypeOrmToNestLogger(),
+    logger,
     logging: ['error', 'warn', 'migration'],
     // A dead database must fail a readiness probe quickly rather than hang it.
     connectTimeoutMS: 3000,

@@ -7,6 +7,8 @@ import { DatabaseProbe } from './database-probe.js';
 import { GenerationRunRepository } from './generation-run.repository.js';
 import { WebhookRepository } from './webhook.repository.js';
 import { BudgetRepository } from './budget.repository.js';
+import { ApiTokenRepository } from './api-token.repository.js';
+import { AuditLogRepository } from './audit-log.repository.js';
 
 /** The database Vigil talks to: the operator's (DATABASE_URL) or its own embedded one. */
 export interface DatabaseServer {
@@ -73,7 +75,9 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     DatabaseProbe,
     WebhookRepository,
     BudgetRepository,
+    ApiTokenRepository,
+    AuditLogRepository,
   ],
-  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository],
+  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, ApiTokenRepository, AuditLogRepository],
 })
 export class PersistenceModule {}

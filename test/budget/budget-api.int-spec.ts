@@ -17,6 +17,7 @@ import { BudgetService } from '../../src/modules/budget/budget.service.js';
 import { freePort } from '../../src/adapters/postgres/embedded-postgres.js';
 import { startBackfilledPrometheus, type BackfilledPrometheus } from '../support/backfilled-prometheus.js';
 import { vigil } from '../support/cli.js';
+import { adminTokenEnv, bearer } from '../support/auth.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
 import { expectedIncrease, latencyHistogram, steps, toOpenMetrics, type SyntheticSeries } from '../support/synthetic-workload.js';
 import { CHECKOUT_SPEC } from '../support/checkout-spec.js';
@@ -172,7 +173,7 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
   let app: NestExpressApplication;
   const boot = async (env: Record<string, string>) => {
     const out = await mkdtemp(join(work, 'out-'));
-    const config = loadConfig({ PORT: '0', DATABASE_URL: db.url, VIGIL_SLOS_DIR: join(work, 'slos'), VIGIL_OUT_DIR: out, VIGIL_BUDGET_INTERVAL: '1h', VIGIL_WEBHOOK_BACKOFF_MS: '50', ...env });
+    const config = loadConfig({ PORT: '0', DATABASE_URL: db.url, VIGIL_SLOS_DIR: join(work, 'slos'), VIGIL_OUT_DIR: out, VIGIL_BUDGET_INTERVAL: '1h', VIGIL_WEBHOOK_BACKOFF_MS: '50', ...(await adminTokenEnv(out)), ...env });
     const a = await createApp(config, { logWrite: () => {}, clock: () => end * 1000 });
     await a.listen(0, '127.0.0.1');
     return a;
@@ -183,7 +184,7 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
     // cycle sees both SLOs in trouble for the first time.
     const first = await boot({});
     const { port } = hooks.address() as AddressInfo;
-    await request(first.getHttpServer()).post('/api/webhooks').send({ url: `http://127.0.0.1:${port}/hook`, secret: 'budget-test-secret-0123' }).expect(201);
+    await request(first.getHttpServer()).post('/api/webhooks').set(bearer()).send({ url: `http://127.0.0.1:${port}/hook`, secret: 'budget-test-secret-0123' }).expect(201);
     await first.close();
     app = await boot({ PROMETHEUS_URL: recorded.url });
     const cycle = await app.get(BudgetService).runCycle();
@@ -192,7 +193,7 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
   afterAll(() => app?.close());
 
   it('GET /api/slos/:service/:slo/budget answers the cycle’s numbers with the time they were computed', async () => {
-    const res = await request(app.getHttpServer()).get('/api/slos/checkout/availability/budget').expect(200);
+    const res = await request(app.getHttpServer()).get('/api/slos/checkout/availability/budget').set(bearer()).expect(200);
     expect(res.body).toMatchObject({ service: 'checkout', slo: 'availability', objective: '99.9', status: 'exhausted', source: 'recorded', computedAt: new Date(end * 1000).toISOString() });
     closeTo(res.body.errorBudgetRemaining, availabilityRemaining);
     closeTo(res.body.sli, 1 - w30.bad / w30.total);
@@ -225,7 +226,7 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
 
   it('keeps snapshots: history answers them by step', async () => {
     const res = await request(app.getHttpServer())
-      .get('/api/slos/checkout/availability/budget/history')
+      .get('/api/slos/checkout/availability/budget/history').set(bearer())
       .query({ from: String(end - HOUR), to: String(end + HOUR), step: '1m' })
       .expect(200);
     expect(res.body.points.length).toBeGreaterThanOrEqual(1);
@@ -237,17 +238,17 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
 
   it('reports the month from the day ledger, in json, md and csv', async () => {
     const month = new Date(end * 1000).toISOString().slice(0, 7);
-    const json = (await request(app.getHttpServer()).get('/api/reports/slo').query({ month }).expect(200)).body as {
+    const json = (await request(app.getHttpServer()).get('/api/reports/slo').set(bearer()).query({ month }).expect(200)).body as {
       slos: { slo: string; totalEvents: number; badEvents: number }[];
     };
     const today = truth(dayStart(end));
     const av = json.slos.find((s) => s.slo === 'availability')!;
     closeTo(av.totalEvents, today.total);
     closeTo(av.badEvents, today.bad);
-    const md = await request(app.getHttpServer()).get('/api/reports/slo').query({ month, format: 'md' }).expect(200);
+    const md = await request(app.getHttpServer()).get('/api/reports/slo').set(bearer()).query({ month, format: 'md' }).expect(200);
     expect(md.headers['content-type']).toMatch(/^text\/markdown/);
     expect(md.text).toContain('| checkout | availability | 99.9 % |');
-    const csv = await request(app.getHttpServer()).get('/api/reports/slo').query({ month, format: 'csv' }).expect(200);
+    const csv = await request(app.getHttpServer()).get('/api/reports/slo').set(bearer()).query({ month, format: 'csv' }).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.text.split('\r\n')[0]).toMatch(/^month,service,slo,objective,/);
   });
@@ -261,13 +262,13 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
     ['/api/reports/slo?format=pdf', 400, /format: must be json, md or csv/],
     ['/api/reports/slo?months=2025-01', 400, /months/],
   ])('GET %s → %i with a JSON error', async (path, status, message) => {
-    const res = await request(app.getHttpServer()).get(path).expect(status);
+    const res = await request(app.getHttpServer()).get(path).set(bearer()).expect(status);
     expect(res.headers['content-type']).toMatch(/json/);
     expect(res.body.message).toMatch(message);
   });
 
   it('documents the budget, history, report and webhook endpoints in OpenAPI', async () => {
-    const doc = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> };
+    const doc = (await request(app.getHttpServer()).get('/api/docs-json').set(bearer()).expect(200)).body as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/slos/{service}/{slo}/budget', '/api/slos/{service}/{slo}/budget/history', '/api/reports/slo', '/api/webhooks', '/api/webhooks/{id}/deliveries']),
     );

@@ -1,5 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../auth/auth.decorators.js';
 import { budgetView, type BudgetView } from '../../core/budget/budget-view.js';
 import { BudgetRepository } from '../../persistence/budget.repository.js';
 import { badRequest, ZodPipe } from '../http/zod.pipe.js';
@@ -23,6 +24,7 @@ export class BudgetController {
   ) {}
 
   @Get()
+  @RequirePermission('read')
   @ApiOperation({ summary: "The SLO's error budget from the latest cycle: SLI, remaining, burn rates, projected exhaustion, status" })
   @(SLO_PARAMS[0]!)
   @(SLO_PARAMS[1]!)
@@ -38,6 +40,7 @@ export class BudgetController {
   }
 
   @Get('history')
+  @RequirePermission('read')
   @ApiOperation({ summary: 'Stored snapshots: the last one in each step from `from` to `to` (default: the last 24 hours)' })
   @(SLO_PARAMS[0]!)
   @(SLO_PARAMS[1]!)

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { RequirePermission } from '../auth/auth.decorators.js';
 import { monthlyReport, parseReportMonth } from '../../core/budget/monthly-report.js';
 import { renderReportCsv, renderReportMarkdown } from '../../core/budget/report-formats.js';
 import { BudgetRepository } from '../../persistence/budget.repository.js';
@@ -19,6 +20,7 @@ export class ReportController {
   ) {}
 
   @Get('slo')
+  @RequirePermission('read')
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Monthly SLO report for every SLO: objective, achieved SLI, budget consumed, worst day, time at risk/exhausted, trend vs the previous month' })
   @ApiQuery({ name: 'month', required: false, description: 'YYYY-MM (UTC); default the current month so far' })
