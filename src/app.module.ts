@@ -14,13 +14,18 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { BudgetModule } from './modules/budget/budget.module.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { BEARER_SCHEME } from './modules/auth/auth.decorators.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { docsAuth, DOCS_PATHS } from './modules/auth/docs-auth.middleware.js';
+import { TokenVerifier } from './modules/auth/token-verifier.js';
 
 @Module({})
 export class AppModule implements BeforeApplicationShutdown {
   static forRoot(config: VigilConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, clock), ScheduleModule.forRoot(), HttpModule, MetricsModule, HealthModule, JobsModule, SloModule, WebhooksModule, BudgetModule],
+      imports: [ConfigModule.forRoot(config, clock), ScheduleModule.forRoot(), HttpModule, AuthModule, AuditModule, MetricsModule, HealthModule, JobsModule, SloModule, WebhooksModule, BudgetModule],
     };
   }
 
@@ -50,9 +55,15 @@ export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}
   // OpenAPI: the UI at /api/docs, the document itself at /api/docs-json.
   const openapi = new DocumentBuilder()
     .setTitle('Vigil')
-    .setDescription('SLOs, error budgets, reports and slo.* webhooks. Errors are JSON: {statusCode, error, message, problems?}.')
+    .setDescription(
+      'SLOs, error budgets, reports and slo.* webhooks. Errors are JSON: {statusCode, error, message, problems?}. ' +
+        'Every operation needs `Authorization: Bearer <token>`; its `x-vigil-permission` names the permission the token\'s role must hold.',
+    )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'vgl_ API token', description: 'An API token from `vigil token create` or VIGIL_ADMIN_TOKEN_FILE' }, BEARER_SCHEME)
     .build();
+  // Before SwaggerModule.setup: Express runs handlers in the order they were added, and guards never see these routes.
+  app.use(DOCS_PATHS, docsAuth(app.get(TokenVerifier)));
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs-json' });
   // SIGTERM/SIGINT: close HTTP, then the connection pool, then the embedded database (DatabaseLifecycle).
   // Then exit 0 (Nest's default re-raises the signal): a shutdown that completed is a success to

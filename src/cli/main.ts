@@ -3,6 +3,8 @@ import type { ApplyElasticsearchOptions } from './commands/apply/apply-elasticse
 import type { ApplyGrafanaOptions } from './commands/apply/apply-grafana.command.js';
 import type { ApplyPrometheusOptions } from './commands/apply/apply-prometheus.command.js';
 import type { BudgetOptions } from './commands/budget.command.js';
+import type { TokenCreateOptions, TokenListOptions } from './commands/token.command.js';
+import { ROLES } from '../core/auth/roles.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 
 /**
@@ -95,6 +97,33 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .option('--dry-run', 'print the plan, change nothing', false)
     .action(async (opts: ApplyGrafanaOptions) => {
       code = await (await import('./commands/apply/apply-grafana.command.js')).applyGrafanaCommand(opts, io);
+    });
+
+  const token = program
+    .command('token')
+    .description('API tokens (DATABASE_URL, or the embedded database in VIGIL_DATA_DIR): create, list, revoke');
+  token
+    .command('create')
+    .description('create a token and print it once, on stdout; only its SHA-256 is stored')
+    .addOption(new Option('--role <role>', 'what the token may do').choices(ROLES).makeOptionMandatory())
+    .requiredOption('--name <name>', 'unique among live tokens; the actor in the audit log')
+    .option('--expires-in <duration>', 'e.g. 90d or 12h; default: never')
+    .action(async (opts: TokenCreateOptions) => {
+      code = await (await import('./commands/token.command.js')).tokenCreateCommand(opts, io);
+    });
+  token
+    .command('list')
+    .description('every token: name, role, prefix, created, last used, expires, revoked (never a token or its hash)')
+    .option('--json', 'print JSON instead of a table', false)
+    .action(async (opts: TokenListOptions) => {
+      code = await (await import('./commands/token.command.js')).tokenListCommand(opts, io);
+    });
+  token
+    .command('revoke')
+    .description('revoke the live token with this name; exit 1 when there is none')
+    .argument('<name>', 'token name')
+    .action(async (name: string) => {
+      code = await (await import('./commands/token.command.js')).tokenRevokeCommand(name, io);
     });
 
   try {

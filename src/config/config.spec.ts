@@ -36,6 +36,8 @@ describe('loadConfig', () => {
     ['VIGIL_REPLICA_ID names this replica in job runs', { VIGIL_REPLICA_ID: 'vigil-7d9f-abc12' }, 'replicaId', 'vigil-7d9f-abc12'],
     ['VIGIL_JOB_RETENTION in days', { VIGIL_JOB_RETENTION: '30d' }, 'jobRetentionSeconds', 30 * 86400],
     ['DATABASE_QUERY_TIMEOUT in seconds', { DATABASE_QUERY_TIMEOUT: '5s' }, 'databaseQueryTimeoutSeconds', 5],
+    ['VIGIL_ADMIN_TOKEN_FILE names the first admin token\'s file', { VIGIL_ADMIN_TOKEN_FILE: '/run/secrets/vigil-admin' }, 'adminTokenFile', '/run/secrets/vigil-admin'],
+    ['an empty VIGIL_ADMIN_TOKEN_FILE means unset', { VIGIL_ADMIN_TOKEN_FILE: '' }, 'adminTokenFile', undefined],
   ] as const)('%s', (_, env, key, value) => {
     expect(loadConfig(env)[key]).toBe(value);
   });

@@ -57,6 +57,7 @@ const envSchema = z.object({
       return z.NEVER;
     }),
   ),
+  VIGIL_ADMIN_TOKEN_FILE: optional(z.string()),
 });
 
 export interface VigilConfig {
@@ -95,6 +96,11 @@ export interface VigilConfig {
   readonly databaseQueryTimeoutSeconds: number;
   /** Webhook targets let through although the target policy refuses them; default none (docs/webhooks.md). */
   readonly webhookAllowList: AllowList;
+  /**
+   * A file holding an API token (`vgl_…`) that is made the admin token named `admin-from-file` at
+   * every start: how a fresh install gets its first token, and how that token is rotated.
+   */
+  readonly adminTokenFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -132,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     jobRetentionSeconds: e.VIGIL_JOB_RETENTION ?? 14 * 86400,
     databaseQueryTimeoutSeconds: e.DATABASE_QUERY_TIMEOUT ?? 15,
     webhookAllowList: e.VIGIL_WEBHOOK_ALLOWED_HOSTS ?? EMPTY_ALLOW_LIST,
+    ...(e.VIGIL_ADMIN_TOKEN_FILE ? { adminTokenFile: e.VIGIL_ADMIN_TOKEN_FILE } : {}),
   };
 }
 

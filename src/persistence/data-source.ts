@@ -8,16 +8,21 @@ import { WebhookEndpointEntity } from './entities/webhook-endpoint.entity.js';
 import { Webhooks1764000000000 } from './migrations/1764000000000-webhooks.js';
 import { Budgets1764100000000 } from './migrations/1764100000000-budgets.js';
 import { Jobs1764200000000 } from './migrations/1764200000000-jobs.js';
+import { ApiTokenEntity } from './entities/api-token.entity.js';
+import { AuditLogEntity } from './entities/audit-log.entity.js';
+import { Auth1764300000000 } from './migrations/1764300000000-auth.js';
 
 /** Listed explicitly, not globbed: globs break between ts-jest (src/*.ts) and node (dist/*.js). */
-export const ENTITIES = [GenerationRunEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity];
-export const MIGRATIONS = [GenerationRuns1763884800000, Webhooks1764000000000, Budgets1764100000000, Jobs1764200000000];
+export const ENTITIES = [GenerationRunEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, ApiTokenEntity, AuditLogEntity];
+export const MIGRATIONS = [GenerationRuns1763884800000, Webhooks1764000000000, Budgets1764100000000, Jobs1764200000000, Auth1764300000000];
 
 export interface DataSourceOptions {
   /** Client-side limit per query: a hung server fails requests (503) instead of hanging them. Unset: none (migrations). */
   readonly queryTimeoutMs?: number;
   /** Connections in the pool. */
   readonly poolSize?: number;
+  /** Where TypeORM's messages go; the CLI keeps them off stdout. Default: the app's JSON log. */
+  readonly logger?: TypeOrmLogger;
 }
 
 /**
@@ -25,8 +30,8 @@ export interface DataSourceOptions {
  * takes a PostgreSQL advisory lock and migrates, the others wait for it and then find nothing to
  * do. Migrations run without the query time limit: one may rightly take longer than a request.
  */
-export async function migrate(url: string): Promise<void> {
-  const ds = await createDataSource(url, { poolSize: 2 }).initialize();
+export async function migrate(url: string, opts: Pick<DataSourceOptions, 'logger'> = {}): Promise<void> {
+  const ds = await createDataSource(url, { poolSize: 2, ...(opts.logger ? { logger: opts.logger } : {}) }).initialize();
   const lock = ds.createQueryRunner();
   try {
     await lock.connect();
@@ -44,7 +49,7 @@ export async function migrate(url: string): Promise<void> {
 
 /** Migrates, then opens the pool the app uses. */
 export async function openDatabase(url: string, opts: DataSourceOptions = {}): Promise<DataSource> {
-  await migrate(url);
+  await migrate(url, opts);
   return createDataSource(url, opts).initialize();
 }
 
@@ -61,7 +66,7 @@ export function createDataSource(url: string, opts: DataSourceOptions = {}): Dat
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logger: new TypeOrmToNestLogger(),
+    logger: opts.logger ?? new TypeOrmToNestLogger(),
     logging: ['error', 'warn', 'migration'],
     // A dead database must fail a readiness probe quickly rather than hang it (also bounds waiting for a pooled connection).
     connectTimeoutMS: 3000,

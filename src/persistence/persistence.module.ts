@@ -8,6 +8,8 @@ import { GenerationRunRepository } from './generation-run.repository.js';
 import { WebhookRepository } from './webhook.repository.js';
 import { BudgetRepository } from './budget.repository.js';
 import { JobRepository } from './job.repository.js';
+import { ApiTokenRepository } from './api-token.repository.js';
+import { AuditLogRepository } from './audit-log.repository.js';
 
 /** The database Vigil talks to: the operator's (DATABASE_URL) or its own embedded one. */
 export interface DatabaseServer {
@@ -74,7 +76,9 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     WebhookRepository,
     BudgetRepository,
     JobRepository,
+    ApiTokenRepository,
+    AuditLogRepository,
   ],
-  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository],
+  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ApiTokenRepository, AuditLogRepository],
 })
 export class PersistenceModule {}

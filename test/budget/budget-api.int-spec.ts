@@ -19,6 +19,7 @@ import { freePort } from '../../src/adapters/postgres/embedded-postgres.js';
 import { startBackfilledPrometheus, type BackfilledPrometheus } from '../support/backfilled-prometheus.js';
 import { vigil } from '../support/cli.js';
 import { BudgetRepository } from '../../src/persistence/budget.repository.js';
+import { adminTokenEnv, bearer } from '../support/auth.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
 import { expectedIncrease, latencyHistogram, steps, toOpenMetrics, type SyntheticSeries } from '../support/synthetic-workload.js';
 import { CHECKOUT_SPEC } from '../support/checkout-spec.js';
@@ -176,7 +177,7 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
   const clock = new ManualClock(new Date(end * 1000));
   const boot = async (env: Record<string, string>) => {
     const out = await mkdtemp(join(work, 'out-'));
-    const config = loadConfig({ PORT: '0', DATABASE_URL: db.url, VIGIL_SLOS_DIR: join(work, 'slos'), VIGIL_OUT_DIR: out, VIGIL_BUDGET_INTERVAL: '1h', VIGIL_WEBHOOK_BACKOFF_MS: '50', VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ...env });
+    const config = loadConfig({ PORT: '0', DATABASE_URL: db.url, VIGIL_SLOS_DIR: join(work, 'slos'), VIGIL_OUT_DIR: out, VIGIL_BUDGET_INTERVAL: '1h', VIGIL_WEBHOOK_BACKOFF_MS: '50', VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ...(await adminTokenEnv(out)), ...env });
     const a = await createApp(config, { logWrite: () => {}, clock });
     await a.listen(0, '127.0.0.1');
     return a;
@@ -187,7 +188,7 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
     // cycle sees both SLOs in trouble for the first time.
     const first = await boot({});
     const { port } = hooks.address() as AddressInfo;
-    await request(first.getHttpServer()).post('/api/webhooks').send({ url: `http://127.0.0.1:${port}/hook`, secret: 'budget-test-secret-0123' }).expect(201);
+    await request(first.getHttpServer()).post('/api/webhooks').set(bearer()).send({ url: `http://127.0.0.1:${port}/hook`, secret: 'budget-test-secret-0123' }).expect(201);
     await first.close();
     app = await boot({ PROMETHEUS_URL: recorded.url });
     await app.get(JobWorker).drain();
@@ -199,7 +200,7 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
   const cyclesStored = () => app.get(BudgetRepository).cycles(10);
 
   it('GET /api/slos/:service/:slo/budget answers the cycle’s numbers with the time they were computed', async () => {
-    const res = await request(app.getHttpServer()).get('/api/slos/checkout/availability/budget').expect(200);
+    const res = await request(app.getHttpServer()).get('/api/slos/checkout/availability/budget').set(bearer()).expect(200);
     expect(res.body).toMatchObject({ service: 'checkout', slo: 'availability', objective: '99.9', status: 'exhausted', source: 'recorded', computedAt: new Date(end * 1000).toISOString() });
     closeTo(res.body.errorBudgetRemaining, availabilityRemaining);
     closeTo(res.body.sli, 1 - w30.bad / w30.total);
@@ -236,13 +237,13 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
 
   it('keeps snapshots: history answers them by step', async () => {
     const res = await request(app.getHttpServer())
-      .get('/api/slos/checkout/availability/budget/history')
+      .get('/api/slos/checkout/availability/budget/history').set(bearer())
       .query({ from: String(end - HOUR), to: String(end + 2 * HOUR), step: '1m' })
       .expect(200);
     expect(res.body.points.map((p: { at: string }) => p.at)).toEqual([new Date(end * 1000).toISOString(), new Date((end + HOUR) * 1000).toISOString()]);
     // Two cycles (at end and end + 1h) in one 2h step: the later one stands for it.
     const coarse = await request(app.getHttpServer())
-      .get('/api/slos/checkout/availability/budget/history')
+      .get('/api/slos/checkout/availability/budget/history').set(bearer())
       .query({ from: String(end), to: String(end + 2 * HOUR), step: '2h' })
       .expect(200);
     expect(coarse.body.points).toHaveLength(1);
@@ -252,17 +253,17 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
 
   it('reports the month from the day ledger, in json, md and csv', async () => {
     const month = new Date(end * 1000).toISOString().slice(0, 7);
-    const json = (await request(app.getHttpServer()).get('/api/reports/slo').query({ month }).expect(200)).body as {
+    const json = (await request(app.getHttpServer()).get('/api/reports/slo').set(bearer()).query({ month }).expect(200)).body as {
       slos: { slo: string; totalEvents: number; badEvents: number }[];
     };
     const today = truth(dayStart(end));
     const av = json.slos.find((s) => s.slo === 'availability')!;
     closeTo(av.totalEvents, today.total);
     closeTo(av.badEvents, today.bad);
-    const md = await request(app.getHttpServer()).get('/api/reports/slo').query({ month, format: 'md' }).expect(200);
+    const md = await request(app.getHttpServer()).get('/api/reports/slo').set(bearer()).query({ month, format: 'md' }).expect(200);
     expect(md.headers['content-type']).toMatch(/^text\/markdown/);
     expect(md.text).toContain('| checkout | availability | 99.9 % |');
-    const csv = await request(app.getHttpServer()).get('/api/reports/slo').query({ month, format: 'csv' }).expect(200);
+    const csv = await request(app.getHttpServer()).get('/api/reports/slo').set(bearer()).query({ month, format: 'csv' }).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.text.split('\r\n')[0]).toMatch(/^month,service,slo,objective,/);
   });
@@ -276,13 +277,13 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
     ['/api/reports/slo?format=pdf', 400, /format: must be json, md or csv/],
     ['/api/reports/slo?months=2025-01', 400, /months/],
   ])('GET %s → %i with a JSON error', async (path, status, message) => {
-    const res = await request(app.getHttpServer()).get(path).expect(status);
+    const res = await request(app.getHttpServer()).get(path).set(bearer()).expect(status);
     expect(res.headers['content-type']).toMatch(/json/);
     expect(res.body.message).toMatch(message);
   });
 
   it('documents the budget, history, report and webhook endpoints in OpenAPI', async () => {
-    const doc = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body as { paths: Record<string, unknown> };
+    const doc = (await request(app.getHttpServer()).get('/api/docs-json').set(bearer()).expect(200)).body as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/slos/{service}/{slo}/budget', '/api/slos/{service}/{slo}/budget/history', '/api/reports/slo', '/api/webhooks', '/api/webhooks/{id}/deliveries']),
     );

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/config.js';
 import { GenerationRunRepository } from '../../src/persistence/generation-run.repository.js';
+import { adminTokenEnv, bearer } from '../support/auth.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
 
 // The shape of a native spec: two SLOs (events and latency) and one plain alert.
@@ -61,7 +62,7 @@ async function start(env: Record<string, string>, spec?: string): Promise<Starte
   await mkdir(outDir);
   if (spec !== undefined) await writeFile(join(slosDir, 'fuel-analyzer.yaml'), spec);
   const logs: string[] = [];
-  const config = loadConfig({ PORT: '0', VIGIL_SLOS_DIR: slosDir, VIGIL_OUT_DIR: outDir, ...env });
+  const config = loadConfig({ PORT: '0', VIGIL_SLOS_DIR: slosDir, VIGIL_OUT_DIR: outDir, ...(await adminTokenEnv(root)), ...env });
   const app = await createApp(config, { logWrite: (line) => logs.push(line) });
   apps.push(app);
   await app.listen(0, '127.0.0.1');
@@ -105,7 +106,7 @@ describe('with valid specs and a real PostgreSQL', () => {
   });
 
   it('lists both SLOs with the rule names generated for them', async () => {
-    const res = await request(s.app.getHttpServer()).get('/api/slos').expect(200);
+    const res = await request(s.app.getHttpServer()).get('/api/slos').set(bearer()).expect(200);
     expect(res.body.generated).toBe(true);
     expect(res.body.problems).toEqual([]);
     expect(new Date(res.body.loadedAt).getTime()).not.toBeNaN();
@@ -190,7 +191,7 @@ describe('with a broken spec', () => {
   });
 
   it('lists the problem with file, line and column, and still serves the SLOs it read', async () => {
-    const res = await request(s.app.getHttpServer()).get('/api/slos').expect(200);
+    const res = await request(s.app.getHttpServer()).get('/api/slos').set(bearer()).expect(200);
     expect(res.body.generated).toBe(false);
     expect(res.body.problems).toHaveLength(1);
     expect(res.body.problems[0]).toMatchObject({ line: 11, col: 16, message: expect.stringMatching(/objective 100 leaves no error budget/) });

@@ -15,6 +15,7 @@ import { serialisePayload, webhookPayload } from '../../src/core/webhooks/payloa
 import type { SloEvent, SloEventType } from '../../src/core/webhooks/status-events.js';
 import { JobWorker } from '../../src/modules/jobs/job-worker.js';
 import { WebhookService } from '../../src/modules/webhooks/webhooks.service.js';
+import { adminTokenEnv, bearer } from '../support/auth.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
 
 /** What the receiver saw: the raw body bytes as text, exactly as they arrived. */
@@ -122,6 +123,7 @@ async function start(env: Record<string, string> = {}): Promise<NestExpressAppli
     VIGIL_WEBHOOK_BACKOFF_MS: '50',
     // The receivers run on loopback, which the target policy refuses unless allowed.
     VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    ...(await adminTokenEnv(root)),
     ...env,
   });
   const app = await createApp(config, { logWrite: (line) => logs.push(line) });
@@ -145,14 +147,14 @@ interface DeliveryJson {
 
 async function register(app: NestExpressApplication, path: string, events?: SloEventType[]): Promise<string> {
   const res = await request(app.getHttpServer())
-    .post('/api/webhooks')
+    .post('/api/webhooks').set(bearer())
     .send({ url: `${receiver.base}${path}`, secret: SECRET, ...(events ? { events } : {}) })
     .expect(201);
   return res.body.id as string;
 }
 
 async function deliveries(app: NestExpressApplication, id: string): Promise<DeliveryJson[]> {
-  const res = await request(app.getHttpServer()).get(`/api/webhooks/${id}/deliveries`).expect(200);
+  const res = await request(app.getHttpServer()).get(`/api/webhooks/${id}/deliveries`).set(bearer()).expect(200);
   return res.body.deliveries as DeliveryJson[];
 }
 
@@ -186,13 +188,13 @@ describe('webhooks on one running app', () => {
 
   // Every enqueue fans out to all endpoints subscribed: each test starts with none.
   afterEach(async () => {
-    const list = await request(app.getHttpServer()).get('/api/webhooks').expect(200);
-    for (const w of list.body.webhooks as { id: string }[]) await request(app.getHttpServer()).delete(`/api/webhooks/${w.id}`).expect(204);
+    const list = await request(app.getHttpServer()).get('/api/webhooks').set(bearer()).expect(200);
+    for (const w of list.body.webhooks as { id: string }[]) await request(app.getHttpServer()).delete(`/api/webhooks/${w.id}`).set(bearer()).expect(204);
   });
 
   it('refuses an invalid registration with a 400 that lists every problem', async () => {
     const res = await request(app.getHttpServer())
-      .post('/api/webhooks')
+      .post('/api/webhooks').set(bearer())
       .send({ url: 'ftp://example.com/hook', secret: 'short', events: ['slo.exhausted', 'slo.violation'], event: 'typo' })
       .expect(400)
       .expect('content-type', /json/);
@@ -214,13 +216,13 @@ describe('webhooks on one running app', () => {
     ['a URL that is not one', { url: 'not a url', secret: SECRET }, ['url']],
     ['a secret that is not a string', { url: 'https://example.com/h', secret: 1234567890123456 }, ['secret']],
   ])('refuses %s with 400 JSON', async (_, body, paths) => {
-    const res = await request(app.getHttpServer()).post('/api/webhooks').send(body).expect(400);
+    const res = await request(app.getHttpServer()).post('/api/webhooks').set(bearer()).send(body).expect(400);
     expect(res.body.problems.map((p: { path: string }) => p.path)).toEqual(paths);
   });
 
   it('registers an endpoint for all three events by default and never shows its secret', async () => {
     const created = await request(app.getHttpServer())
-      .post('/api/webhooks')
+      .post('/api/webhooks').set(bearer())
       .send({ url: `${receiver.base}/ok`, secret: SECRET, description: 'on-call bridge' })
       .expect(201);
     expect(created.body).toEqual({
@@ -231,8 +233,8 @@ describe('webhooks on one running app', () => {
       createdAt: expect.any(String),
       secretSet: true,
     });
-    const list = await request(app.getHttpServer()).get('/api/webhooks').expect(200);
-    const one = await request(app.getHttpServer()).get(`/api/webhooks/${created.body.id}`).expect(200);
+    const list = await request(app.getHttpServer()).get('/api/webhooks').set(bearer()).expect(200);
+    const one = await request(app.getHttpServer()).get(`/api/webhooks/${created.body.id}`).set(bearer()).expect(200);
     expect(list.body).toEqual({ webhooks: [created.body], nextCursor: null });
     expect(one.body).toEqual(created.body);
     for (const text of [created.text, list.text, one.text]) expect(text).not.toContain(SECRET);
@@ -244,7 +246,7 @@ describe('webhooks on one running app', () => {
     ['GET', '/api/webhooks/:id/deliveries', (id: string) => `/api/webhooks/${id}/deliveries`],
   ] as const)('answers %s %s of an unknown or malformed id with a 404 JSON error', async (method, _, path) => {
     for (const id of ['6b0c1b6e-9a59-4a57-9a37-1c8a5b0e2f10', 'not-a-uuid']) {
-      const r = method === 'GET' ? request(app.getHttpServer()).get(path(id)) : request(app.getHttpServer()).delete(path(id));
+      const r = (method === 'GET' ? request(app.getHttpServer()).get(path(id)) : request(app.getHttpServer()).delete(path(id))).set(bearer());
       const res = await r.expect(404).expect('content-type', /json/);
       expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: `webhook "${id}" not found` });
     }
@@ -253,7 +255,7 @@ describe('webhooks on one running app', () => {
   it('refuses a deliveries limit outside 1–500 with 400 JSON', async () => {
     const id = await register(app, '/ok');
     for (const limit of ['0', '501', 'ten']) {
-      const res = await request(app.getHttpServer()).get(`/api/webhooks/${id}/deliveries?limit=${limit}`).expect(400);
+      const res = await request(app.getHttpServer()).get(`/api/webhooks/${id}/deliveries?limit=${limit}`).set(bearer()).expect(400);
       expect(res.body.problems.map((p: { path: string }) => p.path)).toEqual(['limit']);
     }
   });
@@ -386,7 +388,7 @@ describe('durability across restarts (same database)', () => {
     const url = `http://127.0.0.1:${port}/ok`;
     // Backoff 1 s: long enough to close the app between attempts 1 and 2.
     const first = await start({ VIGIL_WEBHOOK_BACKOFF_MS: '1000' });
-    const { body: hook } = await request(first.getHttpServer()).post('/api/webhooks').send({ url, secret: SECRET }).expect(201);
+    const { body: hook } = await request(first.getHttpServer()).post('/api/webhooks').set(bearer()).send({ url, secret: SECRET }).expect(201);
     expect(await first.get(WebhookService).enqueue([event('slo.exhausted')])).toBe(1);
     await until('attempt 1 to fail', async () => {
       const [d] = await deliveries(first, hook.id);
@@ -407,7 +409,7 @@ describe('durability across restarts (same database)', () => {
       expect(await jobOf(d.id)).toEqual({ state: 'succeeded', attempts: 2 });
       expect(late.received).toHaveLength(1);
       expect(late.received[0]!.headers['x-vigil-delivery']).toBe(d.id);
-      await request(second.getHttpServer()).delete(`/api/webhooks/${hook.id}`).expect(204);
+      await request(second.getHttpServer()).delete(`/api/webhooks/${hook.id}`).set(bearer()).expect(204);
       await close(second);
     } finally {
       await late.close();
@@ -474,7 +476,7 @@ describe('durability across restarts (same database)', () => {
         { attempt: 1, outcome: 'lost' },
         { attempt: 2, outcome: 'succeeded' },
       ]);
-      await request(app.getHttpServer()).delete(`/api/webhooks/${endpoint!.id}`).expect(204);
+      await request(app.getHttpServer()).delete(`/api/webhooks/${endpoint!.id}`).set(bearer()).expect(204);
       await close(app);
     } finally {
       await client.end();

@@ -24,6 +24,10 @@ describe('planSlots', () => {
     expect(p.missedTotal).toBe(missed.length);
   });
 
+  it('a new hourly interval schedule runs its current slot at once, 40 minutes into it', () => {
+    expect(iso(planSlots(every(3600), null, t('2026-11-29T10:40:00Z')).due)).toBe('2026-11-29T10:00:00.000Z');
+  });
+
   it('a new daily schedule defined hours after its slot waits for the next one, missing nothing', () => {
     const p = planSlots(cron('0 9 * * *', 'Europe/Berlin'), null, t('2026-11-29T14:00:00Z'));
     expect(p).toEqual({ due: null, missed: [], missedTotal: 0 });

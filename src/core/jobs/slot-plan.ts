@@ -4,9 +4,9 @@ import { slotAt, slotsBetween, type Recurrence } from './recurrence.js';
 export const MAX_MISSED_ROWS = 1000;
 
 /**
- * A new (or changed) schedule runs its current slot only if it began this recently: a budget
- * cycle starts at once, but a daily 09:00 drill defined at 15:00 waits for tomorrow instead of
- * firing six hours late.
+ * A new (or changed) cron schedule runs its current slot only if it began this recently: a daily
+ * 09:00 drill defined at 15:00 waits for tomorrow instead of firing six hours late. An interval
+ * job (a budget cycle every hour) runs its current slot at once, however far into it we are.
  */
 export const NEW_SCHEDULE_GRACE_SECONDS = 60;
 
@@ -32,7 +32,10 @@ const NOTHING: SlotPlan = { due: null, missed: [], missedTotal: 0 };
 export function planSlots(r: Recurrence, lastSlot: Date | null, now: Date): SlotPlan {
   const current = slotAt(r, now);
   if (!current) return NOTHING;
-  if (!lastSlot) return now.getTime() - current.getTime() <= NEW_SCHEDULE_GRACE_SECONDS * 1000 ? { due: current, missed: [], missedTotal: 0 } : NOTHING;
+  if (!lastSlot) {
+    const grace = r.kind === 'every' ? r.seconds : NEW_SCHEDULE_GRACE_SECONDS;
+    return now.getTime() - current.getTime() < grace * 1000 ? { due: current, missed: [], missedTotal: 0 } : NOTHING;
+  }
   if (current.getTime() <= lastSlot.getTime()) return NOTHING;
   const gap = slotsBetween(r, lastSlot, current, MAX_MISSED_ROWS);
   return { due: current, missed: gap.slots, missedTotal: gap.total };

@@ -21,7 +21,7 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 /**
  * The budget cycle, a recurring job (one run per VIGIL_BUDGET_INTERVAL slot across replicas): all
- * budgets from Prometheus in a bounded number of queries, evaluated at the slot's time, then
+ * budgets from Prometheus in a bounded number of queries, evaluated when the run starts, then
  * stored in the run's own transaction with the day ledger and any status-change webhooks. The
  * previous cycle and the last known statuses are read from the database, never from memory, so
  * whichever replica runs the next slot carries on where the last one stopped: each second of the
@@ -57,8 +57,9 @@ export class BudgetCycleService implements OnModuleInit {
     this.worker.define({ name: PRUNE_JOB, recurrence: every(3600), run: () => this.prune() });
   }
 
+  /** Budgets are evaluated when the run starts, not at its slot: a slot claimed late still reads fresh numbers. */
   private async cycle(run: JobRun): Promise<JobOutcome> {
-    const at = Math.floor(run.slot!.getTime() / 1000);
+    const at = Math.floor(this.clock.now().getTime() / 1000);
     const started = performance.now();
     const slos = this.slos.slos();
     const previous = await this.repo.lastCycleAt();

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../auth/auth.decorators.js';
 import { ZodPipe } from '../http/zod.pipe.js';
 import { budgetListQuerySchema, historyQuerySchema, OPENAPI, type BudgetListDto, type BudgetListQuery, type HistoryDto, type HistoryQuery, type StoredBudgetDto } from './budget.dto.js';
 import { BudgetService } from './budget.service.js';
@@ -15,6 +16,7 @@ export class BudgetController {
   constructor(private readonly budgets: BudgetService) {}
 
   @Get('budgets')
+  @RequirePermission('read')
   @ApiOperation({ summary: "Every SLO's latest stored budget, worst first by default; SLOs no cycle has stored yet are listed apart" })
   @ApiQuery({ name: 'sort', required: false, enum: ['remaining', '-remaining', 'name'], description: 'remaining: least budget left first (default); -remaining: most first; name: service/slo' })
   @ApiQuery({ name: 'status', required: false, enum: ['healthy', 'at-risk', 'exhausted', 'no-data'], description: 'only SLOs with this status' })
@@ -25,6 +27,7 @@ export class BudgetController {
   }
 
   @Get('slos/:service/:slo/budget')
+  @RequirePermission('read')
   @ApiOperation({ summary: "The SLO's latest stored budget (SLI, remaining, burn rates, projected exhaustion, status) with when it was computed and its age" })
   @(SLO_PARAMS[0]!)
   @(SLO_PARAMS[1]!)
@@ -36,6 +39,7 @@ export class BudgetController {
   }
 
   @Get('slos/:service/:slo/budget/history')
+  @RequirePermission('read')
   @ApiOperation({ summary: 'Stored snapshots: the last one in each step from `from` to `to` (default: the last 24 hours)' })
   @(SLO_PARAMS[0]!)
   @(SLO_PARAMS[1]!)

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { RequirePermission } from '../auth/auth.decorators.js';
 import { ZodPipe } from '../http/zod.pipe.js';
 import { OPENAPI, REPORT_TYPES, reportQuerySchema, sendReport, type ReportQuery } from './budget.dto.js';
 import { ReportService } from './report.service.js';
@@ -11,6 +12,7 @@ export class ReportController {
   constructor(private readonly reports: ReportService) {}
 
   @Get('slo')
+  @RequirePermission('read')
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Monthly SLO report for every SLO: objective, achieved SLI, budget consumed, worst day, time at risk/exhausted, trend vs the previous month' })
   @ApiQuery({ name: 'month', required: false, description: 'YYYY-MM (UTC); default the current month so far' })

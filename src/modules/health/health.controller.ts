@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '../auth/auth.decorators.js';
 import { HealthService } from './health.service.js';
 
 @Controller()
@@ -6,11 +7,13 @@ export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get('healthz')
+  @Public()
   live() {
     return this.health.live();
   }
 
   @Get('readyz')
+  @Public()
   ready() {
     return this.health.ready();
   }

@@ -35,7 +35,7 @@ export class RequestLogMiddleware implements NestMiddleware {
 }
 
 /** The matched route template; unmatched paths share one label so scanners cannot blow up cardinality. */
-function routeOf(req: Request): string {
+export function routeOf(req: Request): string {
   const path: unknown = req.route?.path;
   return typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../auth/auth.decorators.js';
 import { ZodPipe } from '../http/zod.pipe.js';
 import { jobRunsQuerySchema, OPENAPI, type JobListDto, type JobRunListDto, type JobRunsQuery, type MissedListDto } from './jobs.dto.js';
 import { JobsService } from './jobs.service.js';
@@ -16,6 +17,7 @@ export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
   @Get()
+  @RequirePermission('read')
   @ApiOperation({ summary: 'Every job Vigil runs: its recurrence, the latest slot created and how many slots no replica ran' })
   @ApiResponse({ status: 200, schema: OPENAPI.jobs })
   list(): Promise<JobListDto> {
@@ -23,6 +25,7 @@ export class JobsController {
   }
 
   @Get('runs')
+  @RequirePermission('read')
   @ApiOperation({ summary: 'Job runs, newest first: replica, start, end, outcome (succeeded, failed, lost) and error' })
   @(PAGE[0]!)
   @(PAGE[1]!)
@@ -34,6 +37,7 @@ export class JobsController {
   }
 
   @Get('missed')
+  @RequirePermission('read')
   @ApiOperation({ summary: 'Slots of recurring jobs that no replica ran, newest first' })
   @(PAGE[0]!)
   @(PAGE[1]!)

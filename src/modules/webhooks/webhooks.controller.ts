@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../auth/auth.decorators.js';
 import {
   createWebhookSchema,
   deliveriesQuerySchema,
@@ -24,6 +25,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhookService) {}
 
   @Post()
+  @RequirePermission('admin')
   @HttpCode(201)
   @ApiOperation({ summary: 'Register an endpoint for slo.at_risk, slo.exhausted and slo.recovered events (all by default)' })
   @ApiBody({ schema: OPENAPI.createWebhook })
@@ -36,6 +38,7 @@ export class WebhooksController {
   }
 
   @Get()
+  @RequirePermission('read')
   @ApiOperation({ summary: 'Registered endpoints, oldest first, a page at a time (secrets are never shown)' })
   @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } })
   @ApiQuery({ name: 'after', required: false, description: 'nextCursor of the previous page' })
@@ -46,6 +49,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @RequirePermission('read')
   @ApiOperation({ summary: 'One registered endpoint' })
   @ApiParam(ID)
   @ApiResponse({ status: 200, schema: OPENAPI.webhook })
@@ -55,6 +59,7 @@ export class WebhooksController {
   }
 
   @Delete(':id')
+  @RequirePermission('admin')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an endpoint with its deliveries; pending ones are not sent' })
   @ApiParam(ID)
@@ -65,6 +70,7 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
+  @RequirePermission('read')
   @ApiOperation({ summary: 'Newest deliveries of an endpoint, each with every attempt (time, HTTP status or error, duration)' })
   @ApiParam(ID)
   @ApiQuery({ name: 'limit', required: false, description: '1–500, default 50', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })

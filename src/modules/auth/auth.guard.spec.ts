@@ -1,0 +1,129 @@
+import { ForbiddenException, HttpException, Logger, type ExecutionContext } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import { Public, RequirePermission } from './auth.decorators.js';
+import { AuthGuard } from './auth.guard.js';
+import { principalOf } from './principal.js';
+import { TokenVerifier, type Verification } from './token-verifier.js';
+
+// The real guard over a verifier that answers from a table: what is judged here is the guard's
+// decision, not token storage (the e2e tests do that against PostgreSQL).
+class Handlers {
+  @RequirePermission('admin')
+  change(): void {}
+
+  @RequirePermission('read')
+  look(): void {}
+
+  @Public()
+  probe(): void {}
+
+  forgotten(): void {}
+}
+
+const VERIFIED: Record<string, Verification> = {
+  'Bearer admin': { ok: true, principal: { tokenId: 't-admin', name: 'ops', role: 'admin' } },
+  'Bearer viewer': { ok: true, principal: { tokenId: 't-viewer', name: 'auditor', role: 'viewer' } },
+};
+
+function setup() {
+  const verifier = {
+    calls: 0,
+    verify: async (t: string | undefined): Promise<Verification> => {
+      verifier.calls += 1;
+      if (t === undefined) return { ok: false, reason: 'missing', message: 'a bearer token is required' };
+      return VERIFIED[`Bearer ${t}`] ?? { ok: false, reason: 'unknown', message: 'the bearer token is not known' };
+    },
+  };
+  const audited: unknown[][] = [];
+  const audit = { recordRequest: async (...args: unknown[]) => void audited.push(args) };
+  const guard = new AuthGuard(verifier as unknown as TokenVerifier, audit as unknown as AuditService);
+  const run = async (handler: keyof Handlers, method: string, authorization?: string) => {
+    const headers: Record<string, string> = {};
+    const req = { method, originalUrl: '/x', baseUrl: '', route: { path: '/x' }, header: (n: string) => (n.toLowerCase() === 'authorization' ? authorization : undefined) };
+    const res = { setHeader: (k: string, v: string) => void (headers[k] = v) };
+    const context = {
+      getHandler: () => Handlers.prototype[handler],
+      getClass: () => Handlers,
+      switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+    } as unknown as ExecutionContext;
+    try {
+      return { allowed: await guard.canActivate(context), headers, req };
+    } catch (err) {
+      return { error: err as HttpException, headers, req };
+    }
+  };
+  return { run, verifier, audited };
+}
+
+describe('AuthGuard', () => {
+  const errors: string[] = [];
+  const quiet = () => {};
+  beforeAll(() => Logger.overrideLogger({ log: quiet, warn: quiet, error: (m: unknown) => void errors.push(String(m)) }));
+  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn']));
+
+  it.each<[string, keyof Handlers, string, string | undefined, number | true]>([
+    ['a public handler without a token passes', 'probe', 'GET', undefined, true],
+    ['a read handler without a token is 401', 'look', 'GET', undefined, 401],
+    ['a read handler with an unknown token is 401', 'look', 'GET', 'Bearer nope', 401],
+    ['a read handler with Basic auth is 401', 'look', 'GET', 'Basic YTpi', 401],
+    ['a viewer may read', 'look', 'GET', 'Bearer viewer', true],
+    ['a viewer may not change', 'change', 'POST', 'Bearer viewer', 403],
+    ['an admin may change', 'change', 'POST', 'Bearer admin', true],
+    ['a handler with no declaration is refused even to an admin', 'forgotten', 'GET', 'Bearer admin', 403],
+    ['a handler with no declaration is refused without a token too', 'forgotten', 'GET', undefined, 403],
+  ])('%s', async (_, handler, method, authorization, outcome) => {
+    const r = await setup().run(handler, method, authorization);
+    if (outcome === true) expect(r.allowed).toBe(true);
+    else expect(r.error?.getStatus()).toBe(outcome);
+  });
+
+  it('a 401 carries WWW-Authenticate and the JSON error shape', async () => {
+    const r = await setup().run('look', 'GET');
+    expect(r.headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="vigil"' });
+    expect(r.error?.getResponse()).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining('bearer token is required') });
+  });
+
+  it('a 403 names the role and the permission, and a denied mutation is audited', async () => {
+    const { run, audited } = setup();
+    const r = await run('change', 'POST', 'Bearer viewer');
+    expect(r.error?.getResponse()).toMatchObject({ statusCode: 403, error: 'Forbidden', role: 'viewer', permission: 'admin' });
+    expect(audited).toHaveLength(1);
+    expect(audited[0]!.slice(1)).toEqual([{ tokenId: 't-viewer', name: 'auditor', role: 'viewer' }, 403, expect.objectContaining({ permission: 'admin' })]);
+  });
+
+  it('a denied read is not audited (reads never are)', async () => {
+    const { run, audited } = setup();
+    await run('change', 'GET', 'Bearer viewer');
+    expect(audited).toEqual([]);
+  });
+
+  it('an undeclared handler is refused before any token is looked at, and logged as a bug', async () => {
+    const { run, verifier } = setup();
+    errors.length = 0;
+    const r = await run('forgotten', 'POST', 'Bearer admin');
+    expect(r.error).toBeInstanceOf(ForbiddenException);
+    expect(verifier.calls).toBe(0);
+    expect(errors).toEqual([expect.stringMatching(/^BUG: Handlers\.forgotten declares no permission/)]);
+  });
+
+  it('attaches the caller to the request for the audit interceptor', async () => {
+    const r = await setup().run('look', 'GET', 'Bearer admin');
+    expect(principalOf(r.req)).toEqual({ tokenId: 't-admin', name: 'ops', role: 'admin' });
+  });
+});
+
+describe('the decorators', () => {
+  it.each([
+    ['two permissions', () => [RequirePermission('read'), RequirePermission('admin')]],
+    ['a permission and @Public()', () => [RequirePermission('read'), Public()]],
+  ])('refuse %s on one handler, when the class is defined', (_, decorators) => {
+    const define = () => {
+      class Twice {
+        m(): void {}
+      }
+      const d = Object.getOwnPropertyDescriptor(Twice.prototype, 'm')!;
+      for (const dec of decorators()) dec(Twice.prototype, 'm', d);
+    };
+    expect(define).toThrow(/exactly one of @RequirePermission\(…\) and @Public\(\)/);
+  });
+});

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PersistenceModule } from '../../persistence/persistence.module.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { AdminTokenFile } from './admin-token-file.js';
+import { AuthGuard } from './auth.guard.js';
+import { TokenVerifier } from './token-verifier.js';
+
+/** API tokens: the global guard every route passes, the token cache, and the admin token file. */
+@Module({
+  imports: [PersistenceModule, AuditModule],
+  providers: [TokenVerifier, AdminTokenFile, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [TokenVerifier],
+})
+export class AuthModule {}
