@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
 import type { Slo } from '../../core/model/slo.js';
@@ -14,7 +14,7 @@ import { toSloListDto, type SloListDto, type SpecLoad } from './slo.dto.js';
  * spec needs the API to tell them what is wrong.
  */
 @Injectable()
-export class SloService implements OnApplicationBootstrap {
+export class SloService implements OnModuleInit {
   private readonly log = new Logger('Slo');
   private load?: SpecLoad;
   private sloList: readonly Slo[] = [];
@@ -26,7 +26,8 @@ export class SloService implements OnApplicationBootstrap {
     private readonly metrics: MetricsService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** At module init, so the specs are loaded before any job (the budget cycle) can start. */
+  async onModuleInit(): Promise<void> {
     await this.generate();
   }
 
