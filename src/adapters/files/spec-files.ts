@@ -2,6 +2,28 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join, relative, resolve } from 'node:path';
 import type { SpecInput } from '../../core/definitions/load-specs.js';
 import { GENERATED_MARKER, type GeneratedFile } from '../../core/generate/rule-files.js';
+import { SpecFiles, type OutputPlan } from '../../core/ports/spec-files.js';
+
+export type { OutputPlan } from '../../core/ports/spec-files.js';
+
+/** The SpecFiles port on the local file system, relative paths resolved against `cwd`. */
+export class LocalSpecFiles extends SpecFiles {
+  constructor(private readonly cwd = process.cwd()) {
+    super();
+  }
+
+  read(dir: string): Promise<SpecInput[]> {
+    return readSpecDir(dir, this.cwd);
+  }
+
+  plan(outDir: string, files: readonly GeneratedFile[]): Promise<OutputPlan> {
+    return planOutput(resolve(this.cwd, outDir), files, OWNED_DIRS);
+  }
+
+  write(outDir: string, files: readonly GeneratedFile[], plan: OutputPlan): Promise<void> {
+    return writeOutput(resolve(this.cwd, outDir), files, plan);
+  }
+}
 
 /** Reads every *.yaml / *.yml under `dir` (recursively, sorted), or the one file `dir` names; paths relative to `cwd` for messages. */
 export async function readSpecDir(dir: string, cwd = process.cwd()): Promise<SpecInput[]> {
@@ -23,19 +45,12 @@ async function listFiles(dir: string): Promise<string[]> {
 /** Folders under the output root whose generated files Vigil owns (and so may remove when a spec goes away). */
 export const OWNED_DIRS: readonly string[] = ['rules', 'dashboards', 'deploy/alertmanager', 'deploy/elasticsearch'];
 
-export interface OutputPlan {
-  readonly create: string[];
-  readonly update: string[];
-  readonly remove: string[];
-  readonly unchanged: string[];
-}
-
 /**
  * Compares generated files with what is on disk under `outDir`. Files Vigil generated earlier
  * (they carry the marker) in the folders it writes, and that it no longer generates, are removed.
  */
 export async function planOutput(outDir: string, files: readonly GeneratedFile[], ownedDirs: readonly string[]): Promise<OutputPlan> {
-  const plan: OutputPlan = { create: [], update: [], remove: [], unchanged: [] };
+  const plan = { create: [] as string[], update: [] as string[], remove: [] as string[], unchanged: [] as string[] };
   for (const f of files) {
     const current = await readFile(join(outDir, f.path), 'utf8').catch(() => undefined);
     if (current === undefined) plan.create.push(f.path);

@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
-import { compile } from '../../core/compile.js';
+import { LocalSpecFiles } from '../../adapters/files/spec-files.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
-import { OWNED_DIRS, planOutput, readSpecDir, writeOutput } from '../../adapters/files/spec-files.js';
+import { changedPaths, generate } from '../../usecases/generate.js';
 import { EXIT, type CliIo } from '../io.js';
 
 export interface GenerateOptions {
@@ -15,19 +14,18 @@ export interface GenerateOptions {
  * output differs from what the specs generate (a GitOps drift gate).
  */
 export async function generateCommand(opts: GenerateOptions, io: CliIo): Promise<number> {
-  const result = compile(await readSpecDir(opts.slos, io.cwd));
-  if (result.diagnostics.length > 0) {
-    for (const d of result.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
-    io.err(`${result.diagnostics.length} problem(s); nothing was written\n`);
+  const r = await generate(new LocalSpecFiles(io.cwd), { slosDir: opts.slos, outDir: opts.out, check: opts.check });
+  if (r.ioError) {
+    io.err(`vigil: ${r.ioError.message}\n`);
+    return EXIT.usage;
+  }
+  if (r.problems.length > 0) {
+    for (const d of r.problems) io.err(`${formatDiagnostic(d)}\n`);
+    io.err(`${r.problems.length} problem(s); nothing was written\n`);
     return EXIT.problems;
   }
-  const outDir = resolve(io.cwd, opts.out);
-  const plan = await planOutput(outDir, result.files, OWNED_DIRS);
-  const changes = [
-    ...plan.create.map((p) => `create ${p}`),
-    ...plan.update.map((p) => `update ${p}`),
-    ...plan.remove.map((p) => `remove ${p}`),
-  ];
+  const plan = r.plan!;
+  const changes = [...plan.create.map((p) => `create ${p}`), ...plan.update.map((p) => `update ${p}`), ...plan.remove.map((p) => `remove ${p}`)];
   if (opts.check) {
     if (changes.length === 0) {
       io.out(`${plan.unchanged.length} generated file(s) up to date\n`);
@@ -37,8 +35,7 @@ export async function generateCommand(opts: GenerateOptions, io: CliIo): Promise
     io.err(`${changes.length} generated file(s) out of date; run vigil generate\n`);
     return EXIT.problems;
   }
-  await writeOutput(outDir, result.files, plan);
   for (const c of changes) io.out(`${c}\n`);
-  io.out(`${result.files.length} file(s) generated, ${changes.length} changed\n`);
+  io.out(`${r.counts.files} file(s) generated, ${changedPaths(plan).length} changed\n`);
   return EXIT.ok;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { readSecretFile } from '../../adapters/files/secret-file.js';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import { displayPrefix, hashApiToken, isApiTokenFormat } from '../../core/auth/api-token.js';
+import { SecretReader } from '../../core/ports/secret-reader.js';
 import { ApiTokenRepository } from '../../persistence/api-token.repository.js';
 import { AuditService } from '../audit/audit.service.js';
 
@@ -21,6 +21,7 @@ export class AdminTokenFile implements OnApplicationBootstrap {
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
     private readonly tokens: ApiTokenRepository,
     private readonly audit: AuditService,
+    private readonly secrets: SecretReader,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -31,7 +32,7 @@ export class AdminTokenFile implements OnApplicationBootstrap {
   }
 
   private async ensure(file: string): Promise<void> {
-    const token = await readSecretFile(file, 'VIGIL_ADMIN_TOKEN_FILE');
+    const token = await this.secrets.read(file, 'VIGIL_ADMIN_TOKEN_FILE');
     // A bad file stops the start: an operator who set the variable expects the token to work.
     if (!isApiTokenFormat(token)) {
       throw new Error(`VIGIL_ADMIN_TOKEN_FILE: ${file} does not hold a Vigil API token (vgl_ followed by 43 base64url characters, 32 random bytes)`);

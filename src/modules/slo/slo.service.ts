@@ -5,7 +5,9 @@ import type { Slo } from '../../core/model/slo.js';
 import { sloKey } from '../../core/budget/budget-queries.js';
 import { GenerationRunRepository } from '../../persistence/generation-run.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { runGenerate } from './run-generate.js';
+import { Clock } from '../../core/ports/clock.js';
+import { SpecFiles } from '../../core/ports/spec-files.js';
+import { changedPaths, generate } from '../../usecases/generate.js';
 import { toSloListDto, type SloListDto, type SpecLoad } from './slo.dto.js';
 
 /**
@@ -24,6 +26,8 @@ export class SloService implements OnModuleInit {
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
     private readonly runs: GenerationRunRepository,
     private readonly metrics: MetricsService,
+    private readonly files: SpecFiles,
+    private readonly clock: Clock,
   ) {}
 
   /** At module init, so the specs are loaded before any job (the budget cycle) can start. */
@@ -32,8 +36,12 @@ export class SloService implements OnModuleInit {
   }
 
   async generate(): Promise<void> {
-    const at = new Date();
-    const { fleet, counts, problems, changed } = await runGenerate(this.config.slosDir, this.config.outDir);
+    const at = this.clock.now();
+    const r = await generate(this.files, { slosDir: this.config.slosDir, outDir: this.config.outDir });
+    const { fleet, counts } = r;
+    // A folder that cannot be read or written is shown like a spec problem: the service still starts and says why.
+    const problems = r.ioError ? [{ file: r.ioError.path, line: 1, col: 1, message: r.ioError.message }] : r.problems;
+    const changed = changedPaths(r.plan);
     for (const d of problems) this.log.warn(formatDiagnostic(d), { file: d.file, line: d.line, col: d.col });
     if (problems.length > 0) this.log.warn(`${problems.length} problem(s) in the specs; no rule file was written`);
     else this.log.log(`${counts.specFiles} spec file(s), ${counts.services} service(s), ${counts.slos} SLO(s): ${counts.rules} rule(s), ${changed.length} file(s) changed`, { changedFiles: changed });
@@ -43,7 +51,7 @@ export class SloService implements OnModuleInit {
     this.sloList = fleet.services.flatMap((s) => [...s.slos]);
     this.byKey = new Map(this.sloList.map((s) => [sloKey(s.service, s.name), s]));
     this.metrics.recordSpecLoad(counts.slos, problems.length, at);
-    await this.runs.record({ startedAt: at, ...counts, diagnostics: problems, ok: problems.length === 0, changedFiles: changed });
+    await this.runs.record({ startedAt: at, specFiles: counts.specFiles, services: counts.services, slos: counts.slos, rules: counts.rules, diagnostics: problems, ok: problems.length === 0, changedFiles: changed });
   }
 
   /** Every SLO that loaded (with problems in some specs, those that did load). Empty before the first load. */
