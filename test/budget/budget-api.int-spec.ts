@@ -251,6 +251,34 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
     closeTo(res.body.points[0].errorBudgetRemaining, availabilityRemaining);
   });
 
+  it('GET /api/budgets lists every SLO, least budget left first, with when each was computed and its age', async () => {
+    clock.advance(90);
+    const res = await request(app.getHttpServer()).get('/api/budgets').set(bearer()).expect(200);
+    expect(res.body.pending).toEqual([]);
+    expect(res.body.budgets.map((b: { slo: string; status: string; computedAt: string; ageSeconds: number }) => [b.slo, b.status, b.computedAt, b.ageSeconds])).toEqual([
+      ['availability', 'exhausted', new Date((end + HOUR) * 1000).toISOString(), 90],
+      ['latency', 'at-risk', new Date((end + HOUR) * 1000).toISOString(), 90],
+    ]);
+    expect(res.body.budgets[0].errorBudgetRemaining).toBeLessThan(0);
+    const most = await request(app.getHttpServer()).get('/api/budgets').query({ sort: '-remaining' }).set(bearer()).expect(200);
+    expect(most.body.budgets.map((b: { slo: string }) => b.slo)).toEqual(['latency', 'availability']);
+    const atRisk = await request(app.getHttpServer()).get('/api/budgets').query({ status: 'at-risk' }).set(bearer()).expect(200);
+    expect(atRisk.body.budgets.map((b: { slo: string }) => b.slo)).toEqual(['latency']);
+  });
+
+  it('after a restart the budget API answers from the database at once, with Prometheus unreachable', async () => {
+    const second = await boot({ PROMETHEUS_URL: `http://127.0.0.1:${await freePort()}` });
+    try {
+      const res = await request(second.getHttpServer()).get('/api/slos/checkout/availability/budget').set(bearer()).expect(200);
+      expect(res.body).toMatchObject({ status: 'exhausted', computedAt: new Date((end + HOUR) * 1000).toISOString() });
+      const first = await request(app.getHttpServer()).get('/api/slos/checkout/availability/budget').set(bearer()).expect(200);
+      // Two replicas on one database answer the same.
+      expect(res.body).toEqual(first.body);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('reports the month from the day ledger, in json, md and csv', async () => {
     const month = new Date(end * 1000).toISOString().slice(0, 7);
     const json = (await request(app.getHttpServer()).get('/api/reports/slo').set(bearer()).query({ month }).expect(200)).body as {
@@ -273,6 +301,13 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
     ['/api/slos/checkout/availability/budget/history?step=often', 400, /step: must be a duration/],
     ['/api/slos/checkout/availability/budget/history?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 400, /from must be before to/],
     ['/api/slos/checkout/availability/budget/history?from=0&to=999999999&step=1s', 400, /points asked for, at most 11000/],
+    ['/api/slos/checkout/availability/budget/history?to=99999999999999', 400, /^invalid query: to: must be an RFC 3339 time .* between 1970 and 2100$/],
+    ['/api/slos/checkout/availability/budget/history?from=-271821-04-20T00:00:00Z', 400, /^invalid query: from: must be an RFC 3339 time/],
+    ['/api/slos/checkout/availability/budget/history?from=-1', 400, /^invalid query: from: must be an RFC 3339 time/],
+    ['/api/slos/checkout/availability/budget/history?from=2025-02-30T00:00:00Z', 400, /^invalid query: from: must be an RFC 3339 time/],
+    ['/api/slos/checkout/availability/budget/history?from=2025-02-30', 400, /^invalid query: from: must be an RFC 3339 time/],
+    ['/api/slos/checkout/availability/budget/history?step=1000000000000y', 400, /^invalid query: step: must be a duration .* at most 366d$/],
+    ['/api/budgets?sort=worst', 400, /sort: must be remaining, -remaining or name/],
     ['/api/reports/slo?month=2025-13', 400, /month must be 01–12/],
     ['/api/reports/slo?format=pdf', 400, /format: must be json, md or csv/],
     ['/api/reports/slo?months=2025-01', 400, /months/],

@@ -238,14 +238,56 @@ describe('without DATABASE_URL (what npm start does)', () => {
 });
 
 // Last: this stops the shared database server.
-describe('when the database goes away', () => {
-  it('answers /readyz with 503 and a JSON error, while /healthz stays 200', async () => {
+describe('when the database hangs or goes away', () => {
+  let s: Started;
+  let port: string;
+  beforeAll(async () => {
     const url = await db.createDatabase('vigil_e2e_outage_test');
-    const s = await start({ DATABASE_URL: url }, VALID_SPEC);
+    port = new URL(url).port;
+    // Queries give up after 2 s, so a hung database answers 503 quickly.
+    s = await start({ DATABASE_URL: url, DATABASE_QUERY_TIMEOUT: '2s' }, VALID_SPEC);
     await request(s.app.getHttpServer()).get('/readyz').expect(200);
+  });
+
+  /** What a caller sees: 503, JSON, Retry-After, and nothing about where the database is. */
+  const expectUnavailable = (res: request.Response) => {
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/json/);
+    expect(res.headers['retry-after']).toMatch(/^\d+$/);
+    expect(res.text).not.toContain(port);
+    expect(res.text).not.toContain('127.0.0.1');
+  };
+
+  it('hung (every server process frozen): API calls and /readyz answer 503 JSON, then 200 again once it answers', async () => {
+    await db.pause();
+    try {
+      // Not cached yet: the token lookup itself meets the hung database.
+      const fresh = await request(s.app.getHttpServer()).get('/api/webhooks').set(bearer());
+      expectUnavailable(fresh);
+      expect(fresh.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; retry shortly' });
+      const ready = await request(s.app.getHttpServer()).get('/readyz');
+      expectUnavailable(ready);
+      expect(ready.body).toEqual({ status: 'unavailable', database: 'down', error: 'the database did not answer within 2000 ms' });
+      await request(s.app.getHttpServer()).get('/healthz').expect(200);
+    } finally {
+      await db.resume();
+    }
+    const deadline = Date.now() + 20_000;
+    while ((await request(s.app.getHttpServer()).get('/api/webhooks').set(bearer())).status !== 200) {
+      if (Date.now() > deadline) throw new Error('the API did not recover after the database was resumed');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+
+  // Last: this stops the shared database server.
+  it('gone (server stopped): API calls and /readyz answer 503 JSON without the driver error, /healthz stays 200', async () => {
     await db.stop();
-    const res = await request(s.app.getHttpServer()).get('/readyz').expect(503).expect('content-type', /json/);
-    expect(res.body).toMatchObject({ status: 'unavailable', database: 'down', error: expect.any(String) });
+    expectUnavailable(await request(s.app.getHttpServer()).get('/api/webhooks').set(bearer()));
+    expectUnavailable(await request(s.app.getHttpServer()).get('/api/budgets').set(bearer()));
+    const ready = await request(s.app.getHttpServer()).get('/readyz');
+    expectUnavailable(ready);
+    expect(ready.body).toEqual({ status: 'unavailable', database: 'down', error: 'the database is not reachable' });
+    expect(ready.text).not.toMatch(/ECONNREFUSED|connect/);
     await request(s.app.getHttpServer()).get('/healthz').expect(200);
   });
 });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +18,10 @@ export interface TestPostgres {
   readonly createDatabase: (name: string) => Promise<string>;
   /** Stops the server and removes its folder; safe to call twice. */
   readonly stop: () => Promise<void>;
+  /** Freezes every process of this server (SIGSTOP): connections stay open and nothing answers, as with a hung host. */
+  readonly pause: () => Promise<void>;
+  /** Thaws what `pause` froze. */
+  readonly resume: () => Promise<void>;
 }
 
 /**
@@ -71,7 +75,16 @@ export async function startTestPostgres(name = 'vigil_test'): Promise<TestPostgr
       assertTestDatabaseUrl(url);
       return url;
     };
-    return { url: await createDatabase(name), createDatabase, stop };
+    // The postmaster's pid is line 1 of postmaster.pid; its backends are its children. Only this server's processes are signalled.
+    const processes = async () => {
+      const pid = (await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]!.trim();
+      const children = await run('pgrep', ['-P', pid]).then((r) => r.stdout.split('\n').filter(Boolean), () => [] as string[]);
+      return [pid, ...children];
+    };
+    const signal = async (sig: 'STOP' | 'CONT') => {
+      for (const p of await processes()) await run('kill', [`-${sig}`, p]).catch(() => undefined);
+    };
+    return { url: await createDatabase(name), createDatabase, stop, pause: () => signal('STOP'), resume: () => signal('CONT') };
   } catch (err) {
     await stop();
     throw err;

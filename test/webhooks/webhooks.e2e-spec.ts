@@ -123,6 +123,7 @@ async function start(env: Record<string, string> = {}): Promise<NestExpressAppli
     VIGIL_WEBHOOK_BACKOFF_MS: '50',
     // The receivers run on loopback, which the target policy refuses unless allowed.
     VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    VIGIL_WEBHOOK_MAX_ENDPOINTS: '4',
     ...(await adminTokenEnv(root)),
     ...env,
   });
@@ -250,6 +251,58 @@ describe('webhooks on one running app', () => {
       const res = await r.expect(404).expect('content-type', /json/);
       expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', message: `webhook "${id}" not found` });
     }
+  });
+
+  it.each([
+    ['a URL with user:password@ (it would be shown to every reader)', { url: 'https://bob:hunter2@hooks.example.com/h' }, 'url', /must not contain a user name or password/],
+    ['a URL with a user name only', { url: 'https://bob@hooks.example.com/h' }, 'url', /must not contain a user name or password/],
+    ['the cloud metadata address', { url: 'http://169.254.169.254/latest/meta-data/' }, 'url', /169\.254\.169\.254 is .*metadata/],
+    ['a link-local address', { url: 'http://169.254.10.10/h' }, 'url', /link-local/],
+    ['IPv6 loopback (only 127.0.0.1 is allowed here)', { url: 'http://[::1]:9/h' }, 'url', /loopback.*VIGIL_WEBHOOK_ALLOWED_HOSTS/],
+    ['a NUL character in the secret', { secret: 'whsec-0123456789\u0000abcdef' }, 'secret', /control characters/],
+    ['a NUL character in the description', { description: 'on-call\u0000bridge' }, 'description', /control characters/],
+  ])('refuses %s with 400 naming the field, and stores nothing', async (_, change, field, message) => {
+    const res = await request(app.getHttpServer())
+      .post('/api/webhooks')
+      .set(bearer())
+      .send({ url: `${receiver.base}/ok`, secret: SECRET, ...change })
+      .expect(400)
+      .expect('content-type', /json/);
+    expect(res.body.problems).toEqual([{ path: field, message: expect.stringMatching(message) }]);
+    expect(JSON.stringify(res.body)).not.toContain('hunter2');
+    const list = await request(app.getHttpServer()).get('/api/webhooks').set(bearer()).expect(200);
+    expect(list.body.webhooks).toEqual([]);
+  });
+
+  it.each([
+    ['a form post', 'application/x-www-form-urlencoded', `url=${encodeURIComponent('https://hooks.example.com/h')}&secret=${SECRET}`],
+    ['text/plain (what a cross-site form can also send)', 'text/plain', JSON.stringify({ url: 'https://hooks.example.com/h', secret: SECRET })],
+  ])('refuses %s with 415 and stores nothing', async (_, type, body) => {
+    const res = await request(app.getHttpServer()).post('/api/webhooks').set(bearer()).set('content-type', type).send(body).expect(415);
+    expect(res.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type', message: expect.stringMatching(/must be JSON/) });
+    expect((await request(app.getHttpServer()).get('/api/webhooks').set(bearer()).expect(200)).body.webhooks).toEqual([]);
+  });
+
+  it('lists endpoints a page at a time, and refuses one more than VIGIL_WEBHOOK_MAX_ENDPOINTS with 409', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await register(app, `/ok?n=${i}`));
+    const refused = await request(app.getHttpServer()).post('/api/webhooks').set(bearer()).send({ url: `${receiver.base}/ok?n=5`, secret: SECRET }).expect(409);
+    expect(refused.body).toMatchObject({ statusCode: 409, message: expect.stringMatching(/at most 4 webhook endpoints/) });
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 3; page++) {
+      const res = await request(app.getHttpServer())
+        .get('/api/webhooks')
+        .set(bearer())
+        .query({ limit: '3', ...(after ? { after } : {}) })
+        .expect(200);
+      seen.push(...(res.body.webhooks as { id: string }[]).map((w) => w.id));
+      after = res.body.nextCursor ?? undefined;
+      if (!after) break;
+    }
+    expect(seen).toEqual(ids);
+    const bad = await request(app.getHttpServer()).get('/api/webhooks').set(bearer()).query({ limit: '0', after: 'x' }).expect(400);
+    expect(bad.body.problems.map((p: { path: string }) => p.path).sort()).toEqual(['after', 'limit']);
   });
 
   it('refuses a deliveries limit outside 1–500 with 400 JSON', async () => {
