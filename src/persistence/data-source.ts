@@ -21,6 +21,8 @@ export interface DataSourceOptions {
   readonly queryTimeoutMs?: number;
   /** Connections in the pool. */
   readonly poolSize?: number;
+  /** Shown in pg_stat_activity: which replica a connection belongs to. */
+  readonly applicationName?: string;
   /** Where TypeORM's messages go; the CLI keeps them off stdout. Default: the app's JSON log. */
   readonly logger?: TypeOrmLogger;
 }
@@ -70,7 +72,7 @@ export function createDataSource(url: string, opts: DataSourceOptions = {}): Dat
     logging: ['error', 'warn', 'migration'],
     // A dead database must fail a readiness probe quickly rather than hang it (also bounds waiting for a pooled connection).
     connectTimeoutMS: 3000,
-    extra: { max: opts.poolSize ?? 10, ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}) },
+    extra: { max: opts.poolSize ?? 10, application_name: opts.applicationName ?? 'vigil', ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}) },
   });
 }
 

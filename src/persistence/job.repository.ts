@@ -38,6 +38,8 @@ export interface LostRun {
   readonly name: string;
   readonly key: string;
   readonly replica: string;
+  /** Why: the replica's session ended, or its lease ran out. */
+  readonly reason: string;
   readonly state: JobState;
 }
 
@@ -173,28 +175,30 @@ export class JobRepository {
    * slot exists; otherwise it fails for good. The lost attempt counts: a job whose replica keeps
    * dying cannot run more often than its maximum.
    */
-  async reapLapsed(names: readonly string[], now: Date): Promise<LostRun[]> {
+  async reapLapsed(names: readonly string[], now: Date, deadSessions: readonly string[] = []): Promise<LostRun[]> {
     return this.dataSource.transaction(async (m) => {
       const lapsed = (await m.query(
-        `SELECT j.id, j.locked_by, j.attempts, j.max_attempts,
+        `SELECT j.id, j.locked_by, j.attempts, j.max_attempts, j.locked_session = ANY($3::bigint[]) AS gone,
                 (j.slot IS NOT NULL AND EXISTS (SELECT 1 FROM jobs n WHERE n.name = j.name AND n.slot > j.slot)) AS superseded
-           FROM jobs j WHERE j.state = 'running' AND j.locked_until < $2 AND j.name = ANY($1)
+           FROM jobs j WHERE j.state = 'running' AND (j.locked_until < $2 OR j.locked_session = ANY($3::bigint[])) AND j.name = ANY($1)
             FOR UPDATE SKIP LOCKED`,
-        [names, now],
-      )) as { id: string; locked_by: string; attempts: number; max_attempts: number; superseded: boolean }[];
+        [names, now, deadSessions],
+      )) as { id: string; locked_by: string; attempts: number; max_attempts: number; gone: boolean; superseded: boolean }[];
       const lost: LostRun[] = [];
       for (const j of lapsed) {
-        const error = `lease expired: replica ${j.locked_by} stopped or stalled during attempt ${j.attempts}`;
+        const error = j.gone
+          ? `replica ${j.locked_by} went away during attempt ${j.attempts} (its database session ended)`
+          : `lease expired: replica ${j.locked_by} stopped or stalled during attempt ${j.attempts}`;
         const again = j.attempts < j.max_attempts && !j.superseded;
         const state: JobState = again ? 'pending' : 'failed';
         const [[job]] = (await m.query(
-          `UPDATE jobs SET state = $2, locked_by = NULL, locked_until = NULL, last_error = $3, run_at = CASE WHEN $2 = 'pending' THEN $4 ELSE run_at END,
+          `UPDATE jobs SET state = $2, locked_by = NULL, locked_until = NULL, locked_session = NULL, last_error = $3, run_at = CASE WHEN $2 = 'pending' THEN $4 ELSE run_at END,
                   finished_at = CASE WHEN $2 = 'failed' THEN $4 ELSE NULL END
             WHERE id = $1 RETURNING name, key`,
           [j.id, state, error, now],
         )) as [{ name: string; key: string }[], number];
         await m.query(`UPDATE job_runs SET outcome = 'lost', finished_at = $3, error = $4 WHERE job_id = $1 AND attempt = $2 AND outcome = 'running'`, [j.id, j.attempts, now, error]);
-        lost.push({ name: job!.name, key: job!.key, replica: j.locked_by, state });
+        lost.push({ name: job!.name, key: job!.key, replica: j.locked_by, state, reason: j.gone ? 'its replica went away' : 'lease expired' });
       }
       return lost;
     });
@@ -205,7 +209,7 @@ export class JobRepository {
    * its run row commit before any handler starts, so a crash mid-run still counts the attempt.
    * An exclusive job is not claimed while another of its name runs.
    */
-  async claim(names: readonly string[], limit: number, replica: string, now: Date): Promise<ClaimedJob[]> {
+  async claim(names: readonly string[], limit: number, replica: string, now: Date, session: string): Promise<ClaimedJob[]> {
     if (limit <= 0 || names.length === 0) return [];
     const rows = (await this.dataSource.query(
       `WITH picked AS (
@@ -216,7 +220,7 @@ export class JobRepository {
           LIMIT $2
           FOR UPDATE SKIP LOCKED),
        claimed AS (
-         UPDATE jobs j SET state = 'running', attempts = j.attempts + 1, locked_by = $4,
+         UPDATE jobs j SET state = 'running', attempts = j.attempts + 1, locked_by = $4, locked_session = $5,
                 locked_until = $3::timestamptz + make_interval(secs => j.lease_seconds)
            FROM picked WHERE j.id = picked.id
          RETURNING j.id, j.name, j.key, j.slot, j.payload, j.attempts, j.max_attempts, j.lease_seconds, j.run_at),
@@ -225,7 +229,7 @@ export class JobRepository {
          SELECT id, name, attempts, $4, $3 FROM claimed
          RETURNING id, job_id)
        SELECT c.*, r.id AS run_id FROM claimed c JOIN runs r ON r.job_id = c.id ORDER BY c.run_at, c.id`,
-      [names, limit, now, replica],
+      [names, limit, now, replica, session],
     )) as { id: string; run_id: string; name: string; key: string; slot: Date | null; payload: JsonObject; attempts: number; max_attempts: number; lease_seconds: number; run_at: Date }[];
     return rows.map((r) => ({
       jobId: String(r.id),
@@ -239,6 +243,15 @@ export class JobRepository {
       leaseSeconds: r.lease_seconds,
       runAt: r.run_at,
     }));
+  }
+
+  /** The sessions, other than `own`, that hold running claims of these jobs. */
+  async claimingSessions(names: readonly string[], own: string): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT locked_session::text AS s FROM jobs WHERE state = 'running' AND name = ANY($1) AND locked_session IS NOT NULL AND locked_session <> $2`,
+      [names, own],
+    )) as { s: string }[];
+    return rows.map((r) => r.s);
   }
 
   /** Extends a claim; false when it is no longer ours (then the run must stop without recording). */
@@ -271,11 +284,11 @@ export class JobRepository {
       const error = result.status === 'succeeded' ? null : result.error;
       if (result.status === 'retry') {
         await m.query(
-          `UPDATE jobs SET state = 'pending', locked_by = NULL, locked_until = NULL, last_error = $2, run_at = $3::timestamptz + make_interval(secs => $4::double precision) WHERE id = $1`,
+          `UPDATE jobs SET state = 'pending', locked_by = NULL, locked_until = NULL, locked_session = NULL, last_error = $2, run_at = $3::timestamptz + make_interval(secs => $4::double precision) WHERE id = $1`,
           [fence.jobId, error, now, result.inSeconds],
         );
       } else {
-        await m.query(`UPDATE jobs SET state = $2, locked_by = NULL, locked_until = NULL, last_error = $3, result = $4, finished_at = $5 WHERE id = $1`, [
+        await m.query(`UPDATE jobs SET state = $2, locked_by = NULL, locked_until = NULL, locked_session = NULL, last_error = $3, result = $4, finished_at = $5 WHERE id = $1`, [
           fence.jobId,
           result.status,
           error,

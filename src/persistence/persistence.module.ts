@@ -8,6 +8,7 @@ import { GenerationRunRepository } from './generation-run.repository.js';
 import { WebhookRepository } from './webhook.repository.js';
 import { BudgetRepository } from './budget.repository.js';
 import { JobRepository } from './job.repository.js';
+import { ReplicaSession } from './replica-session.js';
 import { ApiTokenRepository } from './api-token.repository.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 
@@ -39,7 +40,7 @@ async function databaseServer(config: VigilConfig): Promise<DatabaseServer> {
 
 async function connect(server: DatabaseServer, config: VigilConfig): Promise<DataSource> {
   try {
-    return await openDatabase(server.url, { queryTimeoutMs: config.databaseQueryTimeoutSeconds * 1000 });
+    return await openDatabase(server.url, { queryTimeoutMs: config.databaseQueryTimeoutSeconds * 1000, applicationName: `vigil:${config.replicaId}` });
   } catch (err) {
     await server.stop();
     const reason = err instanceof Error ? err.message : String(err);
@@ -76,9 +77,10 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     WebhookRepository,
     BudgetRepository,
     JobRepository,
+    ReplicaSession,
     ApiTokenRepository,
     AuditLogRepository,
   ],
-  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ApiTokenRepository, AuditLogRepository],
+  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ReplicaSession, ApiTokenRepository, AuditLogRepository],
 })
 export class PersistenceModule {}

@@ -188,7 +188,7 @@ describe('delayed jobs', () => {
     expect(await runs('page')).toEqual([expect.objectContaining({ key: 'incident-1/step-2', attempt: 1, outcome: 'succeeded' })]);
   });
 
-  it('a run whose replica died is taken over when its lease lapses, and the dead run can store nothing (fenced)', async () => {
+  it('a run whose replica stalls (alive but silent) is taken over when its lease lapses, and the stalled run can store nothing (fenced)', async () => {
     await effectsTable();
     const clock = new ManualClock(T0);
     const stuck = gate();
@@ -213,6 +213,32 @@ describe('delayed jobs', () => {
     ]);
     expect((await runs('page'))[0]!.error).toMatch(/lease expired: replica a stopped or stalled during attempt 1/);
     expect(await metric(a, /^vigil_jobs_runs_total\{job="page",outcome="lost"\} (\d+)$/m)).toBe(1);
+  });
+
+  it('a run whose replica died (its database session ended) is taken over at once, without waiting for the lease', async () => {
+    await effectsTable();
+    const clock = new ManualClock(T0);
+    const stuck = gate();
+    const a = await replica('a', clock, [{ ...once(), run: effect(() => stuck.wait) }]);
+    const b = await replica('b', clock, [once()]);
+    await a.worker.schedule({ name: 'page', key: 'k', runAt: T0 });
+    await a.worker.tick();
+    await b.worker.drain();
+    expect(await effects()).toEqual([]); // a is alive: its claim stands
+
+    // What a kill -9 of a's process does to its connections; the clock does not move: no lease runs out.
+    await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'vigil:a'`);
+    await b.worker.drain();
+    expect((await effects()).map((e) => [e.replica, e.attempt])).toEqual([['b', 2]]);
+    const recorded = await runs('page');
+    expect(recorded.map((r) => [r.replica, r.attempt, r.outcome])).toEqual([
+      ['a', 1, 'lost'],
+      ['b', 2, 'succeeded'],
+    ]);
+    expect(recorded[0]!.error).toBe('replica a went away during attempt 1 (its database session ended)');
+    stuck.open();
+    await a.worker.drain(); // a's late outcome is fenced out
+    expect(await effects()).toHaveLength(1);
   });
 
   it('never runs more often than its maximum, even when every replica running it dies', async () => {

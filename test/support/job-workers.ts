@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { DataSource } from 'typeorm';
@@ -8,6 +9,7 @@ import { JobWorker } from '../../src/modules/jobs/job-worker.js';
 import { MetricsService } from '../../src/modules/metrics/metrics.service.js';
 import { openDatabase } from '../../src/persistence/data-source.js';
 import { JobRepository } from '../../src/persistence/job.repository.js';
+import { ReplicaSession } from '../../src/persistence/replica-session.js';
 
 Logger.overrideLogger(['error']);
 
@@ -26,10 +28,11 @@ export interface TestReplica {
  * are not started: tests drive each pass with tick()/drain() after stepping the clock.
  */
 export async function startReplica(url: string, name: string, clock: Clock, defs: readonly JobDefinition[], opts: { concurrency?: number } = {}): Promise<TestReplica> {
-  const dataSource = await openDatabase(url);
+  const dataSource = await openDatabase(url, { applicationName: `vigil:${name}` });
   const metrics = new MetricsService();
-  const worker = new JobWorker(new JobRepository(dataSource), clock, new JobMetrics(metrics), new SchedulerRegistry(), {
+  const worker = new JobWorker(new JobRepository(dataSource), new ReplicaSession(dataSource), clock, new JobMetrics(metrics), new SchedulerRegistry(), {
     replica: name,
+    session: randomBytes(8).readBigInt64BE().toString(),
     concurrency: opts.concurrency ?? 4,
     pollMs: 1000,
     shutdownGraceMs: 100,

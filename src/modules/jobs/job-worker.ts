@@ -7,12 +7,15 @@ import { planSlots } from '../../core/jobs/slot-plan.js';
 import { Clock } from '../../core/ports/clock.js';
 import { JobScheduler } from '../../core/ports/job-scheduler.js';
 import { FencedOutError, JobRepository, type ClaimedJob, type JobStorage, type TransactionManager } from '../../persistence/job.repository.js';
+import { ReplicaSession } from '../../persistence/replica-session.js';
 import type { JobDefinition, JobOutcome } from './job-definition.js';
 import { JobMetrics } from './job-metrics.js';
 
 export interface JobWorkerOptions {
   /** Stamped on every claim and run: which replica ran what. */
   readonly replica: string;
+  /** Random per process (a bigint as text): the advisory lock that says this process is alive (ReplicaSession). */
+  readonly session: string;
   /** Jobs this replica runs at once. */
   readonly concurrency: number;
   /** Longest wait between looks at the table: how soon a job another replica scheduled is seen. */
@@ -47,6 +50,7 @@ export class JobWorker extends JobScheduler implements OnApplicationBootstrap, B
 
   constructor(
     private readonly repo: JobRepository,
+    private readonly session: ReplicaSession,
     private readonly clock: Clock,
     private readonly metrics: JobMetrics,
     private readonly scheduler: SchedulerRegistry,
@@ -113,6 +117,8 @@ export class JobWorker extends JobScheduler implements OnApplicationBootstrap, B
       await Promise.race([all(), new Promise((ok) => setTimeout(ok, 2000).unref())]);
     }
     clearTimeout(timer);
+    // Last: from here the other replicas may take over whatever this one still held.
+    await this.session.release();
   }
 
   /** Look at the table soon. Cheap to call often: calls fold into one pending pass. */
@@ -150,19 +156,23 @@ export class JobWorker extends JobScheduler implements OnApplicationBootstrap, B
     const names = [...this.defs.keys()];
     let wake = now.getTime() + this.opts.pollMs;
     try {
+      await this.session.hold(this.opts.session);
       for (const def of this.defs.values()) {
         if (!def.recurrence) continue;
         await this.materialise(def, now);
         const next = nextSlotAfter(def.recurrence, now);
         if (next) wake = Math.min(wake, next.getTime());
       }
-      for (const lost of await this.repo.reapLapsed(names, now)) {
+      // Claims of replicas that died are taken over at once; of replicas that stall, when their lease runs out.
+      const others = await this.repo.claimingSessions(names, this.opts.session);
+      const gone = others.length > 0 ? await this.session.gone(others) : [];
+      for (const lost of await this.repo.reapLapsed(names, now, gone)) {
         this.metrics.ran(lost.name, 'lost');
-        this.log.warn(`job ${lost.name} (${lost.key}): the run on ${lost.replica} was lost (lease expired); job is ${lost.state === 'pending' ? 'due again' : 'failed'}`);
+        this.log.warn(`job ${lost.name} (${lost.key}): the run on ${lost.replica} was lost (${lost.reason}); job is ${lost.state === 'pending' ? 'due again' : 'failed'}`);
         if (lost.state === 'failed') await this.defs.get(lost.name)?.onLost?.(lost.key);
       }
       const free = this.opts.concurrency - this.running.size;
-      const claimed = await this.repo.claim(names, free, this.opts.replica, now);
+      const claimed = await this.repo.claim(names, free, this.opts.replica, now, this.opts.session);
       for (const job of claimed) this.start(job);
       if (claimed.length === free && free > 0) wake = now.getTime(); // a full batch: there may be more
       else {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import { JobScheduler } from '../../core/ports/job-scheduler.js';
@@ -10,7 +11,9 @@ import { JobsPruneService } from './jobs-prune.service.js';
 import { JobsService } from './jobs.service.js';
 
 function workerOptions(config: VigilConfig): JobWorkerOptions {
-  return { replica: config.replicaId, concurrency: config.jobConcurrency, pollMs: config.jobPollMs, shutdownGraceMs: 10_000 };
+  // A fresh key per process: a restarted replica with the same id is a new session, not the dead one's.
+  const session = randomBytes(8).readBigInt64BE().toString();
+  return { replica: config.replicaId, session, concurrency: config.jobConcurrency, pollMs: config.jobPollMs, shutdownGraceMs: 10_000 };
 }
 
 /** Durable jobs in PostgreSQL: feature modules define theirs on JobWorker and schedule through JobScheduler. */

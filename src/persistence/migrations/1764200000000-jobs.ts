@@ -3,7 +3,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Durable jobs: every timed thing Vigil does (budget cycles, webhook deliveries, pruning, and
  * next escalation steps and drills) is a row here, claimed with FOR UPDATE SKIP LOCKED, so it
- * runs once across replicas and survives restarts. Budgets move onto it: one row per stored
+ * runs once across replicas and survives restarts. A claim names its replica's database session
+ * (locked_session): while that session lives it holds an advisory lock, so a replica that died
+ * is noticed at once rather than when its lease runs out. Budgets move onto it: one row per stored
  * cycle, and each SLO's latest budget kept apart so the API answers from the database.
  * Webhook deliveries keep their outbox rows; when they are due is now the jobs table's business.
  */
@@ -23,6 +25,7 @@ export class Jobs1764200000000 implements MigrationInterface {
         lease_seconds int NOT NULL DEFAULT 60 CHECK (lease_seconds >= 1),
         exclusive boolean NOT NULL DEFAULT false,
         locked_by text,
+        locked_session bigint,
         locked_until timestamptz,
         last_error text,
         result jsonb,
