@@ -4,11 +4,12 @@
 //
 //   npm run bench                      # build, then this
 //   node bench/run.js [--json] [--services 1000] [--per-service 10] [--runs 3] [--warmup 1]
-//                     [--no-cli] [--no-budget] [--keep]
+//                     [--no-cli] [--no-budget] [--no-jobs] [--jobs 5000] [--keep]
 //
 // Each scenario runs in a fresh child process, so its peak RSS is its own. The budget scenario
 // (bench/scenario-budget.js, its own flags there) needs prometheus, promtool and PostgreSQL 15
-// (scripts/ensure-test-tools.sh) and takes about two minutes; --no-budget skips it.
+// (scripts/ensure-test-tools.sh) and takes about two minutes; --no-budget skips it. The jobs scenario
+// (bench/scenario-jobs.js) needs PostgreSQL 15 and takes about 15 s; --no-jobs skips it.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -26,10 +27,10 @@ const repo = join(benchDir, '..');
 const cli = join(repo, 'bin', 'vigil.js');
 const args = benchArgs(
   process.argv.slice(2),
-  { numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1 }, flags: ['json', 'no-cli', 'no-budget', 'keep'] },
+  { numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1, jobs: 5000 }, flags: ['json', 'no-cli', 'no-budget', 'no-jobs', 'keep'] },
   'bench/run.js',
 );
-const opts = { ...args, perService: args['per-service'], runs: Math.max(1, args.runs), cli: !args['no-cli'], budget: !args['no-budget'] };
+const opts = { ...args, perService: args['per-service'], runs: Math.max(1, args.runs), cli: !args['no-cli'], budget: !args['no-budget'], jobScenario: !args['no-jobs'] };
 const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
 const report = { machine: machine(), goals: { compileMs: GOAL_COMPILE_MS, compileOnCores: 2, validateRepoMs: GOAL_VALIDATE_REPO_MS } };
@@ -43,12 +44,13 @@ report.compile = scenario(['--services', opts.services, '--per-service', opts.pe
 
 if (opts.cli) report.cli = cliScenarios();
 if (opts.budget) report.budget = budgetScenario();
+if (opts.jobScenario) report.jobs = jobsScenario();
 report.machine.loadAverage1mAtEnd = os.loadavg()[0];
 
 if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else process.stdout.write(render(report));
 // A broken budget scenario is reported with the other figures, then fails the run.
-if (report.budget?.failed) process.exitCode = 1;
+if (report.budget?.failed || report.jobs?.failed) process.exitCode = 1;
 
 // ───────────────────────────────────────────── scenarios
 
@@ -74,6 +76,15 @@ function budgetScenario() {
   });
   const last = (r.stdout ?? '').trim().split('\n').at(-1);
   if (r.status !== 0 || !last) return { failed: `bench/scenario-budget.js exited ${r.status ?? r.signal} (its error is above)` };
+  return JSON.parse(last);
+}
+
+/** Delayed jobs due at one second, two instances claiming them from one PostgreSQL; reported, not thrown, on failure. */
+function jobsScenario() {
+  progress(`job throughput: ${fmtInt(opts.jobs)} delayed jobs due at the same second, two instances (bench/scenario-jobs.js, about 15 s; --no-jobs skips it)…`);
+  const r = spawnSync(process.execPath, [join(benchDir, 'scenario-jobs.js'), '--jobs', String(opts.jobs)], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const last = (r.stdout ?? '').trim().split('\n').at(-1);
+  if (r.status !== 0 || !last) return { failed: `bench/scenario-jobs.js exited ${r.status ?? r.signal} (its error is above)` };
   return JSON.parse(last);
 }
 
@@ -199,8 +210,23 @@ function render(r) {
     lines.push('');
   }
   if (r.budget) renderBudget(r.budget, lines, row);
+  if (r.jobs) renderJobs(r.jobs, lines, row);
   lines.push('PASS / OVER GOAL are information only: this benchmark never fails on speed.', '');
   return lines.join('\n');
+}
+
+function renderJobs(j, lines, row) {
+  lines.push('durable jobs: delayed jobs due at the same second, two instances (processes) on one real PostgreSQL 15');
+  if (j.failed) {
+    lines.push(`  FAILED: ${j.failed}`, '');
+    return;
+  }
+  lines.push(`  load average (1 min) ${j.loadAverage1mAtStart.toFixed(2)} at its start, ${j.loadAverage1mAtEnd.toFixed(2)} at its end`);
+  row(`${fmtInt(j.jobs)} jobs, concurrency ${j.concurrency} per instance`, `${fmtInt(Math.round(j.jobsPerSecond))} jobs/s`, `all done ${j.spanSeconds.toFixed(2)} s after they fell due`);
+  row('lateness (claimed − due)', `p50 ${fmtMs(j.latenessSeconds.p50 * 1000)} · p99 ${fmtMs(j.latenessSeconds.p99 * 1000)} · max ${fmtMs(j.latenessSeconds.max * 1000)}`, '(a queue of all of them at once: lateness is mostly waiting in line)');
+  row('duplicates (runs, effects beyond one per job)', `${j.duplicateRuns}, ${j.duplicateEffects}`, j.duplicateRuns + j.duplicateEffects === 0 ? '' : 'NOT ZERO: a job ran twice');
+  row('split', Object.entries(j.byInstance).map(([k, n]) => `${k} ${fmtInt(n)}`).join(' · '));
+  lines.push('');
 }
 
 function renderBudget(b, lines, row) {
