@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../../core/ports/clock.js';
 import { hashApiToken, isApiTokenFormat, lastUsedIsStale, tokenState } from '../../core/auth/api-token.js';
 import { ApiTokenRepository, type ApiToken } from '../../persistence/api-token.repository.js';
 import type { Principal } from './principal.js';
@@ -23,7 +24,10 @@ export class TokenVerifier {
   /** When this replica last wrote last_used_at per token id; the database re-checks across replicas. */
   private readonly touchedAt = new Map<string, number>();
 
-  constructor(private readonly tokens: ApiTokenRepository) {}
+  constructor(
+    private readonly tokens: ApiTokenRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async verify(token: string | undefined): Promise<Verification> {
     if (token === undefined) return { ok: false, reason: 'missing', message: 'a bearer token is required: Authorization: Bearer <token>' };
@@ -32,7 +36,7 @@ export class TokenVerifier {
     const hash = hashApiToken(token);
     const found = await this.lookup(hash);
     if (!found) return { ok: false, reason: 'unknown', message: 'the bearer token is not known' };
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const state = tokenState(found, now);
     if (state !== 'active') {
       this.cache.delete(hash);
@@ -48,12 +52,12 @@ export class TokenVerifier {
    */
   private async lookup(hash: string): Promise<ApiToken | null> {
     const hit = this.cache.get(hash);
-    if (hit && performance.now() - hit.loadedAt < CACHE_MS) return hit.token;
+    if (hit && this.clock.now().getTime() - hit.loadedAt < CACHE_MS) return hit.token;
     this.cache.delete(hash);
     const token = await this.tokens.findByHash(hash);
     if (token && token.revokedAt === null) {
       if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(hash, { token, loadedAt: performance.now() });
+      this.cache.set(hash, { token, loadedAt: this.clock.now().getTime() });
     }
     return token;
   }
