@@ -7,12 +7,13 @@
 import 'reflect-metadata';
 import { createApp } from '../dist/app.module.js';
 import { loadConfig } from '../dist/config/config.js';
+import { ManualClock } from '../dist/core/ports/clock.js';
 
 const at = Number(process.env.VIGIL_BENCH_AT);
 const config = loadConfig();
 const app = await createApp(config, {
   logWrite: (line) => void process.stderr.write(line),
-  ...(Number.isFinite(at) && at > 0 ? { clock: () => at * 1000 } : {}),
+  ...(Number.isFinite(at) && at > 0 ? { clock: new ManualClock(new Date(at * 1000)) } : {}),
 });
 await app.listen(0, '127.0.0.1');
 process.stdout.write(`listening ${(await app.getUrl()).replace('[::1]', '127.0.0.1')}\n`);

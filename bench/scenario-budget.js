@@ -20,6 +20,7 @@
 // fleet) and autocannon loads GET /api/slos/<service>/<slo>/budget.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { readBudgets } from '../dist/usecases/read-budgets.js';
 import { PrometheusClient } from '../dist/adapters/prometheus/prometheus.client.js';
+import { formatApiToken } from '../dist/core/auth/api-token.js';
 import { compile } from '../dist/core/compile.js';
 import { benchArgs } from './args.js';
 import { budgetFleet } from './budget-fleet.js';
@@ -226,6 +228,11 @@ async function apiLoad(prometheusUrl, inputs, at) {
   const appDir = join(tmp, 'app');
   mkdirSync(join(appDir, 'slos'), { recursive: true });
   for (const f of inputs) writeFileSync(join(appDir, f.path), f.text);
+  // Every /api call carries a token, as in production: the load includes verifying it.
+  const token = formatApiToken(randomBytes(32));
+  const tokenFile = join(appDir, 'admin-token');
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  const auth = { authorization: `Bearer ${token}` };
   progress(`api: booting the app (${inputs.length} spec files, rules written to a temp dir)…`);
   t = performance.now();
   const logFile = join(appDir, 'app.log');
@@ -241,6 +248,7 @@ async function apiLoad(prometheusUrl, inputs, at) {
       LOG_LEVEL: 'debug',
       PORT: '0',
       VIGIL_BENCH_AT: String(at),
+      VIGIL_ADMIN_TOKEN_FILE: tokenFile,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -272,14 +280,14 @@ async function apiLoad(prometheusUrl, inputs, at) {
   const paths = ['svc-000/availability', 'svc-001/latency-250ms', 'svc-042/success', 'svc-099/errors-windowed'].map((p) => `/api/slos/${p}/budget`);
   t = performance.now();
   await waitFor(
-    () => fetch(`${url}${paths[0]}`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status === 200, () => false),
+    () => fetch(`${url}${paths[0]}`, { headers: auth, signal: AbortSignal.timeout(5000) }).then((r) => r.status === 200, () => false),
     120_000,
     () => `no budget after 120 s:\n${appLog().slice(-4000)}`,
   );
   out.firstBudgetAfterListenMs = performance.now() - t;
-  const cycleLine = /budget cycle: (\d+) SLO\(s\), (\d+) quer(?:y|ies), ([\d.]+) s/.exec(appLog());
+  const cycleLine = /budget cycle \S+: (\d+) SLO\(s\), (\d+) quer(?:y|ies), ([\d.]+) s/.exec(appLog());
   if (cycleLine) out.firstCycle = { slos: Number(cycleLine[1]), queries: Number(cycleLine[2]), seconds: Number(cycleLine[3]) };
-  const sample = await (await fetch(`${url}${paths[0]}`)).json();
+  const sample = await (await fetch(`${url}${paths[0]}`, { headers: auth })).json();
   out.sampleBudget = { status: sample.status, source: sample.source, sli: sample.sli };
 
   progress(`api: autocannon ${args.connections} connections × ${args.duration} s on ${paths.length} budget paths…`);
@@ -287,7 +295,7 @@ async function apiLoad(prometheusUrl, inputs, at) {
     url,
     connections: args.connections,
     duration: args.duration,
-    requests: paths.map((path) => ({ method: 'GET', path })),
+    requests: paths.map((path) => ({ method: 'GET', path, headers: auth })),
   });
   out.load = {
     connections: args.connections,

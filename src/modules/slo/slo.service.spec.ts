@@ -5,18 +5,9 @@ import type { GeneratedFile } from '../../core/generate/rule-files.js';
 import { loadConfig } from '../../config/config.js';
 import type { GenerationRunRepository, NewGenerationRun } from '../../persistence/generation-run.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { CHECKOUT_SPEC as SPEC } from '../../../test/support/checkout-spec.js';
 import { SloService } from './slo.service.js';
 
-const SPEC = `apiVersion: vigil/v1
-service: checkout
-slos:
-  - name: availability
-    objective: 99.9
-    sli:
-      events:
-        errorQuery: http_requests_total{job="checkout",code=~"5.."}
-        totalQuery: http_requests_total{job="checkout"}
-`;
 
 /** Specs and output in memory: what was read, planned and written. */
 class MemorySpecFiles extends SpecFiles {
@@ -48,15 +39,15 @@ async function load(specs: SpecInput[] | Error) {
 describe('SloService', () => {
   it('loads valid specs, writes every generated file and records an ok run', async () => {
     const { service, files, runs } = await load([{ path: 'slos/checkout.yaml', text: SPEC }]);
-    expect(service.slos().map((s) => `${s.service}/${s.name}`)).toEqual(['checkout/availability']);
+    expect(service.slos().map((s) => `${s.service}/${s.name}`)).toEqual(['checkout/availability', 'checkout/latency']);
     expect(service.find('checkout', 'availability')?.objective).toBe('99.9');
     expect(files.written).toEqual(expect.arrayContaining(['rules/checkout.rules.yaml', 'rules/checkout.prometheusrule.yaml', 'dashboards/checkout.json']));
-    expect(runs).toEqual([expect.objectContaining({ ok: true, specFiles: 1, slos: 1, startedAt: new Date('2026-11-29T10:00:00Z') })]);
+    expect(runs).toEqual([expect.objectContaining({ ok: true, specFiles: 1, slos: 2, startedAt: new Date('2026-11-29T10:00:00Z') })]);
     expect(service.list()).toMatchObject({ generated: true, problems: [] });
   });
 
   it('writes nothing for a spec with a problem, and lists the problem with its place', async () => {
-    const { service, files, runs } = await load([{ path: 'slos/checkout.yaml', text: SPEC.replace('99.9', '100') }]);
+    const { service, files, runs } = await load([{ path: 'slos/checkout.yaml', text: SPEC.replace('objective: 99.9', 'objective: 100') }]);
     expect(files.written).toEqual([]);
     expect(service.list().problems).toEqual([expect.objectContaining({ file: 'slos/checkout.yaml', line: 5, message: expect.stringMatching(/objective 100/) })]);
     expect(runs[0]).toMatchObject({ ok: false, rules: 0 });
