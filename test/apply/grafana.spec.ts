@@ -121,7 +121,7 @@ describe('vigil apply grafana', () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const r = await vigil(dir, 'apply', 'grafana', '--url', url, '--token-file', 'grafana.token');
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`vigil apply grafana: cannot reach Grafana at ${url}: ECONNREFUSED\n`);
+    expect(r.err).toMatch(new RegExp(`^vigil apply grafana: cannot reach Grafana at ${url.replace(/[.:/]/g, '\\$&')}: connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\n$`));
   });
 });
 

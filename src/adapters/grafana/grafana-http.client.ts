@@ -1,3 +1,5 @@
+import { describeRequestError } from '../http/http-error.js';
+
 /** A failure Grafana answered with (status and its JSON message), or Grafana could not be reached. */
 export class GrafanaApplyError extends Error {
   constructor(
@@ -73,9 +75,7 @@ export class GrafanaHttpClient {
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
       });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (err as Error).message;
-      throw new GrafanaApplyError(`cannot reach Grafana at ${this.opts.url}: ${why}`);
+      throw new GrafanaApplyError(`cannot reach Grafana at ${this.opts.url}: ${describeRequestError(err, this.opts.timeoutMs ?? 10_000)}`);
     }
     const text = await res.text();
     if (res.status === 404 && absentOn404) return undefined;
