@@ -11,6 +11,7 @@
 //
 // --for counts from the moment everything is ready, as does --scenario's timeline.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -194,8 +195,11 @@ process.on('exit', () => {
 
 const pct = (r, digits = 1) => `${(r * 100).toFixed(digits)} %`;
 
+/** The demo's admin token: every /api call needs one (README, "API tokens"). Made per run, shown once below. */
+const TOKEN = `vgl_${randomBytes(32).toString('base64url')}`;
+
 async function getJson(url, init) {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(url, { ...init, headers: { authorization: `Bearer ${TOKEN}`, ...(init?.headers ?? {}) }, signal: AbortSignal.timeout(5000) });
   const body = await res.json().catch(() => ({}));
   return { status: res.status, body };
 }
@@ -316,7 +320,9 @@ scrape_configs:
     VIGIL_SLOS_DIR: SLOS_DIR,
     VIGIL_OUT_DIR: outDir,
     VIGIL_DATA_DIR: join(tmp, 'vigil-data'),
+    VIGIL_ADMIN_TOKEN_FILE: join(tmp, 'vigil-admin-token'),
   };
+  await writeFile(env.VIGIL_ADMIN_TOKEN_FILE, `${TOKEN}\n`, { mode: 0o600 });
   // The demo brings its own database: never write demo budgets into a configured one.
   delete env.DATABASE_URL;
   log('starting Vigil (embedded PostgreSQL: a few seconds)…');
@@ -333,10 +339,10 @@ Vigil demo running. Everything is on 127.0.0.1 and stops with Ctrl-C.
 
   Prometheus    ${promUrl}   (try: ${promUrl}/graph?g0.expr=slo:error_budget_remaining:ratio)
   Alertmanager  ${amUrl}
-  Vigil API     ${vigilUrl}/api/slos
-                ${vigilUrl}/api/slos/${first.service}/${first.name}/budget
-                ${vigilUrl}/metrics
-                ${vigilUrl}/api/docs
+  Vigil API     curl -H "Authorization: Bearer ${TOKEN}" ${vigilUrl}/api/budgets
+                ${vigilUrl}/api/slos/${first.service}/${first.name}/budget  (same header; a demo-only admin token)
+                ${vigilUrl}/metrics  (no token)
+                ${vigilUrl}/api/docs-json
   Workload      ${workload.url}/metrics
 
 Break things (in another terminal):
