@@ -54,7 +54,8 @@ export class JobMetrics {
     if (!this.clock) return;
     try {
       const ages = await this.ages(this.clock.now());
-      for (const job of new Set([...this.names(), ...ages.keys()])) this.queueAge.set({ job }, Math.max(0, ages.get(job) ?? 0));
+      // Only jobs this replica runs: a kind no longer defined (budgets turned off) would otherwise age forever.
+      for (const job of this.names()) this.queueAge.set({ job }, Math.max(0, ages.get(job) ?? 0));
     } catch (err) {
       // A scrape must not fail because the database is away; the values keep their last reading.
       this.log.debug(`queue age not read: ${err instanceof Error ? err.message : String(err)}`);
