@@ -18,7 +18,9 @@ import { ReplicaSession } from '../dist/persistence/replica-session.js';
 const [url, replica, concurrency] = process.argv.slice(2);
 Logger.overrideLogger(['error']);
 const dataSource = await openDatabase(url, { applicationName: `vigil:${replica}` });
-const worker = new JobWorker(new JobRepository(dataSource), new ReplicaSession(dataSource), new SystemClock(), new JobMetrics(new MetricsService()), new SchedulerRegistry(), {
+const repo = new JobRepository(dataSource);
+const clock = new SystemClock();
+const worker = new JobWorker(repo, new ReplicaSession(dataSource), clock, new JobMetrics(new MetricsService(), repo, clock), new SchedulerRegistry(), {
   replica,
   session: randomBytes(8).readBigInt64BE().toString(),
   concurrency: Number(concurrency),

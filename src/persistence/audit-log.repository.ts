@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import { AuditLogEntity } from './entities/audit-log.entity.js';
+import { toPage } from './page.js';
 
 /** One audited action: who (token name, or cli:<user>), with which role, what, and how it ended. */
 export interface AuditEntry {
@@ -64,10 +65,8 @@ export class AuditLogRepository {
     if (q.before !== undefined) qb.andWhere('a.id < :before', { before: q.before });
     if (q.from !== undefined) qb.andWhere('a.at >= :from', { from: q.from });
     if (q.to !== undefined) qb.andWhere('a.at < :to', { to: q.to });
-    const rows = await qb.getMany();
-    const more = rows.length > q.limit;
-    const entries = rows.slice(0, q.limit).map(toEntry);
-    return { entries, nextCursor: more ? entries[entries.length - 1]!.id : null };
+    const page = toPage((await qb.getMany()).map(toEntry), q.limit);
+    return { entries: page.items, nextCursor: page.nextCursor };
   }
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { JobFence, JobResult, JobState, JsonObject, NewJob, RunOutcome } from '../core/jobs/job.js';
 import type { SlotPlan } from '../core/jobs/slot-plan.js';
+import { toPage, type Page } from './page.js';
 
 /** A caller's open transaction; re-exported under our own name so modules need not import TypeORM. */
 export type TransactionManager = EntityManager;
@@ -135,12 +136,7 @@ export class JobRepository {
     });
   }
 
-  /** Stores a one-off job; false when (name, key) exists already. Inside the caller's transaction when given one. */
-  async schedule(job: NewJob, storage: JobStorage, now: Date, manager?: TransactionManager): Promise<boolean> {
-    return (await this.scheduleMany([job], storage, now, manager)) === 1;
-  }
-
-  /** Several jobs of one kind in one statement; returns how many were new. */
+  /** One-off jobs of one kind, in one statement (in the caller's transaction when given one); returns how many were new: (name, key) is unique. */
   async scheduleMany(jobs: readonly NewJob[], storage: JobStorage, now: Date, manager?: TransactionManager): Promise<number> {
     if (jobs.length === 0) return 0;
     const rows = (await (manager ?? this.dataSource.manager).query(
@@ -176,32 +172,30 @@ export class JobRepository {
    * dying cannot run more often than its maximum.
    */
   async reapLapsed(names: readonly string[], now: Date, deadSessions: readonly string[] = []): Promise<LostRun[]> {
-    return this.dataSource.transaction(async (m) => {
-      const lapsed = (await m.query(
-        `SELECT j.id, j.locked_by, j.attempts, j.max_attempts, j.locked_session = ANY($3::bigint[]) AS gone,
-                (j.slot IS NOT NULL AND EXISTS (SELECT 1 FROM jobs n WHERE n.name = j.name AND n.slot > j.slot)) AS superseded
+    // One statement: every poll of every replica runs it, and almost always finds nothing.
+    const rows = (await this.dataSource.query(
+      `WITH lapsed AS (
+         SELECT j.id, j.locked_by, j.attempts, j.locked_session = ANY($3::bigint[]) AS gone,
+                (j.attempts < j.max_attempts
+                 AND NOT (j.slot IS NOT NULL AND EXISTS (SELECT 1 FROM jobs n WHERE n.name = j.name AND n.slot > j.slot))) AS again
            FROM jobs j WHERE j.state = 'running' AND (j.locked_until < $2 OR j.locked_session = ANY($3::bigint[])) AND j.name = ANY($1)
-            FOR UPDATE SKIP LOCKED`,
-        [names, now, deadSessions],
-      )) as { id: string; locked_by: string; attempts: number; max_attempts: number; gone: boolean; superseded: boolean }[];
-      const lost: LostRun[] = [];
-      for (const j of lapsed) {
-        const error = j.gone
-          ? `replica ${j.locked_by} went away during attempt ${j.attempts} (its database session ended)`
-          : `lease expired: replica ${j.locked_by} stopped or stalled during attempt ${j.attempts}`;
-        const again = j.attempts < j.max_attempts && !j.superseded;
-        const state: JobState = again ? 'pending' : 'failed';
-        const [[job]] = (await m.query(
-          `UPDATE jobs SET state = $2, locked_by = NULL, locked_until = NULL, locked_session = NULL, last_error = $3, run_at = CASE WHEN $2 = 'pending' THEN $4 ELSE run_at END,
-                  finished_at = CASE WHEN $2 = 'failed' THEN $4 ELSE NULL END
-            WHERE id = $1 RETURNING name, key`,
-          [j.id, state, error, now],
-        )) as [{ name: string; key: string }[], number];
-        await m.query(`UPDATE job_runs SET outcome = 'lost', finished_at = $3, error = $4 WHERE job_id = $1 AND attempt = $2 AND outcome = 'running'`, [j.id, j.attempts, now, error]);
-        lost.push({ name: job!.name, key: job!.key, replica: j.locked_by, state, reason: j.gone ? 'its replica went away' : 'lease expired' });
-      }
-      return lost;
-    });
+            FOR UPDATE SKIP LOCKED),
+       reaped AS (
+         UPDATE jobs j SET state = CASE WHEN l.again THEN 'pending' ELSE 'failed' END,
+                locked_by = NULL, locked_until = NULL, locked_session = NULL,
+                last_error = CASE WHEN l.gone THEN format('replica %s went away during attempt %s (its database session ended)', l.locked_by, l.attempts)
+                                  ELSE format('lease expired: replica %s stopped or stalled during attempt %s', l.locked_by, l.attempts) END,
+                run_at = CASE WHEN l.again THEN $2 ELSE j.run_at END,
+                finished_at = CASE WHEN l.again THEN NULL ELSE $2 END
+           FROM lapsed l WHERE j.id = l.id
+         RETURNING j.id, j.name, j.key, j.state, j.last_error, l.locked_by, l.attempts, l.gone),
+       runs AS (
+         UPDATE job_runs r SET outcome = 'lost', finished_at = $2, error = x.last_error
+           FROM reaped x WHERE r.job_id = x.id AND r.attempt = x.attempts AND r.outcome = 'running')
+       SELECT name, key, state, locked_by, gone FROM reaped`,
+      [names, now, deadSessions],
+    )) as { name: string; key: string; state: JobState; locked_by: string; gone: boolean }[];
+    return rows.map((r) => ({ name: r.name, key: r.key, replica: r.locked_by, state: r.state, reason: r.gone ? 'its replica went away' : 'lease expired' }));
   }
 
   /**
@@ -329,15 +323,15 @@ export class JobRepository {
   }
 
   /** Runs, newest first; `beforeId` pages through older ones. */
-  async runs(filter: { readonly name?: string; readonly limit: number; readonly beforeId?: string }): Promise<JobRunRecord[]> {
+  async runs(filter: { readonly name?: string; readonly limit: number; readonly beforeId?: string }): Promise<Page<JobRunRecord>> {
     const rows = (await this.dataSource.query(
       `SELECT r.id, r.job_id, r.name, j.key, j.slot, r.attempt, r.replica, r.started_at, r.finished_at, r.outcome, r.error
          FROM job_runs r JOIN jobs j ON j.id = r.job_id
         WHERE ($1::text IS NULL OR r.name = $1) AND ($3::bigint IS NULL OR r.id < $3)
-        ORDER BY r.id DESC LIMIT $2`,
+        ORDER BY r.id DESC LIMIT $2 + 1`,
       [filter.name ?? null, filter.limit, filter.beforeId ?? null],
     )) as { id: string; job_id: string; name: string; key: string; slot: Date | null; attempt: number; replica: string; started_at: Date; finished_at: Date | null; outcome: RunOutcome; error: string | null }[];
-    return rows.map((r) => ({
+    return toPage(rows.map((r) => ({
       id: String(r.id),
       jobId: String(r.job_id),
       name: r.name,
@@ -349,18 +343,18 @@ export class JobRepository {
       finishedAt: r.finished_at,
       outcome: r.outcome,
       error: r.error,
-    }));
+    })), filter.limit);
   }
 
   /** Slots of recurring jobs that no replica ran, newest first. */
-  async missedSlots(filter: { readonly name?: string; readonly limit: number; readonly beforeId?: string }): Promise<MissedSlot[]> {
+  async missedSlots(filter: { readonly name?: string; readonly limit: number; readonly beforeId?: string }): Promise<Page<MissedSlot>> {
     const rows = (await this.dataSource.query(
       `SELECT id, name, slot, finished_at, last_error FROM jobs
         WHERE state = 'missed' AND ($1::text IS NULL OR name = $1) AND ($3::bigint IS NULL OR id < $3)
-        ORDER BY id DESC LIMIT $2`,
+        ORDER BY id DESC LIMIT $2 + 1`,
       [filter.name ?? null, filter.limit, filter.beforeId ?? null],
     )) as { id: string; name: string; slot: Date; finished_at: Date; last_error: string | null }[];
-    return rows.map((r) => ({ id: String(r.id), name: r.name, slot: r.slot, recordedAt: r.finished_at, reason: r.last_error ?? '' }));
+    return toPage(rows.map((r) => ({ id: String(r.id), name: r.name, slot: r.slot, recordedAt: r.finished_at, reason: r.last_error ?? '' })), filter.limit);
   }
 
   async schedules(): Promise<ScheduleRecord[]> {

@@ -7,6 +7,7 @@ import { WebhookAttemptEntity } from './entities/webhook-attempt.entity.js';
 import { WebhookDeliveryEntity, type DeliveryStatus } from './entities/webhook-delivery.entity.js';
 import { WebhookEndpointEntity } from './entities/webhook-endpoint.entity.js';
 import { JobRepository, type TransactionManager } from './job.repository.js';
+import { toPage, type Page } from './page.js';
 
 export type { DeliveryStatus } from './entities/webhook-delivery.entity.js';
 export type { TransactionManager } from './job.repository.js';
@@ -101,15 +102,15 @@ export class WebhookRepository {
   }
 
   /** A page of endpoints, oldest first; `after` is the last id of the previous page. */
-  async listEndpoints(limit: number, after?: string): Promise<WebhookEndpoint[]> {
-    if (after !== undefined && !UUID.test(after)) return [];
+  async listEndpoints(limit: number, after?: string): Promise<Page<WebhookEndpoint>> {
+    if (after !== undefined && !UUID.test(after)) return { items: [], nextCursor: null };
     const rows = (await this.dataSource.query(
       `SELECT id, url, events, description, created_at FROM webhook_endpoints
         WHERE $2::uuid IS NULL OR (created_at, id) > (SELECT created_at, id FROM webhook_endpoints WHERE id = $2)
-        ORDER BY created_at, id LIMIT $1`,
+        ORDER BY created_at, id LIMIT $1 + 1`,
       [limit, after ?? null],
     )) as { id: string; url: string; events: string[]; description: string | null; created_at: Date }[];
-    return rows.map((r) => ({ id: r.id, url: r.url, events: r.events as SloEventType[], description: r.description, createdAt: r.created_at }));
+    return toPage(rows.map((r) => ({ id: r.id, url: r.url, events: r.events as SloEventType[], description: r.description, createdAt: r.created_at })), limit);
   }
 
   /** Null for an unknown id, including one that is not a UUID at all. */

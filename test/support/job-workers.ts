@@ -30,7 +30,8 @@ export interface TestReplica {
 export async function startReplica(url: string, name: string, clock: Clock, defs: readonly JobDefinition[], opts: { concurrency?: number } = {}): Promise<TestReplica> {
   const dataSource = await openDatabase(url, { applicationName: `vigil:${name}` });
   const metrics = new MetricsService();
-  const worker = new JobWorker(new JobRepository(dataSource), new ReplicaSession(dataSource), clock, new JobMetrics(metrics), new SchedulerRegistry(), {
+  const repo = new JobRepository(dataSource);
+  const worker = new JobWorker(repo, new ReplicaSession(dataSource), clock, new JobMetrics(metrics, repo, clock), new SchedulerRegistry(), {
     replica: name,
     session: randomBytes(8).readBigInt64BE().toString(),
     concurrency: opts.concurrency ?? 4,

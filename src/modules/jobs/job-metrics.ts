@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { RunOutcome } from '../../core/jobs/job.js';
-import type { Clock } from '../../core/ports/clock.js';
+import { Clock } from '../../core/ports/clock.js';
+import { JobRepository } from '../../persistence/job.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 
 /** The jobs' own signals on /metrics: what ran where and how, what nobody ran, and how far behind the queue is. */
@@ -13,10 +14,12 @@ export class JobMetrics {
   private readonly duration: Histogram<'job'>;
   private readonly queueAge: Gauge<'job'>;
   private names: () => readonly string[] = () => [];
-  private ages: (now: Date) => Promise<Map<string, number>> = async () => new Map();
-  private clock?: Clock;
 
-  constructor(metrics: MetricsService) {
+  constructor(
+    metrics: MetricsService,
+    private readonly repo: JobRepository,
+    private readonly clock: Clock,
+  ) {
     const registers = [metrics.registry];
     this.runs = new Counter({ name: 'vigil_jobs_runs_total', help: 'Job runs finished on this replica, by outcome (succeeded, failed, lost: its replica stopped mid-run)', labelNames: ['job', 'outcome'], registers });
     this.missedSlots = new Counter({ name: 'vigil_jobs_missed_total', help: 'Slots of recurring jobs that no replica ran (all down, or none claimed in time), recorded by this replica', labelNames: ['job'], registers });
@@ -34,11 +37,9 @@ export class JobMetrics {
     });
   }
 
-  /** Wires the scrape-time reading of the queue; the worker calls it once. */
-  track(names: () => readonly string[], ages: (now: Date) => Promise<Map<string, number>>, clock: Clock): void {
+  /** The jobs this replica runs, whose queue age is exported; the worker says which, once. */
+  track(names: () => readonly string[]): void {
     this.names = names;
-    this.ages = ages;
-    this.clock = clock;
   }
 
   ran(job: string, outcome: Exclude<RunOutcome, 'running'>, seconds?: number): void {
@@ -51,9 +52,8 @@ export class JobMetrics {
   }
 
   private async collectQueueAge(): Promise<void> {
-    if (!this.clock) return;
     try {
-      const ages = await this.ages(this.clock.now());
+      const ages = await this.repo.queueAges(this.clock.now());
       // Only jobs this replica runs: a kind no longer defined (budgets turned off) would otherwise age forever.
       for (const job of this.names()) this.queueAge.set({ job }, Math.max(0, ages.get(job) ?? 0));
     } catch (err) {

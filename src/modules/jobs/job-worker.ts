@@ -57,7 +57,7 @@ export class JobWorker extends JobScheduler implements OnApplicationBootstrap, B
     @Inject(JOB_WORKER_OPTIONS) private readonly opts: JobWorkerOptions,
   ) {
     super();
-    metrics.track(() => [...this.defs.keys()], (now) => repo.queueAges(now), clock);
+    metrics.track(() => [...this.defs.keys()]);
   }
 
   /** Called by feature modules while the app initialises (onModuleInit), before the first tick. */

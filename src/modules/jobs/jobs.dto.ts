@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobRunRecord, MissedSlot, ScheduleRecord } from '../../persistence/job.repository.js';
+import type { Page } from '../../persistence/page.js';
 import { errorDtoSchema, openApi } from '../http/zod.pipe.js';
 
 const cursor = z.string().regex(/^\d{1,18}$/, 'must be an id from nextCursor').optional();
@@ -58,9 +59,9 @@ export function toJobListDto(replica: string, defined: readonly { name: string; 
   };
 }
 
-export function toRunListDto(runs: readonly JobRunRecord[], limit: number): JobRunListDto {
+export function toRunListDto(page: Page<JobRunRecord>): JobRunListDto {
   return {
-    runs: runs.map((r) => ({
+    runs: page.items.map((r) => ({
       id: r.id,
       jobId: r.jobId,
       job: r.name,
@@ -73,13 +74,13 @@ export function toRunListDto(runs: readonly JobRunRecord[], limit: number): JobR
       outcome: r.outcome,
       error: r.error,
     })),
-    nextCursor: runs.length === limit ? runs[runs.length - 1]!.id : null,
+    nextCursor: page.nextCursor,
   };
 }
 
-export function toMissedListDto(missed: readonly MissedSlot[], limit: number): MissedListDto {
+export function toMissedListDto(page: Page<MissedSlot>): MissedListDto {
   return {
-    missed: missed.map((m) => ({ id: m.id, job: m.name, slot: m.slot.toISOString(), recordedAt: m.recordedAt.toISOString(), reason: m.reason })),
-    nextCursor: missed.length === limit ? missed[missed.length - 1]!.id : null,
+    missed: page.items.map((m) => ({ id: m.id, job: m.name, slot: m.slot.toISOString(), recordedAt: m.recordedAt.toISOString(), reason: m.reason })),
+    nextCursor: page.nextCursor,
   };
 }

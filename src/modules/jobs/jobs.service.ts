@@ -16,10 +16,10 @@ export class JobsService {
   }
 
   async runs(q: JobRunsQuery): Promise<JobRunListDto> {
-    return toRunListDto(await this.repo.runs({ name: q.job, limit: q.limit, beforeId: q.before }), q.limit);
+    return toRunListDto(await this.repo.runs({ name: q.job, limit: q.limit, beforeId: q.before }));
   }
 
   async missed(q: JobRunsQuery): Promise<MissedListDto> {
-    return toMissedListDto(await this.repo.missedSlots({ name: q.job, limit: q.limit, beforeId: q.before }), q.limit);
+    return toMissedListDto(await this.repo.missedSlots({ name: q.job, limit: q.limit, beforeId: q.before }));
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorDtoSchema, openApi } from '../http/zod.pipe.js';
 import { SLO_EVENT_TYPES } from '../../core/webhooks/status-events.js';
+import type { Page } from '../../persistence/page.js';
 import type { DeliveryLog, WebhookEndpoint } from '../../persistence/webhook.repository.js';
 
 /** PostgreSQL text cannot hold NUL, and no secret or description needs a control character. */
@@ -88,8 +89,8 @@ export function toWebhookDto(e: WebhookEndpoint): WebhookDto {
   return { id: e.id, url: e.url, events: [...e.events], description: e.description, createdAt: e.createdAt.toISOString(), secretSet: true };
 }
 
-export function toWebhookListDto(page: readonly WebhookEndpoint[], limit: number): WebhookListDto {
-  return { webhooks: page.map(toWebhookDto), nextCursor: page.length === limit ? page[page.length - 1]!.id : null };
+export function toWebhookListDto(page: Page<WebhookEndpoint>): WebhookListDto {
+  return { webhooks: page.items.map(toWebhookDto), nextCursor: page.nextCursor };
 }
 
 /** An attempt without an outcome that is not the one in flight: its process died while the request was out. */

@@ -32,7 +32,7 @@ export class WebhookService {
   }
 
   async list(q: ListQuery): Promise<WebhookListDto> {
-    return toWebhookListDto(await this.repo.listEndpoints(q.limit, q.after), q.limit);
+    return toWebhookListDto(await this.repo.listEndpoints(q.limit, q.after));
   }
 
   async get(id: string): Promise<WebhookDto> {
