@@ -21,6 +21,9 @@ describe('loadConfig', () => {
       jobPollMs: 1000,
       jobRetentionSeconds: 14 * 86400,
       databaseQueryTimeoutSeconds: 15,
+      ingestMaxInFlight: 64,
+      pageTimeoutMs: 10_000,
+      pageBackoffSeconds: 2,
     });
   });
 

@@ -58,6 +58,9 @@ const envSchema = z.object({
     }),
   ),
   VIGIL_ADMIN_TOKEN_FILE: optional(z.string()),
+  VIGIL_INGEST_MAX_INFLIGHT: optional(wholeNumber(1, 10_000)),
+  VIGIL_PAGE_TIMEOUT_MS: optional(wholeNumber(100, 120_000)),
+  VIGIL_PAGE_BACKOFF_SECONDS: optional(wholeNumber(1, 3600)),
 });
 
 export interface VigilConfig {
@@ -101,6 +104,12 @@ export interface VigilConfig {
    * every start: how a fresh install gets its first token, and how that token is rotated.
    */
   readonly adminTokenFile?: string;
+  /** Alertmanager notifications being stored at once; past it the receiver answers 503 with Retry-After (Alertmanager retries 5xx). */
+  readonly ingestMaxInFlight: number;
+  /** Time limit of one page to PagerDuty, Slack, SMTP or a webhook. */
+  readonly pageTimeoutMs: number;
+  /** Wait before a page's second attempt; doubled each time up to 5 min (docs/incidents.md). */
+  readonly pageBackoffSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     databaseQueryTimeoutSeconds: e.DATABASE_QUERY_TIMEOUT ?? 15,
     webhookAllowList: e.VIGIL_WEBHOOK_ALLOWED_HOSTS ?? EMPTY_ALLOW_LIST,
     ...(e.VIGIL_ADMIN_TOKEN_FILE ? { adminTokenFile: e.VIGIL_ADMIN_TOKEN_FILE } : {}),
+    ingestMaxInFlight: e.VIGIL_INGEST_MAX_INFLIGHT ?? 64,
+    pageTimeoutMs: e.VIGIL_PAGE_TIMEOUT_MS ?? 10_000,
+    pageBackoffSeconds: e.VIGIL_PAGE_BACKOFF_SECONDS ?? 2,
   };
 }
 

@@ -165,6 +165,15 @@ export class JobRepository {
     return n > 0;
   }
 
+  /** Cancels every pending job of `name` whose key starts with `prefix` (an incident's escalation steps), in the caller's transaction. */
+  async cancelByPrefix(name: string, prefix: string, now: Date, manager: TransactionManager): Promise<number> {
+    const [, n] = (await manager.query(
+      `UPDATE jobs SET state = 'cancelled', finished_at = $3 WHERE name = $1 AND starts_with(key, $2) AND state = 'pending'`,
+      [name, prefix, now],
+    )) as [unknown, number];
+    return n;
+  }
+
   /**
    * Claims whose lease ran out: their replica died or stalled mid-run. The run is recorded as
    * lost; the job is claimable again while attempts remain and, for a recurring job, no newer

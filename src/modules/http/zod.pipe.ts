@@ -1,6 +1,7 @@
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import type { SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
+import { parseTimeText, TIME_TEXT_HELP } from '../../core/time-text.js';
 
 /**
  * Validates one request part against a zod schema; bad input is a 400 in Nest's error shape, plus
@@ -36,4 +37,14 @@ export const errorDtoSchema = z.object({
   error: z.string(),
   message: z.string(),
   problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+/** A time in a query or body, as core/time-text.ts reads it (RFC 3339 or epoch seconds), as a Date. */
+export const instantSchema = z.string().transform((v, ctx) => {
+  const seconds = parseTimeText(v);
+  if (seconds === undefined) {
+    ctx.addIssue({ code: 'custom', message: TIME_TEXT_HELP });
+    return z.NEVER;
+  }
+  return new Date(seconds * 1000);
 });

@@ -97,6 +97,11 @@ export class JobWorker extends JobScheduler implements OnApplicationBootstrap, B
     return this.repo.cancel(name, key, this.clock.now());
   }
 
+  /** Cancels pending jobs of `name` whose key starts with `prefix`, inside the caller's transaction. */
+  cancelByPrefix(name: string, prefix: string, manager: TransactionManager): Promise<number> {
+    return this.repo.cancelByPrefix(name, prefix, this.clock.now(), manager);
+  }
+
   onApplicationBootstrap(): void {
     this.started = true;
     this.kick();

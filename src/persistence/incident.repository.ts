@@ -1,0 +1,337 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AlertRecord, IncidentRecord, IncidentStatus, TimelineEntry } from '../core/incidents/incident.js';
+import type { IncidentDraft } from '../core/incidents/notification-decision.js';
+import type { PageAction, PageDraft } from '../core/incidents/fan-out.js';
+import type { PageTarget } from '../core/model/page-target.js';
+import type { TransactionManager } from './job.repository.js';
+import { toPage, type Page } from './page.js';
+
+export interface IncidentFilter {
+  readonly status?: readonly IncidentStatus[];
+  readonly service?: string;
+  readonly team?: string;
+  readonly since?: Date;
+  readonly limit: number;
+  readonly beforeId?: string;
+}
+
+export interface StoredEvent extends TimelineEntry {
+  readonly id: string;
+}
+
+export interface PageRecord {
+  readonly id: string;
+  readonly incidentId: string;
+  readonly stream: string;
+  readonly sink: PageTarget['sink'];
+  readonly target: PageTarget;
+  readonly action: PageAction;
+  readonly level: number;
+  readonly note: string | null;
+  readonly status: 'pending' | 'sending' | 'delivered' | 'failed';
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly queuedAt: Date;
+  readonly deliveredAt: Date | null;
+}
+
+export interface StreamState {
+  readonly routingKey: string | null;
+  readonly slackChannel: string | null;
+  readonly slackTs: string | null;
+}
+
+type Row = Record<string, unknown>;
+
+const INCIDENT_COLUMNS = `id::text AS id, route, group_key, status, title, service, team, severity, urgency, labels, annotations, snapshot,
+  triggered_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, status_reason, flap_count, escalation_generation, escalation_started_at`;
+
+/**
+ * Incidents, their alerts and timeline, and the page outbox. Every write takes the caller's
+ * transaction: the ingest path, the escalation steps and the responders' actions each decide in
+ * the core and store the decision atomically, under the incident's lock.
+ */
+@Injectable()
+export class IncidentRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `fn` in a transaction holding the lock of (route, groupKey): notifications of one group are applied one at a time. */
+  withKeyLock<T>(route: string, groupKey: string, fn: (m: TransactionManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [`${route}\u0000${groupKey}`]);
+      return fn(m);
+    });
+  }
+
+  transaction<T>(fn: (m: TransactionManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(fn);
+  }
+
+  async latest(m: TransactionManager, route: string, groupKey: string): Promise<{ incident: IncidentRecord; alerts: AlertRecord[] } | null> {
+    const rows = (await m.query(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY id DESC LIMIT 1 FOR UPDATE`, [route, groupKey])) as Row[];
+    if (rows.length === 0) return null;
+    const incident = toIncident(rows[0]!);
+    return { incident, alerts: await this.alerts(m, incident.id) };
+  }
+
+  /** The incident, locked for the rest of the transaction. */
+  async lock(m: TransactionManager, id: string): Promise<IncidentRecord | null> {
+    if (!/^\d{1,18}$/.test(id)) return null;
+    const rows = (await m.query(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = $1 FOR UPDATE`, [id])) as Row[];
+    return rows[0] ? toIncident(rows[0]) : null;
+  }
+
+  async alerts(m: TransactionManager | DataSource, incidentId: string): Promise<AlertRecord[]> {
+    const rows = (await m.query(
+      `SELECT fingerprint, state, labels, annotations, starts_at, ends_at, last_seen_at, reason, generator_url FROM incident_alerts WHERE incident_id = $1 ORDER BY fingerprint`,
+      [incidentId],
+    )) as Row[];
+    return rows.map(toAlert);
+  }
+
+  async insert(m: TransactionManager, d: IncidentDraft, now: Date): Promise<string> {
+    const rows = (await m.query(
+      `INSERT INTO incidents (route, group_key, status, title, service, team, severity, urgency, labels, annotations, snapshot, triggered_at, acknowledged_at, acknowledged_by,
+         resolved_at, resolved_by, status_reason, flap_count, escalation_generation, escalation_started_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id::text AS id`,
+      [d.route, d.groupKey, d.status, d.title, d.service, d.team, d.severity, d.urgency, d.labels, d.annotations, d.snapshot, d.triggeredAt, d.acknowledgedAt, d.acknowledgedBy, d.resolvedAt, d.resolvedBy, d.statusReason, d.flapCount, d.escalationGeneration, d.escalationStartedAt, now],
+    )) as { id: string }[];
+    return rows[0]!.id;
+  }
+
+  async update(m: TransactionManager, r: IncidentRecord, now: Date): Promise<void> {
+    await m.query(
+      `UPDATE incidents SET status = $2, acknowledged_at = $3, acknowledged_by = $4, resolved_at = $5, resolved_by = $6, status_reason = $7, flap_count = $8,
+         escalation_generation = $9, escalation_started_at = $10, updated_at = $11 WHERE id = $1`,
+      [r.id, r.status, r.acknowledgedAt, r.acknowledgedBy, r.resolvedAt, r.resolvedBy, r.statusReason, r.flapCount, r.escalationGeneration, r.escalationStartedAt, now],
+    );
+  }
+
+  /** One statement for any number of alerts: a storm of 1,000 is one round trip. */
+  async upsertAlerts(m: TransactionManager, incidentId: string, alerts: readonly AlertRecord[]): Promise<void> {
+    if (alerts.length === 0) return;
+    await m.query(
+      `INSERT INTO incident_alerts (incident_id, fingerprint, state, labels, annotations, starts_at, ends_at, last_seen_at, reason, generator_url)
+       SELECT $1, x.fingerprint, x.state, x.labels, x.annotations, x.starts_at, x.ends_at, x.last_seen_at, x.reason, x.generator_url
+         FROM jsonb_to_recordset($2::jsonb) AS x(fingerprint text, state text, labels jsonb, annotations jsonb, starts_at timestamptz, ends_at timestamptz, last_seen_at timestamptz, reason text, generator_url text)
+       ON CONFLICT (incident_id, fingerprint) DO UPDATE SET state = EXCLUDED.state, labels = EXCLUDED.labels, annotations = EXCLUDED.annotations,
+         starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, last_seen_at = EXCLUDED.last_seen_at, reason = EXCLUDED.reason, generator_url = EXCLUDED.generator_url`,
+      [
+        incidentId,
+        JSON.stringify(
+          alerts.map((a) => ({
+            fingerprint: a.fingerprint,
+            state: a.state,
+            labels: a.labels,
+            annotations: a.annotations,
+            starts_at: a.startsAt.toISOString(),
+            ends_at: a.endsAt?.toISOString() ?? null,
+            last_seen_at: a.lastSeenAt.toISOString(),
+            reason: a.reason,
+            generator_url: a.generatorUrl,
+          })),
+        ),
+      ],
+    );
+  }
+
+  async appendTimeline(m: TransactionManager, incidentId: string, entries: readonly TimelineEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await m.query(
+      `INSERT INTO incident_events (incident_id, at, kind, actor, message, detail)
+       SELECT $1, x.at, x.kind, x.actor, x.message, x.detail FROM jsonb_to_recordset($2::jsonb) WITH ORDINALITY AS x(at timestamptz, kind text, actor text, message text, detail jsonb, n bigint) ORDER BY n`,
+      [incidentId, JSON.stringify(entries.map((e) => ({ at: e.at.toISOString(), kind: e.kind, actor: e.actor, message: e.message, detail: e.detail ?? null })))],
+    );
+  }
+
+  /** The streams of an incident paged so far, for follow-ups. */
+  async streams(m: TransactionManager, incidentId: string): Promise<{ stream: string; target: PageTarget }[]> {
+    return (await m.query(`SELECT stream, target FROM page_streams WHERE incident_id = $1 ORDER BY stream`, [incidentId])) as { stream: string; target: PageTarget }[];
+  }
+
+  /**
+   * Queues pages. Answers the ids of those at the head of their stream (nothing earlier still
+   * pending there): only those get a delivery job now; the rest are started by the page before
+   * them when it finishes. The stream row is locked by both sides, so no page is left waiting.
+   */
+  async enqueue(m: TransactionManager, incidentId: string, drafts: readonly PageDraft[], now: Date): Promise<string[]> {
+    const heads: string[] = [];
+    for (const d of drafts) {
+      await m.query(`INSERT INTO page_streams (incident_id, stream, sink, target) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [incidentId, d.stream, d.target.sink, d.target]);
+      const rows = (await m.query(
+        `WITH s AS (SELECT 1 FROM page_streams WHERE incident_id = $1 AND stream = $2 FOR UPDATE),
+              busy AS (SELECT EXISTS (SELECT 1 FROM pages WHERE incident_id = $1 AND stream = $2 AND status IN ('pending', 'sending')) AS busy)
+         INSERT INTO pages (incident_id, stream, sink, action, level, note, queued_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7 FROM s, busy RETURNING id::text AS id, (SELECT busy FROM busy) AS busy`,
+        [incidentId, d.stream, d.target.sink, d.action, d.level, d.note ?? null, now],
+      )) as { id: string; busy: boolean }[];
+      if (rows[0] && !rows[0].busy) heads.push(rows[0].id);
+    }
+    return heads;
+  }
+
+  async page(m: TransactionManager | DataSource, id: string): Promise<(PageRecord & StreamState) | null> {
+    const rows = (await m.query(
+      `SELECT p.id::text AS id, p.incident_id::text AS incident_id, p.stream, p.sink, s.target, p.action, p.level, p.note, p.status, p.attempts, p.last_error, p.queued_at, p.delivered_at,
+              s.routing_key, s.slack_channel, s.slack_ts
+         FROM pages p JOIN page_streams s USING (incident_id, stream) WHERE p.id = $1`,
+      [id],
+    )) as Row[];
+    return rows[0] ? { ...toPageRecord(rows[0]), routingKey: rows[0].routing_key as string | null, slackChannel: rows[0].slack_channel as string | null, slackTs: rows[0].slack_ts as string | null } : null;
+  }
+
+  async startAttempt(m: TransactionManager, pageId: string, attempt: number, startedAt: Date): Promise<void> {
+    await m.query(`INSERT INTO page_attempts (page_id, attempt, started_at) VALUES ($1, $2, $3) ON CONFLICT (page_id, attempt) DO NOTHING`, [pageId, attempt, startedAt]);
+    await m.query(`UPDATE pages SET status = 'sending', attempts = GREATEST(attempts, $2) WHERE id = $1`, [pageId, attempt]);
+  }
+
+  async saveStreamState(m: TransactionManager, incidentId: string, stream: string, state: Partial<StreamState>): Promise<void> {
+    await m.query(
+      `UPDATE page_streams SET routing_key = COALESCE($3, routing_key), slack_channel = COALESCE($4, slack_channel), slack_ts = COALESCE($5, slack_ts) WHERE incident_id = $1 AND stream = $2`,
+      [incidentId, stream, state.routingKey ?? null, state.slackChannel ?? null, state.slackTs ?? null],
+    );
+  }
+
+  /**
+   * Records an attempt's outcome. When the page is done (delivered or failed), answers the next
+   * pending page of its stream, whose job the caller schedules in this same transaction.
+   */
+  async finishAttempt(
+    m: TransactionManager,
+    page: PageRecord,
+    attempt: { readonly attempt: number; readonly durationMs: number; readonly httpStatus: number | null; readonly error: string | null },
+    status: 'pending' | 'delivered' | 'failed',
+    now: Date,
+  ): Promise<string | null> {
+    await m.query(`UPDATE page_attempts SET duration_ms = $3, http_status = $4, error = $5 WHERE page_id = $1 AND attempt = $2`, [page.id, attempt.attempt, attempt.durationMs, attempt.httpStatus, attempt.error]);
+    await m.query(`SELECT 1 FROM page_streams WHERE incident_id = $1 AND stream = $2 FOR UPDATE`, [page.incidentId, page.stream]);
+    await m.query(`UPDATE pages SET status = $2, last_error = $3, delivered_at = CASE WHEN $2 = 'delivered' THEN $4::timestamptz END WHERE id = $1`, [page.id, status, attempt.error, now]);
+    if (status === 'pending') return null;
+    const next = (await m.query(`SELECT id::text AS id FROM pages WHERE incident_id = $1 AND stream = $2 AND status = 'pending' AND id > $3 ORDER BY id LIMIT 1`, [page.incidentId, page.stream, page.id])) as { id: string }[];
+    return next[0]?.id ?? null;
+  }
+
+  async markFailed(m: TransactionManager, pageId: string, error: string): Promise<void> {
+    await m.query(`UPDATE pages SET status = 'failed', last_error = $2 WHERE id = $1 AND status <> 'delivered'`, [pageId, error]);
+  }
+
+  async list(f: IncidentFilter): Promise<Page<IncidentRecord & { alertCounts: Record<string, number> }>> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const arg = (v: unknown) => `$${args.push(v)}`;
+    if (f.status?.length) where.push(`status = ANY(${arg(f.status)})`);
+    if (f.service) where.push(`service = ${arg(f.service)}`);
+    if (f.team) where.push(`team = ${arg(f.team)}`);
+    if (f.since) where.push(`(triggered_at >= ${arg(f.since)} OR resolved_at IS NULL OR resolved_at >= $${args.length})`);
+    if (f.beforeId) where.push(`id < ${arg(f.beforeId)}`);
+    const rows = (await this.dataSource.query(
+      `SELECT ${INCIDENT_COLUMNS},
+         (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM incident_alerts a WHERE a.incident_id = incidents.id GROUP BY state) c) AS alert_counts
+         FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${arg(f.limit + 1)}`,
+      args,
+    )) as Row[];
+    return toPage(rows.map((r) => ({ ...toIncident(r), alertCounts: (r.alert_counts as Record<string, number> | null) ?? {} })), f.limit);
+  }
+
+  async find(id: string): Promise<IncidentRecord | null> {
+    if (!/^\d{1,18}$/.test(id)) return null;
+    const rows = (await this.dataSource.query(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = $1`, [id])) as Row[];
+    return rows[0] ? toIncident(rows[0]) : null;
+  }
+
+  async timeline(incidentId: string): Promise<StoredEvent[]> {
+    const rows = (await this.dataSource.query(`SELECT id::text AS id, at, kind, actor, message, detail FROM incident_events WHERE incident_id = $1 ORDER BY id`, [incidentId])) as Row[];
+    return rows.map((r) => ({ id: r.id as string, at: r.at as Date, kind: r.kind as TimelineEntry['kind'], actor: r.actor as string, message: r.message as string, ...(r.detail ? { detail: r.detail as Record<string, unknown> } : {}) }));
+  }
+
+  async pages(incidentId: string): Promise<PageRecord[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT p.id::text AS id, p.incident_id::text AS incident_id, p.stream, p.sink, s.target, p.action, p.level, p.note, p.status, p.attempts, p.last_error, p.queued_at, p.delivered_at
+         FROM pages p JOIN page_streams s USING (incident_id, stream) WHERE p.incident_id = $1 ORDER BY p.id`,
+      [incidentId],
+    )) as Row[];
+    return rows.map(toPageRecord);
+  }
+
+  /** Incidents holding an alert not re-sent since `before`. */
+  async withStaleAlerts(before: Date, limit: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT incident_id::text AS id FROM incident_alerts WHERE state IN ('firing', 'suppressed') AND last_seen_at < $1 LIMIT $2`,
+      [before, limit],
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /** Per sink: pages not yet delivered, and the age of the oldest. */
+  async outbox(now: Date): Promise<{ sink: string; pending: number; oldestSeconds: number }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT sink, count(*)::int AS pending, EXTRACT(EPOCH FROM ($1::timestamptz - min(queued_at)))::float8 AS oldest FROM pages WHERE status IN ('pending', 'sending') GROUP BY sink`,
+      [now],
+    )) as { sink: string; pending: number; oldest: number }[];
+    return rows.map((r) => ({ sink: r.sink, pending: r.pending, oldestSeconds: Math.max(0, r.oldest) }));
+  }
+
+  async openCounts(): Promise<Record<string, number>> {
+    const rows = (await this.dataSource.query(`SELECT status, count(*)::int AS n FROM incidents WHERE status <> 'resolved' GROUP BY status`)) as { status: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+}
+
+function toIncident(r: Row): IncidentRecord {
+  return {
+    id: r.id as string,
+    route: r.route as string,
+    groupKey: r.group_key as string,
+    status: r.status as IncidentStatus,
+    title: r.title as string,
+    service: r.service as string | null,
+    team: r.team as string | null,
+    severity: r.severity as string | null,
+    urgency: r.urgency as IncidentRecord['urgency'],
+    labels: r.labels as Record<string, string>,
+    annotations: r.annotations as Record<string, string>,
+    snapshot: r.snapshot as IncidentRecord['snapshot'],
+    triggeredAt: r.triggered_at as Date,
+    acknowledgedAt: r.acknowledged_at as Date | null,
+    acknowledgedBy: r.acknowledged_by as string | null,
+    resolvedAt: r.resolved_at as Date | null,
+    resolvedBy: r.resolved_by as string | null,
+    statusReason: r.status_reason as string | null,
+    flapCount: r.flap_count as number,
+    escalationGeneration: r.escalation_generation as number,
+    escalationStartedAt: r.escalation_started_at as Date,
+  };
+}
+
+function toAlert(r: Row): AlertRecord {
+  return {
+    fingerprint: r.fingerprint as string,
+    state: r.state as AlertRecord['state'],
+    labels: r.labels as Record<string, string>,
+    annotations: r.annotations as Record<string, string>,
+    startsAt: r.starts_at as Date,
+    endsAt: r.ends_at as Date | null,
+    lastSeenAt: r.last_seen_at as Date,
+    reason: r.reason as string | null,
+    generatorUrl: r.generator_url as string,
+  };
+}
+
+function toPageRecord(r: Row): PageRecord {
+  return {
+    id: r.id as string,
+    incidentId: r.incident_id as string,
+    stream: r.stream as string,
+    sink: r.sink as PageTarget['sink'],
+    target: r.target as PageTarget,
+    action: r.action as PageAction,
+    level: r.level as number,
+    note: r.note as string | null,
+    status: r.status as PageRecord['status'],
+    attempts: r.attempts as number,
+    lastError: r.last_error as string | null,
+    queuedAt: r.queued_at as Date,
+    deliveredAt: r.delivered_at as Date | null,
+  };
+}
