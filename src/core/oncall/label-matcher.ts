@@ -157,6 +157,6 @@ function regexError(pattern: string): string | undefined {
     anchored(pattern);
     return undefined;
   } catch (err) {
-    return `error parsing regexp: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`;
+    return `error parsing regexp: ${(err as Error).message.replace(/^Invalid regular expression: \/[\s\S]*\/[a-z]*: /, '')}`;
   }
 }
