@@ -21,6 +21,7 @@ import type {
 } from '../model/oncall.js';
 import type { Fleet } from '../model/slo.js';
 import { anyOf, parseMatchers } from '../oncall/label-matcher.js';
+import { DEFAULT_ROUTE } from '../oncall/route-decision.js';
 import { checkName, durationAt, LABEL_NAME_RE } from './fields.js';
 import { checkShape, suggest } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
@@ -45,8 +46,6 @@ export const ONCALL_DEFAULTS = {
   slackApiUrl: 'https://slack.com/api/',
 } as const;
 
-/** Route name of alerts no route matches; an incident's identity includes it, so no route may take it. */
-export const DEFAULT_ROUTE = 'default';
 
 const text = z.string().min(1);
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
