@@ -22,7 +22,7 @@ import type {
 import type { Fleet } from '../model/slo.js';
 import { anyOf, parseMatchers } from '../oncall/label-matcher.js';
 import { DEFAULT_ROUTE } from '../oncall/route-decision.js';
-import { checkName, durationAt, LABEL_NAME_RE } from './fields.js';
+import { checkName, durationAt, httpUrlAt, LABEL_NAME_RE, urlCarriesSecret } from './fields.js';
 import { checkShape, suggest } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
 
@@ -119,22 +119,10 @@ const targetSchema = z.strictObject({
   pagerduty: z.unknown().optional(),
 });
 
-const routeSchema = z.strictObject({
-  name: text,
-  description: z.string().optional(),
-  matchers: z.array(text).optional(),
-  match: matchSchema.optional(),
-  policy: text,
-});
-
-const maintenanceSchema = z.strictObject({
-  name: text,
-  description: z.string().optional(),
-  matchers: z.array(text).optional(),
-  match: matchSchema.optional(),
-  from: text,
-  to: text,
-});
+/** Routes and maintenance windows select alerts the same way. */
+const selector = { name: text, description: z.string().optional(), matchers: z.array(text).optional(), match: matchSchema.optional() };
+const routeSchema = z.strictObject({ ...selector, policy: text });
+const maintenanceSchema = z.strictObject({ ...selector, from: text, to: text });
 
 const sinksSchema = z.strictObject({
   pagerduty: z.strictObject({ eventsUrl: text.optional(), webhookSecret: z.unknown().optional() }).optional(),
@@ -170,7 +158,6 @@ const SLACK_CHANNEL_RE = /^(#[a-z0-9][a-z0-9_.-]*|[CG][A-Z0-9]{2,})$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LOCAL_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/;
-const SECRET_QUERY_RE = /[?&](token|key|secret|password|sig|signature|api_key|apikey)=/i;
 
 type Out = Diagnostic[];
 
@@ -651,17 +638,10 @@ function email(src: YamlDocument, path: Path, value: string, out: Out): void {
 }
 
 function httpUrl(src: YamlDocument, path: Path, value: string, out: Out, opts: { noSecrets?: boolean } = {}): void {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    out.push(diagnostic(src.pos(path), `"${value}" is not a URL`));
-    return;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    out.push(diagnostic(src.pos(path), `${String(path.at(-1))} must be http or https, got ${url.protocol}`));
-  } else if (opts.noSecrets && (url.username || url.password || SECRET_QUERY_RE.test(url.search))) {
-    out.push(diagnostic(src.pos(path), `${String(path.at(-1))} looks like it carries a secret; give the secret by reference ({ file: … } or { env: … }) instead`));
+  const field = String(path.at(-1));
+  const url = httpUrlAt(src, path, value, field, out);
+  if (url && opts.noSecrets && urlCarriesSecret(url)) {
+    out.push(diagnostic(src.pos(path), `${field} looks like it carries a secret; give the secret by reference ({ file: … } or { env: … }) instead`));
   }
 }
 
