@@ -3,6 +3,7 @@ import type { ApplyElasticsearchOptions } from './commands/apply/apply-elasticse
 import type { ApplyGrafanaOptions } from './commands/apply/apply-grafana.command.js';
 import type { ApplyPrometheusOptions } from './commands/apply/apply-prometheus.command.js';
 import type { BudgetOptions } from './commands/budget.command.js';
+import type { RouteTestOptions } from './commands/route.command.js';
 import type { TokenCreateOptions, TokenListOptions } from './commands/token.command.js';
 import { ROLES } from '../core/auth/roles.js';
 import { EXIT, processIo, type CliIo } from './io.js';
@@ -65,6 +66,19 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   ).action(async (target: string, opts: BudgetOptions) => {
     code = await (await import('./commands/budget.command.js')).budgetCheckCommand(target, opts, io);
   });
+
+  program
+    .command('route')
+    .description('incident routing (kind: OnCall)')
+    .command('test')
+    .description('which route and policy take an alert with these labels, and who would be paged at each level; no database needed')
+    .argument('[labels...]', 'name=value, e.g. service=payments severity=critical')
+    .addOption(slosOption())
+    .option('--at <time>', 'resolve schedules at this time (ISO 8601 or epoch seconds) instead of now')
+    .option('--json', 'print JSON instead of text', false)
+    .action(async (labels: string[], opts: RouteTestOptions) => {
+      code = await (await import('./commands/route.command.js')).routeTestCommand(labels, opts, io);
+    });
 
   const apply = program.command('apply').description('push generated files to running systems: change only what differs');
   apply

@@ -1,7 +1,9 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { checkOnCall } from './definitions/oncall.parser.js';
 import { checkRetention } from './definitions/retention.parser.js';
 import { checkRouting } from './definitions/routing.parser.js';
 import { loadSpecs, type SpecInput } from './definitions/load-specs.js';
+import type { OnCallSpec } from './model/oncall.js';
 import type { RetentionSpec } from './model/retention.js';
 import type { RoutingSpec } from './model/routing.js';
 import type { Fleet } from './model/slo.js';
@@ -16,6 +18,8 @@ export interface CheckedSpecs {
   readonly fleet: Fleet;
   readonly routing?: RoutingSpec;
   readonly retention: readonly RetentionSpec[];
+  /** Who is paged (kind: OnCall); nothing is generated from it. */
+  readonly oncall?: OnCallSpec;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -24,12 +28,14 @@ export function check(inputs: readonly SpecInput[]): CheckedSpecs {
   const validated = validateFleet(loaded.documents);
   const fleet = validated.fleet;
   const [routing, ...extraRouting] = loaded.routing;
+  const oncall = loaded.oncall[0];
   const diagnostics = sortDiagnostics([
     ...loaded.diagnostics,
     ...validated.diagnostics,
     ...extraRouting.map((r) => diagnostic({ file: r.file, line: 1, col: 1 }, `a fleet has one routing spec; ${routing!.file} already defines it`)),
     ...(routing ? checkRouting(routing, fleet) : []),
     ...checkRetention(loaded.retention),
+    ...(oncall ? checkOnCall(oncall, fleet) : []),
   ]);
-  return { fleet, routing, retention: loaded.retention, diagnostics };
+  return { fleet, routing, retention: loaded.retention, oncall, diagnostics };
 }

@@ -78,3 +78,27 @@ export function secondsAt(src: YamlDocument, path: Path, value: string | number,
   out.push(diagnostic(src.pos(path), `threshold "${value}" must be a positive number of seconds or a duration like 250ms or 1s`));
   return undefined;
 }
+
+/** Query parameters that put a credential in a URL, which would then sit in a committed spec. */
+const SECRET_QUERY_RE = /[?&](token|key|secret|password|sig|signature|api_key|apikey)=/i;
+
+/** An http(s) URL, or undefined after recording why not; `what` names it in the message. */
+export function httpUrlAt(src: YamlDocument, path: Path, value: string, what: string, out: Diagnostic[]): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    out.push(diagnostic(src.pos(path), `"${value}" is not a URL`));
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    out.push(diagnostic(src.pos(path), `${what} must be http or https, got ${url.protocol}`));
+    return undefined;
+  }
+  return url;
+}
+
+/** Credentials in the user info or the query. */
+export function urlCarriesSecret(url: URL): boolean {
+  return url.username !== '' || url.password !== '' || SECRET_QUERY_RE.test(url.search);
+}

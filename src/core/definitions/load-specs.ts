@@ -1,8 +1,10 @@
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import type { OnCallSpec } from '../model/oncall.js';
 import type { RetentionSpec } from '../model/retention.js';
 import type { RoutingSpec } from '../model/routing.js';
 import type { Slo, SpecDocument } from '../model/slo.js';
 import { parseNativeDocument } from './native.parser.js';
+import { parseOnCallDocument } from './oncall.parser.js';
 import { parseRetentionDocument } from './retention.parser.js';
 import { parseRoutingDocument } from './routing.parser.js';
 import { openSloToSlo, parseOpenSloDocument, type OpenSloParsed, type OpenSloSli } from './openslo.parser.js';
@@ -21,6 +23,8 @@ export interface LoadedSpecs {
   readonly routing: readonly RoutingSpec[];
   /** `kind: Retention` documents. */
   readonly retention: readonly RetentionSpec[];
+  /** `kind: OnCall` documents; a fleet has at most one (a second is an error, reported here). */
+  readonly oncall: readonly OnCallSpec[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -35,6 +39,9 @@ export function loadSpecs(inputs: readonly SpecInput[]): LoadedSpecs {
   const slis = new Map<string, OpenSloSli>();
   const routing: RoutingSpec[] = [];
   const retention: RetentionSpec[] = [];
+  const oncall: OnCallSpec[] = [];
+  // Counted whether or not the first parsed cleanly: two on-call specs are one mistake of its own.
+  let firstOnCall: string | undefined;
 
   for (const input of inputs) {
     const parsed = parseYamlFile(input.path, input.text);
@@ -44,6 +51,14 @@ export function loadSpecs(inputs: readonly SpecInput[]): LoadedSpecs {
       if (format === 'vigil') collect(parseNativeDocument(src));
       else if (format === 'vigil-routing') gather(parseRoutingDocument(src), routing);
       else if (format === 'vigil-retention') gather(parseRetentionDocument(src), retention);
+      else if (format === 'vigil-oncall') {
+        if (firstOnCall === undefined) {
+          firstOnCall = src.file;
+          gather(parseOnCallDocument(src), oncall);
+        } else {
+          diagnostics.push(diagnostic(src.pos(['kind']), `a fleet has one OnCall spec; ${firstOnCall} already defines it`));
+        }
+      }
       else if (format === 'sloth') collect(parseSlothDocument(src));
       else if (format === 'openslo') {
         const r = parseOpenSloDocument(src);
@@ -63,7 +78,7 @@ export function loadSpecs(inputs: readonly SpecInput[]): LoadedSpecs {
     const slo = openSloToSlo(p, slis, diagnostics);
     if (slo) documents.push(fromOpenSlo(p.src.file, slo));
   }
-  return { documents, routing, retention, diagnostics };
+  return { documents, routing, retention, oncall, diagnostics };
 
   function gather<T>(r: { spec?: T; diagnostics: Diagnostic[] }, into: T[]): void {
     diagnostics.push(...r.diagnostics);
@@ -80,10 +95,10 @@ function fromOpenSlo(file: string, slo: Slo): SpecDocument {
   return { file, format: 'openslo/v1', service: slo.service, labels: {}, slos: [slo], alerts: [] };
 }
 
-type Format = 'vigil' | 'vigil-routing' | 'vigil-retention' | 'sloth' | 'openslo' | { error: string };
+type Format = 'vigil' | 'vigil-routing' | 'vigil-retention' | 'vigil-oncall' | 'sloth' | 'openslo' | { error: string };
 
 /** Native documents without a kind (or `kind: Service`) describe a service; other kinds are fleet-wide. */
-const NATIVE_KINDS: Record<string, Format> = { Service: 'vigil', Routing: 'vigil-routing', Retention: 'vigil-retention' };
+const NATIVE_KINDS: Record<string, Format> = { Service: 'vigil', Routing: 'vigil-routing', Retention: 'vigil-retention', OnCall: 'vigil-oncall' };
 
 function detectFormat(src: YamlDocument): Format {
   const v = src.toJS();

@@ -3,7 +3,7 @@ import { compareText } from '../compare-text.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { InhibitRule, Matcher, Receiver, Route, RoutingSpec } from '../model/routing.js';
 import type { Fleet } from '../model/slo.js';
-import { checkName, durationAt, LABEL_NAME_RE } from './fields.js';
+import { checkName, durationAt, httpUrlAt, LABEL_NAME_RE, urlCarriesSecret } from './fields.js';
 import { checkShape, suggest } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
 
@@ -100,7 +100,6 @@ const INLINE_SECRET_FIELDS: Record<(typeof TARGET_KINDS)[number], Record<string,
   webhook: {},
 };
 const REFUSED_SECRET_PLACEHOLDER = '/refused-inline-secret';
-const SECRET_QUERY_RE = /[?&](token|key|secret|password|sig|signature|api_key|apikey)=/i;
 const SECRET_HOSTS_RE = /^https?:\/\/(hooks\.slack\.com|events\.pagerduty\.com|events\.eu\.pagerduty\.com)\b/i;
 
 export function parseRoutingDocument(src: YamlDocument): { spec?: RoutingSpec; diagnostics: Diagnostic[] } {
@@ -274,16 +273,8 @@ function secretFile(src: YamlDocument, path: Path, value: string, out: Diagnosti
 }
 
 function webhookUrl(src: YamlDocument, path: Path, value: string, out: Diagnostic[]): void {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    out.push(diagnostic(src.pos(path), `"${value}" is not a URL`));
-    return;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    out.push(diagnostic(src.pos(path), `webhook URL must be http or https, got ${url.protocol}`));
-  } else if (url.username || url.password || SECRET_QUERY_RE.test(url.search) || SECRET_HOSTS_RE.test(value)) {
+  const url = httpUrlAt(src, path, value, 'webhook URL', out);
+  if (url && (urlCarriesSecret(url) || SECRET_HOSTS_RE.test(value))) {
     out.push(diagnostic(src.pos(path), 'webhook URL looks like it carries a secret; use a slack or pagerduty receiver with a secret file instead'));
   }
 }
