@@ -4,9 +4,13 @@
  * never inside an adapter. Secrets arrive resolved, as arguments, and are never logged.
  */
 
-/** How one attempt ended. `ref` is what later sends need (Slack: the message `ts`). */
+/**
+ * How one attempt ended. `ref` is what later sends need (Slack: the message `ts`). `channel` is
+ * Slack's id of where the message landed (C…, or D… for a direct message to a member U…):
+ * chat.update takes only that id, never the name or member id the page was addressed to.
+ */
 export type SinkAttempt =
-  | { readonly outcome: 'delivered'; readonly ref?: string; readonly httpStatus?: number }
+  | { readonly outcome: 'delivered'; readonly ref?: string; readonly channel?: string; readonly httpStatus?: number }
   | { readonly outcome: 'retryable'; readonly error: string; readonly httpStatus?: number; readonly retryAfterSeconds?: number }
   | { readonly outcome: 'permanent'; readonly error: string; readonly httpStatus?: number };
 
