@@ -11,6 +11,7 @@ import { JsonLogger } from './modules/logging/json-logger.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { SloModule } from './modules/slo/slo.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
+import { IncidentsModule } from './modules/incidents/incidents.module.js';
 import { BudgetModule } from './modules/budget/budget.module.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -25,7 +26,7 @@ export class AppModule implements BeforeApplicationShutdown {
   static forRoot(config: VigilConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, clock), ScheduleModule.forRoot(), HttpModule, AuthModule, AuditModule, MetricsModule, HealthModule, JobsModule, SloModule, WebhooksModule, BudgetModule],
+      imports: [ConfigModule.forRoot(config, clock), ScheduleModule.forRoot(), HttpModule, AuthModule, AuditModule, MetricsModule, HealthModule, JobsModule, SloModule, WebhooksModule, BudgetModule, IncidentsModule],
     };
   }
 
@@ -50,13 +51,18 @@ export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}
     logger: new JsonLogger(enabledLogLevels(config.logLevel), opts.logWrite),
     // Throw instead of process.abort(), so the caller can log the reason and exit with 1.
     abortOnError: false,
+    // PagerDuty and Slack sign the bytes they send; their signatures are checked over the raw body.
+    rawBody: true,
   });
+  // An Alertmanager group of 1,000 alerts is ~600 kB of JSON; express's default limit is 100 kB.
+  app.useBodyParser('json', { limit: '16mb' });
+  app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   app.disable('x-powered-by');
   // OpenAPI: the UI at /api/docs, the document itself at /api/docs-json.
   const openapi = new DocumentBuilder()
     .setTitle('Vigil')
     .setDescription(
-      'SLOs, error budgets, reports and slo.* webhooks. Errors are JSON: {statusCode, error, message, problems?}. ' +
+      'SLOs, error budgets, reports, slo.* webhooks, and incidents from Alertmanager with escalation and on-call schedules. Errors are JSON: {statusCode, error, message, problems?}. ' +
         'Every operation needs `Authorization: Bearer <token>`; its `x-vigil-permission` names the permission the token\'s role must hold.',
     )
     .setVersion('1')

@@ -61,6 +61,7 @@ const envSchema = z.object({
   VIGIL_INGEST_MAX_INFLIGHT: optional(wholeNumber(1, 10_000)),
   VIGIL_PAGE_TIMEOUT_MS: optional(wholeNumber(100, 120_000)),
   VIGIL_PAGE_BACKOFF_SECONDS: optional(wholeNumber(1, 3600)),
+  VIGIL_EXTRA_CA_FILE: optional(z.string()),
 });
 
 export interface VigilConfig {
@@ -110,6 +111,11 @@ export interface VigilConfig {
   readonly pageTimeoutMs: number;
   /** Wait before a page's second attempt; doubled each time up to 5 min (docs/incidents.md). */
   readonly pageBackoffSeconds: number;
+  /**
+   * PEM file of a CA trusted besides the system roots for PagerDuty and SMTP TLS: an egress proxy
+   * or relay with an internal CA (and the tests' contract servers). Verification is never turned off.
+   */
+  readonly extraCaFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     ingestMaxInFlight: e.VIGIL_INGEST_MAX_INFLIGHT ?? 64,
     pageTimeoutMs: e.VIGIL_PAGE_TIMEOUT_MS ?? 10_000,
     pageBackoffSeconds: e.VIGIL_PAGE_BACKOFF_SECONDS ?? 2,
+    ...(e.VIGIL_EXTRA_CA_FILE ? { extraCaFile: e.VIGIL_EXTRA_CA_FILE } : {}),
   };
 }
 

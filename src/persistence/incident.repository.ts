@@ -59,7 +59,7 @@ export class IncidentRepository {
   /** Runs `fn` in a transaction holding the lock of (route, groupKey): notifications of one group are applied one at a time. */
   withKeyLock<T>(route: string, groupKey: string, fn: (m: TransactionManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [`${route}\u0000${groupKey}`]);
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [route, groupKey]);
       return fn(m);
     });
   }
@@ -140,8 +140,8 @@ export class IncidentRepository {
     if (entries.length === 0) return;
     await m.query(
       `INSERT INTO incident_events (incident_id, at, kind, actor, message, detail)
-       SELECT $1, x.at, x.kind, x.actor, x.message, x.detail FROM jsonb_to_recordset($2::jsonb) WITH ORDINALITY AS x(at timestamptz, kind text, actor text, message text, detail jsonb, n bigint) ORDER BY n`,
-      [incidentId, JSON.stringify(entries.map((e) => ({ at: e.at.toISOString(), kind: e.kind, actor: e.actor, message: e.message, detail: e.detail ?? null })))],
+       SELECT $1, x.at, x.kind, x.actor, x.message, x.detail FROM jsonb_to_recordset($2::jsonb) AS x(n int, at timestamptz, kind text, actor text, message text, detail jsonb) ORDER BY x.n`,
+      [incidentId, JSON.stringify(entries.map((e, n) => ({ n, at: e.at.toISOString(), kind: e.kind, actor: e.actor, message: e.message, detail: e.detail ?? null })))],
     );
   }
 

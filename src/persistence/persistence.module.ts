@@ -11,6 +11,7 @@ import { JobRepository } from './job.repository.js';
 import { ReplicaSession } from './replica-session.js';
 import { ApiTokenRepository } from './api-token.repository.js';
 import { AuditLogRepository } from './audit-log.repository.js';
+import { IncidentRepository } from './incident.repository.js';
 
 /** The database Vigil talks to: the operator's (DATABASE_URL) or its own embedded one. */
 export interface DatabaseServer {
@@ -80,7 +81,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     ReplicaSession,
     ApiTokenRepository,
     AuditLogRepository,
+    IncidentRepository,
   ],
-  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ReplicaSession, ApiTokenRepository, AuditLogRepository],
+  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ReplicaSession, ApiTokenRepository, AuditLogRepository, IncidentRepository],
 })
 export class PersistenceModule {}

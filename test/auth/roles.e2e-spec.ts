@@ -63,7 +63,27 @@ const EXAMPLES: Record<string, Example> = {
   'DELETE /api/webhooks/{id}': { permission: 'admin', status: 204, params: async () => ({ id: await newWebhook() }) },
   'GET /api/webhooks/{id}/deliveries': { permission: 'read', status: 200, params: () => ({ id: webhookId }) },
   'GET /api/audit': { permission: 'audit', status: 200, query: { limit: '5' } },
+  'POST /api/alerts/alertmanager': { permission: 'ingest', status: 200, body: amBody() },
+  'POST /api/alerts/test': { permission: 'respond', status: 201, body: {} },
+  'GET /api/incidents': { permission: 'read', status: 200, query: { status: 'triggered' } },
+  'GET /api/incidents/{id}': { permission: 'read', status: 200, params: async () => ({ id: await newIncident() }) },
+  'POST /api/incidents/{id}/ack': { permission: 'respond', status: 200, params: async () => ({ id: await newIncident() }) },
+  'POST /api/incidents/{id}/resolve': { permission: 'respond', status: 200, params: async () => ({ id: await newIncident() }) },
+  'POST /api/incidents/{id}/notes': { permission: 'respond', status: 201, params: async () => ({ id: await newIncident() }), body: { text: 'checked the dashboards' } },
+  'GET /api/oncall': { permission: 'read', status: 200 },
+  'POST /api/routes/test': { permission: 'read', status: 200, body: { labels: { severity: 'critical', service: 'checkout' } } },
 };
+
+/** An Alertmanager v4 notification, the smallest a sender may send. */
+function amBody(): object {
+  return { version: '4', groupKey: '{}:{alertname="RolesTest"}', status: 'firing', receiver: 'vigil', alerts: [{ status: 'firing', labels: { alertname: 'RolesTest', service: 'checkout' }, startsAt: '2026-11-29T10:00:00Z' }] };
+}
+
+/** A fresh triggered incident (the synthetic test alert), for operations that change one. */
+async function newIncident(): Promise<string> {
+  const res = await http().post('/api/alerts/test').set(bearer()).send({}).expect(201);
+  return res.body.incidents[0].id as string;
+}
 
 interface Operation {
   readonly 'x-vigil-permission'?: unknown;

@@ -1,0 +1,86 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { Clock } from '../../core/ports/clock.js';
+import { IncidentRepository } from '../../persistence/incident.repository.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+
+const SINKS = ['pagerduty', 'slack', 'email', 'webhook'] as const;
+
+/** Incident routing on /metrics: what came in, what was paged and how it went, and how far behind each sink's outbox is. */
+@Injectable()
+export class IncidentMetrics {
+  private readonly log = new Logger('Incidents');
+  private readonly received: Counter<'result'>;
+  private readonly ingestSeconds: Histogram;
+  private readonly notifications: Counter<'sink' | 'result'>;
+  private readonly escalations: Counter<'level'>;
+  private readonly outboxAge: Gauge<'sink'>;
+  private readonly outboxPending: Gauge<'sink'>;
+  private readonly open: Gauge<'status'>;
+
+  constructor(
+    metrics: MetricsService,
+    private readonly repo: IncidentRepository,
+    private readonly clock: Clock,
+  ) {
+    const registers = [metrics.registry];
+    this.received = new Counter({ name: 'vigil_alert_notifications_total', help: 'Alertmanager notifications received, by result (stored, invalid, overloaded, failed)', labelNames: ['result'], registers });
+    this.ingestSeconds = new Histogram({ name: 'vigil_alert_ingest_duration_seconds', help: 'Time from receiving an Alertmanager notification to its commit', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
+    this.notifications = new Counter({ name: 'vigil_notifications_total', help: 'Page attempts to the sinks, by sink and result (delivered, retry, failed)', labelNames: ['sink', 'result'], registers });
+    this.escalations = new Counter({ name: 'vigil_escalations_total', help: 'Escalation levels paged, by level', labelNames: ['level'], registers });
+    const self = this;
+    this.outboxAge = new Gauge({
+      name: 'vigil_notification_outbox_age_seconds',
+      help: 'Age of the oldest undelivered page per sink (0: none waiting); shared table, so every replica reports the same',
+      labelNames: ['sink'],
+      registers,
+      async collect() {
+        await self.collectOutbox();
+      },
+    });
+    this.outboxPending = new Gauge({ name: 'vigil_notification_outbox_pending', help: 'Undelivered pages per sink', labelNames: ['sink'], registers });
+    this.open = new Gauge({
+      name: 'vigil_incidents_open',
+      help: 'Incidents not resolved, by status',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        await self.collectOpen();
+      },
+    });
+  }
+
+  notification(result: 'stored' | 'invalid' | 'overloaded' | 'failed', seconds?: number): void {
+    this.received.inc({ result });
+    if (seconds !== undefined) this.ingestSeconds.observe(seconds);
+  }
+
+  sent(sink: string, result: 'delivered' | 'retry' | 'failed'): void {
+    this.notifications.inc({ sink, result });
+  }
+
+  escalated(level: number): void {
+    this.escalations.inc({ level: String(level) });
+  }
+
+  private async collectOutbox(): Promise<void> {
+    try {
+      const rows = new Map((await this.repo.outbox(this.clock.now())).map((r) => [r.sink, r]));
+      for (const sink of SINKS) {
+        this.outboxAge.set({ sink }, rows.get(sink)?.oldestSeconds ?? 0);
+        this.outboxPending.set({ sink }, rows.get(sink)?.pending ?? 0);
+      }
+    } catch (err) {
+      this.log.debug(`outbox not read: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private async collectOpen(): Promise<void> {
+    try {
+      const counts = await this.repo.openCounts();
+      for (const status of ['triggered', 'acknowledged', 'suppressed']) this.open.set({ status }, counts[status] ?? 0);
+    } catch (err) {
+      this.log.debug(`open incidents not read: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

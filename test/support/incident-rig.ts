@@ -1,0 +1,220 @@
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createApp } from '../../src/app.module.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { Clock } from '../../src/core/ports/clock.js';
+import { adminTokenEnv, bearer } from './auth.js';
+import { PagerDutyContractServer } from './pagerduty-contract-server.js';
+import { startTestPostgres, type TestPostgres } from './postgres-server.js';
+import { SlackContractServer } from './slack-contract-server.js';
+import { SmtpSink } from './smtp-sink.js';
+import { makeTestCertificates } from './test-ca.js';
+import { until } from './until.js';
+
+export const SLACK_TOKEN = 'xoxb-test-0000000000-abcdefghijklmnop';
+export const SLACK_SIGNING_SECRET = 'slack-signing-secret-for-tests';
+export const PD_WEBHOOK_SECRET = 'pd-webhook-secret-for-tests';
+/** Events v2 routing keys are 32 characters. */
+export const PD_KEY_PRIMARY = 'R0UT1NGKEYPR1MARY000000000000001';
+export const PD_KEY_TEAM = 'R0UT1NGKEYTEAM000000000000000002';
+
+export interface RigSpecOptions {
+  /** Seconds; level 2's offset. */
+  readonly level2After?: number;
+  readonly repeat?: number;
+  readonly repeatAfter?: number;
+  readonly ackTimeout?: number;
+  readonly flapWindow?: number;
+  readonly staleAfter?: number;
+  /** Extra YAML appended under `maintenance:` etc. is not needed by the scenarios so far. */
+}
+
+/**
+ * Everything an incident scenario needs, on loopback: a real PostgreSQL, the PagerDuty and Slack
+ * contract servers, a real SMTP server, a secrets folder, and Vigil apps started on them with an
+ * OnCall spec that points every sink at the local servers.
+ */
+export class IncidentRig {
+  readonly apps: NestExpressApplication[] = [];
+  readonly logs: string[] = [];
+
+  private constructor(
+    readonly work: string,
+    readonly db: TestPostgres,
+    readonly pd: PagerDutyContractServer,
+    readonly slack: SlackContractServer,
+    readonly smtp: SmtpSink,
+  ) {}
+
+  static async start(name: string): Promise<IncidentRig> {
+    const work = await mkdtemp(join(tmpdir(), 'vigil-incidents-'));
+    await chmod(work, 0o755);
+    // The SMTP server offers STARTTLS with a certificate of its own test CA: Vigil requires TLS by default.
+    const smtpCerts = await makeTestCertificates();
+    const [db, pd, slack, smtp] = await Promise.all([
+      startTestPostgres(`vigil_${name}_test`),
+      PagerDutyContractServer.start(),
+      SlackContractServer.start({ token: SLACK_TOKEN, channels: { 'alerts-critical': 'C0CRITICAL', 'alerts-warning': 'C0WARNING' }, members: ['U0ALICE', 'U0BOB'] }),
+      SmtpSink.start({ tls: smtpCerts }),
+    ]);
+    const rig = new IncidentRig(work, db, pd, slack, smtp);
+    await mkdir(join(work, 'secrets'));
+    await Promise.all([
+      writeFile(join(work, 'secrets', 'pd-primary'), PD_KEY_PRIMARY),
+      writeFile(join(work, 'secrets', 'pd-team'), PD_KEY_TEAM),
+      writeFile(join(work, 'secrets', 'slack-token'), SLACK_TOKEN),
+      writeFile(join(work, 'secrets', 'slack-signing'), SLACK_SIGNING_SECRET),
+      writeFile(join(work, 'secrets', 'pd-webhook'), PD_WEBHOOK_SECRET),
+      writeFile(join(work, 'secrets', 'webhook'), 'whsec-incident-webhook-secret'),
+      writeFile(join(work, 'extra-ca.pem'), `${pd.caPem}\n${smtpCerts.caPem}`),
+    ]);
+    return rig;
+  }
+
+  /**
+   * The OnCall spec of the scenarios: alice (primary) and bob (secondary) in one-week rotations;
+   * critical alerts page the team's PagerDuty service, #alerts-critical and the primary at once,
+   * the secondary at `level2After`; warnings go to #alerts-warning; failures fall back to e-mail.
+   */
+  spec(o: RigSpecOptions = {}): string {
+    const s = (n: number) => `${n}s`;
+    return `apiVersion: vigil/v1
+kind: OnCall
+people:
+  - name: alice
+    email: alice@example.com
+    slackUser: U0ALICE
+    pagerduty: { routingKey: { file: ${join(this.work, 'secrets', 'pd-primary')} } }
+  - name: bob
+    email: bob@example.com
+    slackUser: U0BOB
+schedules:
+  - name: primary
+    timeZone: Europe/Berlin
+    rotations:
+      - { name: weekly, type: weekly, start: 2026-01-05T09:00, participants: [alice] }
+  - name: secondary
+    timeZone: Europe/Berlin
+    rotations:
+      - { name: weekly, type: weekly, start: 2026-01-05T09:00, participants: [bob] }
+policies:
+  - name: critical
+    levels:
+      - after: 0s
+        targets:
+          - pagerduty: { routingKey: { file: ${join(this.work, 'secrets', 'pd-team')} } }
+          - slackChannel: '#alerts-critical'
+          - schedule: primary
+      - after: ${s(o.level2After ?? 900)}
+        targets: [{ schedule: secondary }]
+    repeat: ${o.repeat ?? 0}
+    repeatAfter: ${s(o.repeatAfter ?? 900)}
+${o.ackTimeout ? `    ackTimeout: ${s(o.ackTimeout)}\n` : ''}    fallback: [{ email: oncall-fallback@example.com }]
+  - name: warning
+    levels:
+      - targets: [{ slackChannel: '#alerts-warning' }]
+routes:
+  - { name: critical, matchers: ['severity="critical"'], policy: critical }
+defaultPolicy: warning
+sinks:
+  pagerduty:
+    eventsUrl: ${this.pd.url}
+    webhookSecret: { file: ${join(this.work, 'secrets', 'pd-webhook')} }
+  slack:
+    apiUrl: ${this.slack.apiUrl}
+    token: { file: ${join(this.work, 'secrets', 'slack-token')} }
+    signingSecret: { file: ${join(this.work, 'secrets', 'slack-signing')} }
+  email:
+    host: 127.0.0.1
+    port: ${this.smtp.port}
+    from: vigil@example.com
+  webhook:
+    secret: { file: ${join(this.work, 'secrets', 'webhook')} }
+incidents:
+  flapWindow: ${s(o.flapWindow ?? 1800)}
+  staleAfter: ${s(o.staleAfter ?? 18000)}
+`;
+  }
+
+  /** Starts a Vigil app on the rig's database with `spec` as its only spec file. */
+  async startApp(spec: string, env: Record<string, string> = {}, clock?: Clock): Promise<NestExpressApplication> {
+    const root = await mkdtemp(join(this.work, 'app-'));
+    await mkdir(join(root, 'slos'));
+    await mkdir(join(root, 'out'));
+    await writeFile(join(root, 'slos', 'oncall.yaml'), spec);
+    const config = loadConfig({
+      PORT: '0',
+      DATABASE_URL: this.db.url,
+      VIGIL_SLOS_DIR: join(root, 'slos'),
+      VIGIL_OUT_DIR: join(root, 'out'),
+      LOG_LEVEL: 'debug',
+      VIGIL_EXTRA_CA_FILE: join(this.work, 'extra-ca.pem'),
+      VIGIL_PAGE_BACKOFF_SECONDS: '1',
+      VIGIL_PAGE_TIMEOUT_MS: '3000',
+      VIGIL_JOB_POLL_MS: '200',
+      VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      ...(await adminTokenEnv(root)),
+      ...env,
+    });
+    const app = await createApp(config, { logWrite: (line) => this.logs.push(line), ...(clock ? { clock } : {}) });
+    this.apps.push(app);
+    await app.listen(0, '127.0.0.1');
+    return app;
+  }
+
+  async close(): Promise<void> {
+    for (const app of [...this.apps].reverse()) await app.close().catch(() => undefined);
+    await Promise.all([this.pd.close(), this.slack.close(), this.smtp.close()]);
+    await this.db.stop();
+    await rm(this.work, { recursive: true, force: true });
+  }
+}
+
+export interface IncidentJson {
+  id: string;
+  status: string;
+  flapCount: number;
+  alerts: { fingerprint: string; state: string; reason: string | null }[];
+  timeline: { kind: string; actor: string; message: string; at: string; detail?: Record<string, unknown> }[];
+  pages: { id: string; sink: string; action: string; status: string; attempts: number; level: number; lastError: string | null }[];
+}
+
+export async function incident(app: NestExpressApplication, id: string): Promise<IncidentJson> {
+  const res = await request(app.getHttpServer()).get(`/api/incidents/${id}`).set(bearer()).expect(200);
+  return res.body as IncidentJson;
+}
+
+/** Waits until the incident's timeline holds `count` entries of `kind`. */
+export async function timelineHas(app: NestExpressApplication, id: string, kind: string, count = 1, timeoutMs = 30_000): Promise<IncidentJson> {
+  return until(`${count} × ${kind} on incident ${id}`, async () => {
+    const i = await incident(app, id);
+    return i.timeline.filter((e) => e.kind === kind).length >= count ? i : undefined;
+  }, timeoutMs);
+}
+
+/** An Alertmanager v4 notification as Alertmanager 0.25 sends it. */
+export function amNotification(groupKey: string, alerts: { labels: Record<string, string>; status?: 'firing' | 'resolved'; startsAt?: string; annotations?: Record<string, string> }[]): Record<string, unknown> {
+  const status = alerts.some((a) => (a.status ?? 'firing') === 'firing') ? 'firing' : 'resolved';
+  return {
+    receiver: 'vigil',
+    status,
+    alerts: alerts.map((a) => ({
+      status: a.status ?? 'firing',
+      labels: a.labels,
+      annotations: a.annotations ?? { summary: `${a.labels.alertname} on ${a.labels.service}` },
+      startsAt: a.startsAt ?? '2026-11-29T10:00:00Z',
+      endsAt: (a.status ?? 'firing') === 'resolved' ? '2026-11-29T10:05:00Z' : '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prometheus:9090/graph',
+    })),
+    groupLabels: { alertname: alerts[0]!.labels.alertname },
+    commonLabels: alerts[0]!.labels,
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    version: '4',
+    groupKey,
+    truncatedAlerts: 0,
+  };
+}
