@@ -4,6 +4,7 @@ import { alertmanagerFiles } from './generate/alertmanager/alertmanager-files.js
 import { dashboardFiles } from './generate/dashboards/dashboard-files.js';
 import { elasticsearchFiles } from './generate/elasticsearch/elasticsearch-files.js';
 import { ruleFiles, type GeneratedFile } from './generate/rule-files.js';
+import { vigilSelfRuleFiles } from './generate/vigil-self-rules.js';
 import type { SpecInput } from './definitions/load-specs.js';
 import type { Fleet } from './model/slo.js';
 
@@ -19,6 +20,6 @@ export interface Compilation {
 export function compile(inputs: readonly SpecInput[]): Compilation {
   const { fleet, routing, retention, diagnostics } = check(inputs);
   if (diagnostics.length > 0) return { fleet, files: [], diagnostics };
-  const files = [...ruleFiles(fleet), ...dashboardFiles(fleet), ...alertmanagerFiles(routing), ...elasticsearchFiles(retention)];
+  const files = [...ruleFiles(fleet), ...vigilSelfRuleFiles(routing), ...dashboardFiles(fleet), ...alertmanagerFiles(routing), ...elasticsearchFiles(retention)];
   return { fleet, files, diagnostics };
 }

@@ -6,12 +6,14 @@ import { formatDiagnostic } from '../../src/core/diagnostics.js';
 import { loadSpecs } from '../../src/core/definitions/load-specs.js';
 import { checkRouting } from '../../src/core/definitions/routing.parser.js';
 import { validateFleet } from '../../src/core/validate/validate-fleet.js';
+import { vigilSelfRuleGroups } from '../../src/core/generate/vigil-self-rules.js';
 import { describeRun, routeReceivers, runAmtool } from '../support/amtool.js';
 import { golden } from '../support/golden.js';
 
 /**
  * The committed slos/routing.yaml, generated and judged by Alertmanager's own amtool: the config
- * loads, and alerts Vigil really generates reach the receivers the seeds ask for.
+ * loads, every alert Vigil really generates reaches Vigil and nobody else (Vigil pages people),
+ * and Vigil's own VigilDown reaches PagerDuty and not Vigil.
  */
 const ROUTING = 'slos/routing.yaml';
 const files = (await readdir('slos')).filter((f) => f.endsWith('.yaml')).sort();
@@ -45,35 +47,40 @@ describe('alertmanager.yml from slos/routing.yaml', () => {
   it('passes amtool check-config (secret files need not exist for that)', async () => {
     const r = await runAmtool(['check-config', 'alertmanager.yml'], { 'alertmanager.yml': config });
     expect({ code: r.code, out: r.stdout }).toEqual({ code: 0, out: expect.stringContaining("Checking 'alertmanager.yml'  SUCCESS") });
-    expect(r.stdout).toContain(' - 2 inhibit rules\n - 5 receivers\n');
+    expect(r.stdout).toContain(' - 2 inhibit rules\n - 2 receivers\n');
   });
 
   it('is judged for real: amtool check-config refuses a route to a receiver that does not exist', async () => {
-    const broken = config.replace('  receiver: slack-warning\n', '  receiver: nobody\n');
+    const broken = config.replace('  receiver: vigil\n', '  receiver: nobody\n');
     const r = await runAmtool(['check-config', 'alertmanager.yml'], { 'alertmanager.yml': broken });
     expect(r.code).toBe(1);
     expect(describeRun(r)).toContain('undefined receiver "nobody"');
   });
 
   it.each([
-    [
-      'an eudr-compliance SLO page alert (critical) goes to PagerDuty, Slack #alerts-critical and the DevOps e-mail',
-      () => alertLabels('eudr-compliance', (l) => l.alert_tier === 'page'),
-      ['vigil', 'pagerduty-production', 'slack-critical', 'devops-email'],
-    ],
-    [
-      'an eudr-compliance SLO ticket alert (warning) goes to Slack #alerts-warning only',
-      () => alertLabels('eudr-compliance', (l) => l.alert_tier === 'ticket'),
-      ['vigil', 'slack-warning'],
-    ],
-    [
-      'an eudr-compliance critical threshold alert pages like an SLO page alert',
-      () => alertLabels('eudr-compliance', (l) => l.severity === 'critical' && l.alert_tier === undefined),
-      ['vigil', 'pagerduty-production', 'slack-critical', 'devops-email'],
-    ],
-    ['an alert of a service Vigil does not know lands on the default receiver', () => ({ alertname: 'Mystery', service: 'no-such-service' }), ['vigil', 'slack-warning']],
-    ['an info alert lands on the default receiver', () => ({ alertname: 'Note', service: 'redis', severity: 'info' }), ['vigil', 'slack-warning']],
-  ])('%s, and to Vigil', async (_case, labels, receivers) => {
-    expect(await routeReceivers(config, labels())).toEqual(receivers);
+    ['an eudr-compliance SLO page alert (critical)', () => alertLabels('eudr-compliance', (l) => l.alert_tier === 'page')],
+    ['an eudr-compliance SLO ticket alert (warning)', () => alertLabels('eudr-compliance', (l) => l.alert_tier === 'ticket')],
+    ['an eudr-compliance critical threshold alert', () => alertLabels('eudr-compliance', (l) => l.severity === 'critical' && l.alert_tier === undefined)],
+    ['an alert of a service Vigil does not know', () => ({ alertname: 'Mystery', service: 'no-such-service' })],
+    ['an info alert', () => ({ alertname: 'Note', service: 'redis', severity: 'info' })],
+    ['an alert without labels but its name', () => ({ alertname: 'Watchdog' })],
+  ])('%s goes to Vigil only: Vigil decides who is paged', async (_case, labels) => {
+    expect(await routeReceivers(config, labels())).toEqual(['vigil']);
+  });
+
+  it('VigilDown, as generated, goes straight to PagerDuty and not through Vigil', async () => {
+    const rule = vigilSelfRuleGroups()
+      .flatMap((g) => g.rules)
+      .filter(isAlertingRule)
+      .find((r) => r.alert === 'VigilDown')!;
+    expect(await routeReceivers(config, { alertname: rule.alert, ...rule.labels })).toEqual(['pagerduty-production']);
+  });
+
+  it('sends Vigil its ingest token as a bearer credential read from a file', () => {
+    expect(routing!.receivers.find((r) => r.name === 'vigil')!.webhook).toEqual({
+      url: 'http://vigil:3000/api/alerts/alertmanager',
+      credentialsFile: '/etc/alertmanager/secrets/vigil-ingest-token',
+      sendResolved: true,
+    });
   });
 });

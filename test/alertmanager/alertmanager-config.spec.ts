@@ -69,6 +69,29 @@ describe('Alertmanager configuration', () => {
     ]);
   });
 
+  it('sends a webhook bearer token from a file, and caps alerts per notification only when asked', () => {
+    const cfg = alertmanagerConfig({
+      ...base,
+      receivers: [
+        { name: 'vigil', webhook: { url: 'http://vigil:3000/api/alerts/alertmanager', credentialsFile: '/s/vigil', sendResolved: true }, at: AT },
+        { name: 'relay', webhook: { url: 'https://relay.example.com/alerts', maxAlerts: 50, sendResolved: false }, at: AT },
+      ],
+    });
+    expect(cfg.receivers).toEqual([
+      {
+        name: 'vigil',
+        webhook_configs: [
+          {
+            send_resolved: true,
+            url: 'http://vigil:3000/api/alerts/alertmanager',
+            http_config: { authorization: { type: 'Bearer', credentials_file: '/s/vigil' } },
+          },
+        ],
+      },
+      { name: 'relay', webhook_configs: [{ send_resolved: false, url: 'https://relay.example.com/alerts', max_alerts: 50 }] },
+    ]);
+  });
+
   it.each([
     ['one value is an equality', m('service', 'redis'), 'service="redis"'],
     ['several values are an anchored alternative', m('service', 'redis', 'postgres'), 'service=~"redis|postgres"'],

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { alertmanagerFiles } from '../../src/core/generate/alertmanager/alertmanager-files.js';
 import { loadSpecs } from '../../src/core/definitions/load-specs.js';
-import { startAlertmanager, type RunningAlertmanager } from '../support/amtool.js';
+import { startAlertmanager, type TestAlertmanager } from '../support/alertmanager-server.js';
 
 /**
  * The inhibit rules of slos/routing.yaml, judged by a real Alertmanager: amtool cannot show
@@ -22,9 +22,9 @@ const slo = (service: string, name: string, tier: 'page' | 'ticket'): Labels => 
 });
 const threshold = (service: string, alertname: string, severity: string): Labels => ({ alertname, service, severity });
 
-let am: RunningAlertmanager;
+let am: TestAlertmanager;
 beforeAll(async () => {
-  am = await startAlertmanager(config);
+  am = await startAlertmanager({ config });
 });
 afterAll(async () => {
   await am?.stop();
@@ -35,12 +35,7 @@ async function suppressed(alerts: Labels[]): Promise<boolean[]> {
   // Each case gets its own labels (a case tag) so earlier cases' alerts do not interfere.
   const tag = Math.random().toString(36).slice(2);
   const tagged = alerts.map((labels) => ({ ...labels, case: tag }));
-  const post = await fetch(`${am.url}/api/v2/alerts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(tagged.map((labels) => ({ labels }))),
-  });
-  expect(post.status).toBe(200);
+  await am.postAlerts(tagged.map((labels) => ({ labels })));
   const got = (await (await fetch(`${am.url}/api/v2/alerts?filter=case%3D%22${tag}%22`)).json()) as { labels: Labels; status: { state: string } }[];
   return tagged.map((labels) => {
     const a = got.find((g) => JSON.stringify(Object.entries(g.labels).sort()) === JSON.stringify(Object.entries(labels).sort()));
@@ -59,6 +54,11 @@ describe('inhibit rules of slos/routing.yaml in a real Alertmanager', () => {
       'a critical threshold alert mutes the warning of the same alert name and service',
       [threshold('postgres', 'ReplicationLag', 'critical'), threshold('postgres', 'ReplicationLag', 'warning')],
       [false, true],
+    ],
+    [
+      'nothing mutes VigilDown, which pages past Vigil',
+      [threshold('eudr-compliance', 'EudrDown', 'critical'), threshold('vigil', 'VigilDown', 'critical'), slo('vigil', 'availability', 'page')],
+      [false, false, false],
     ],
     [
       'it does not mute a warning of another alert name',

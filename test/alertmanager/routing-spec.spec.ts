@@ -96,12 +96,12 @@ ${SLACK}routes:
     [
       'a webhook URL with a token in its query is refused',
       `receivers:\n  - name: w\n    webhook:\n      url: https://relay.example.com/hook?token=abc\n`,
-      [`${FILE}:7:12: webhook URL looks like it carries a secret; use a slack or pagerduty receiver with a secret file instead`],
+      [`${FILE}:7:12: webhook URL looks like it carries a secret; put a bearer token in a file and set webhook.credentialsFile, or use a slack or pagerduty receiver with a secret file`],
     ],
     [
       'a Slack incoming-webhook URL given as a generic webhook is refused',
       `receivers:\n  - name: w\n    webhook:\n      url: https://hooks.slack.com/services/T/B/X\n`,
-      [`${FILE}:7:12: webhook URL looks like it carries a secret; use a slack or pagerduty receiver with a secret file instead`],
+      [`${FILE}:7:12: webhook URL looks like it carries a secret; put a bearer token in a file and set webhook.credentialsFile, or use a slack or pagerduty receiver with a secret file`],
     ],
     [
       'an SMTP password is refused',
@@ -138,6 +138,53 @@ ${SLACK}routes:
     ],
   ])('%s', (_case, body, expected) => {
     const { spec, errors } = parse(HEAD + body);
+    expect(errors).toEqual(expected);
+    expect(spec).toBeUndefined();
+  });
+
+  it('reads a webhook bearer credentials file and a cap on alerts per notification', () => {
+    const { spec, errors } = parse(`apiVersion: vigil/v1
+kind: Routing
+defaultReceiver: vigil
+receivers:
+  - name: vigil
+    webhook:
+      url: http://vigil:3000/api/alerts/alertmanager
+      credentialsFile: /etc/alertmanager/secrets/vigil-ingest-token
+      maxAlerts: 0
+`);
+    expect(errors).toEqual([]);
+    expect(spec!.receivers[0]!.webhook).toEqual({
+      url: 'http://vigil:3000/api/alerts/alertmanager',
+      credentialsFile: '/etc/alertmanager/secrets/vigil-ingest-token',
+      maxAlerts: 0,
+      sendResolved: true,
+    });
+  });
+
+  it.each([
+    [
+      'an inline bearer token is refused, pointing at credentialsFile',
+      `    webhook:\n      url: http://vigil:3000/api/alerts/alertmanager\n      bearerToken: vgl_abc\n`,
+      [`${FILE}:8:7: "bearerToken" would put a secret in the spec, which is committed: store it in a file and set credentialsFile to the file's path`],
+    ],
+    [
+      'a token in the credentials file field is an inline secret',
+      `    webhook:\n      url: http://vigil:3000/api/alerts/alertmanager\n      credentialsFile: vgl_0123456789abcdef0123\n`,
+      [`${FILE}:8:24: credentialsFile looks like an inline secret: put the secret in a file (e.g. a mounted Kubernetes Secret) and give its absolute path`],
+    ],
+    [
+      'an access_token in the URL is refused',
+      `    webhook:\n      url: http://vigil:3000/api/alerts/alertmanager?access_token=vgl_abc\n`,
+      [`${FILE}:7:12: webhook URL looks like it carries a secret; put a bearer token in a file and set webhook.credentialsFile, or use a slack or pagerduty receiver with a secret file`],
+    ],
+    [
+      'a negative maxAlerts is refused',
+      `    webhook:\n      url: http://vigil:3000/api/alerts/alertmanager\n      maxAlerts: -1\n`,
+      [expect.stringMatching(new RegExp(`^${FILE}:8:18: .*>=0`))],
+    ],
+  ])('webhook: %s', (_case, body, expected) => {
+    const { spec, errors } = parse(`apiVersion: vigil/v1\nkind: Routing\ndefaultReceiver: w\nreceivers:\n  - name: w\n${body}`);
     expect(errors).toEqual(expected);
     expect(spec).toBeUndefined();
   });

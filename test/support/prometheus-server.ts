@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../../src/adapters/postgres/embedded-postgres.js';
+import { serverHome, spawnServer, waitUntilReady } from './server-process.js';
+import type { Tool } from './tool-run.js';
 
 export const PROMETHEUS = process.env.PROMETHEUS ?? 'prometheus';
+const TOOL: Tool = { name: 'prometheus', bin: PROMETHEUS, debianPackage: 'prometheus' };
 
 export interface TestPrometheus {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -38,23 +38,9 @@ export interface TestPrometheusOptions {
  * error, never a skip.
  */
 export async function startTestPrometheus(opts: TestPrometheusOptions = {}): Promise<TestPrometheus> {
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-prometheus-'));
+  const home = await serverHome('prometheus');
+  const { dir, logFile, log, stop } = home;
   const rulesDir = join(dir, 'rules');
-  const logFile = join(dir, 'prometheus.log');
-  let child: ChildProcess | undefined;
-
-  const stop = async () => {
-    const c = child;
-    child = undefined;
-    if (c && c.exitCode === null && c.signalCode === null) {
-      const exited = new Promise<void>((ok) => c.once('exit', () => ok()));
-      c.kill('SIGTERM');
-      const timer = setTimeout(() => c.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
 
   try {
     await mkdir(rulesDir);
@@ -65,10 +51,8 @@ export async function startTestPrometheus(opts: TestPrometheusOptions = {}): Pro
     await writeFile(join(dir, 'prometheus.yml'), `global:\n  evaluation_interval: 1m\nrule_files:\n  - ${JSON.stringify(join(rulesDir, '*.yaml'))}\n`);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const log = createWriteStream(logFile);
-    await new Promise<void>((ok, fail) => log.once('open', () => ok()).once('error', fail));
-    const c = spawn(
-      PROMETHEUS,
+    const { child: c, spawnError } = await spawnServer(
+      TOOL,
       [
         `--config.file=${join(dir, 'prometheus.yml')}`,
         `--storage.tsdb.path=${opts.dataDir ?? join(dir, 'data')}`,
@@ -76,43 +60,14 @@ export async function startTestPrometheus(opts: TestPrometheusOptions = {}): Pro
         ...(opts.lifecycle === false ? [] : ['--web.enable-lifecycle']),
         ...(opts.flags ?? []),
       ],
-      { stdio: ['ignore', log, log] },
+      logFile,
     );
-    child = c;
-    // Last resort when a test run dies without afterAll: never leave a server behind.
-    const killOnExit = () => c.kill('SIGKILL');
-    process.once('exit', killOnExit);
-    c.once('exit', () => process.off('exit', killOnExit));
-    const spawnError = new Promise<never>((_, fail) =>
-      c.once('error', (e: NodeJS.ErrnoException) =>
-        fail(
-          e.code === 'ENOENT'
-            ? new Error(
-                `prometheus not found (looked for "${PROMETHEUS}" on PATH). These tests run a real Prometheus and never skip: ` +
-                  'run `bash scripts/ensure-test-tools.sh` as root (Debian package prometheus) or set PROMETHEUS to its path.',
-              )
-            : e,
-        ),
-      ),
-    );
-    spawnError.catch(() => undefined);
-    await Promise.race([spawnError, waitReady(url, c, () => readFile(logFile, 'utf8').catch(() => ''))]);
-    return { url, rulesDir, log: () => readFile(logFile, 'utf8').catch(() => ''), stop };
+    home.attach(c);
+    const ready = () => fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+    await Promise.race([spawnError, waitUntilReady(`prometheus at ${url}`, c, log, ready, 20_000)]);
+    return { url, rulesDir, log, stop };
   } catch (err) {
     await stop();
     throw err;
-  }
-}
-
-async function waitReady(url: string, c: ChildProcess, log: () => Promise<string>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (c.exitCode !== null || c.signalCode !== null) {
-      throw new Error(`prometheus exited (${c.exitCode ?? c.signalCode}) before it was ready:\n${await log()}`);
-    }
-    const ok = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`prometheus at ${url} not ready after ${timeoutMs} ms:\n${await log()}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -51,18 +51,19 @@ function exec(tool: Tool, args: readonly string[], cwd: string, timeout: number)
     execFile(tool.bin, args, { cwd, timeout, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve({ code: 0, stdout, stderr });
       const e = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean; signal?: string };
-      if (e.code === 'ENOENT') {
-        return reject(
-          new Error(
-            `${tool.name} not found (looked for "${tool.bin}" on PATH). These tests run the real ${tool.name} and never skip: ` +
-              `run \`bash scripts/ensure-test-tools.sh\` as root (Debian package ${tool.debianPackage}) or set ${tool.name.toUpperCase()} to its path.`,
-          ),
-        );
-      }
+      if (e.code === 'ENOENT') return reject(missingToolError(tool));
       if (typeof e.code === 'number') return resolve({ code: e.code, stdout, stderr });
       reject(new Error(`${tool.name} ${args.join(' ')} did not finish (${e.killed ? `killed after ${timeout} ms` : (e.signal ?? e.message)})\n${stdout}${stderr}`));
     });
   });
+}
+
+/** What a test says when the tool is not installed: never a skip, and how to get it. */
+export function missingToolError(tool: Tool): Error {
+  return new Error(
+    `${tool.name} not found (looked for "${tool.bin}" on PATH). These tests run the real ${tool.name} and never skip: ` +
+      `run \`bash scripts/ensure-test-tools.sh\` as root (Debian package ${tool.debianPackage}) or set ${tool.name.toUpperCase()} to its path.`,
+  );
 }
 
 /** The tool's whole answer, for assertion messages. */

@@ -38,14 +38,17 @@ export function checkLabelNames(
   }
 }
 
-/** Fleet-wide dashboards own these file names and uids (generate/dashboards). */
-export const RESERVED_SERVICE_NAMES = ['slo-overview', 'alerts-oncall'];
+/** Fleet-wide outputs own these file names and uids: dashboards (generate/dashboards), Vigil's own rules (generate/vigil-self-rules.ts). */
+export const RESERVED_SERVICE_NAMES: Readonly<Record<string, string>> = {
+  'slo-overview': 'a fleet-wide dashboard',
+  'alerts-oncall': 'a fleet-wide dashboard',
+  'vigil-self': "Vigil's own alerts (rules/vigil-self.rules.yaml)",
+};
 
 export function checkServiceName(src: YamlDocument, path: Path, value: string, out: Diagnostic[]): void {
   checkName(src, path, value, 'service name', out);
-  if (RESERVED_SERVICE_NAMES.includes(value)) {
-    out.push(diagnostic(src.pos(path), `service name "${value}" is reserved for a fleet-wide dashboard; choose another`));
-  }
+  const owner = Object.hasOwn(RESERVED_SERVICE_NAMES, value) ? RESERVED_SERVICE_NAMES[value] : undefined;
+  if (owner) out.push(diagnostic(src.pos(path), `service name "${value}" is reserved for ${owner}; choose another`));
 }
 
 export function checkName(src: YamlDocument, path: Path, value: string, what: string, out: Diagnostic[]): void {
@@ -80,7 +83,7 @@ export function secondsAt(src: YamlDocument, path: Path, value: string | number,
 }
 
 /** Query parameters that put a credential in a URL, which would then sit in a committed spec. */
-const SECRET_QUERY_RE = /[?&](token|key|secret|password|sig|signature|api_key|apikey)=/i;
+const SECRET_QUERY_RE = /[?&]((access_|auth_|bearer_)?token|key|secret|password|sig|signature|api_key|apikey|auth)=/i;
 
 /** An http(s) URL, or undefined after recording why not; `what` names it in the message. */
 export function httpUrlAt(src: YamlDocument, path: Path, value: string, what: string, out: Diagnostic[]): URL | undefined {

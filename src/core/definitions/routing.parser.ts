@@ -47,7 +47,9 @@ const receiverSchema = z.strictObject({
       sendResolved,
     })
     .optional(),
-  webhook: z.strictObject({ url: text, sendResolved }).optional(),
+  webhook: z
+    .strictObject({ url: text, credentialsFile: text.optional(), maxAlerts: z.number().int().min(0).optional(), sendResolved })
+    .optional(),
 });
 
 const routeSchema = z.strictObject({
@@ -97,7 +99,14 @@ const INLINE_SECRET_FIELDS: Record<(typeof TARGET_KINDS)[number], Record<string,
   },
   email: { authPassword: 'authPasswordFile', auth_password: 'authPasswordFile', password: 'authPasswordFile' },
   // A webhook's url is its address, not a secret; webhookUrl() checks that it carries none.
-  webhook: {},
+  webhook: {
+    token: 'credentialsFile',
+    bearerToken: 'credentialsFile',
+    bearer_token: 'credentialsFile',
+    credentials: 'credentialsFile',
+    authorization: 'credentialsFile',
+    password: 'credentialsFile',
+  },
 };
 const REFUSED_SECRET_PLACEHOLDER = '/refused-inline-secret';
 const SECRET_HOSTS_RE = /^https?:\/\/(hooks\.slack\.com|events\.pagerduty\.com|events\.eu\.pagerduty\.com)\b/i;
@@ -242,7 +251,10 @@ function toReceiver(src: YamlDocument, r: RawReceiver, path: Path, out: Diagnost
     }
     if (r.email.authPasswordFile !== undefined) secretFile(src, [...p, 'authPasswordFile'], r.email.authPasswordFile, out);
   }
-  if (r.webhook) webhookUrl(src, [...path, 'webhook', 'url'], r.webhook.url, out);
+  if (r.webhook) {
+    webhookUrl(src, [...path, 'webhook', 'url'], r.webhook.url, out);
+    if (r.webhook.credentialsFile !== undefined) secretFile(src, [...path, 'webhook', 'credentialsFile'], r.webhook.credentialsFile, out);
+  }
   if (out.length > before) return undefined;
   return {
     name: r.name,
@@ -257,7 +269,12 @@ function toReceiver(src: YamlDocument, r: RawReceiver, path: Path, out: Diagnost
       requireTls: r.email.requireTls ?? true,
       sendResolved: r.email.sendResolved ?? false,
     },
-    webhook: r.webhook && { url: r.webhook.url, sendResolved: r.webhook.sendResolved ?? true },
+    webhook: r.webhook && {
+      url: r.webhook.url,
+      ...(r.webhook.credentialsFile !== undefined ? { credentialsFile: r.webhook.credentialsFile } : {}),
+      ...(r.webhook.maxAlerts !== undefined ? { maxAlerts: r.webhook.maxAlerts } : {}),
+      sendResolved: r.webhook.sendResolved ?? true,
+    },
     at: src.pos(path),
   };
 }
@@ -275,7 +292,12 @@ function secretFile(src: YamlDocument, path: Path, value: string, out: Diagnosti
 function webhookUrl(src: YamlDocument, path: Path, value: string, out: Diagnostic[]): void {
   const url = httpUrlAt(src, path, value, 'webhook URL', out);
   if (url && (urlCarriesSecret(url) || SECRET_HOSTS_RE.test(value))) {
-    out.push(diagnostic(src.pos(path), 'webhook URL looks like it carries a secret; use a slack or pagerduty receiver with a secret file instead'));
+    out.push(
+      diagnostic(
+        src.pos(path),
+        'webhook URL looks like it carries a secret; put a bearer token in a file and set webhook.credentialsFile, or use a slack or pagerduty receiver with a secret file',
+      ),
+    );
   }
 }
 

@@ -21,27 +21,37 @@ export function serviceRuleGroups(service: Service): RuleGroup[] {
 
 /** For each service: a plain Prometheus rule file and the same groups as a PrometheusRule object. */
 export function ruleFiles(fleet: Fleet): GeneratedFile[] {
-  return fleet.services.flatMap((service) => {
-    const header = `${GENERATED_MARKER} from ${service.files.join(', ')}. Do not edit: change the spec and run \`vigil generate\`.\n\n`;
-    // Serialised once; the PrometheusRule carries the same text two spaces deeper under spec:.
-    const groups = ruleGroupsYaml(serviceRuleGroups(service));
-    const name = scalar(`vigil-${service.name}`, '');
-    return [
-      { path: `rules/${service.name}.rules.yaml`, content: header + groups },
-      {
-        path: `rules/${service.name}.prometheusrule.yaml`,
-        content:
-          header +
-          'apiVersion: monitoring.coreos.com/v1\n' +
-          'kind: PrometheusRule\n' +
-          'metadata:\n' +
-          `  name: ${name}\n` +
-          '  labels:\n' +
-          '    app.kubernetes.io/managed-by: vigil\n' +
-          `    app.kubernetes.io/part-of: ${scalar(service.name, '')}\n` +
-          'spec:\n' +
-          groups.replace(/^(?=.)/gm, '  '),
-      },
-    ];
-  });
+  return fleet.services.flatMap((service) => ruleFilePair(service.name, service.files, serviceRuleGroups(service)));
+}
+
+/**
+ * `rules/<name>.rules.yaml` and `rules/<name>.prometheusrule.yaml` holding the same groups, the
+ * second as a prometheus-operator object (by default `vigil-<name>`, part of `<name>`).
+ */
+export function ruleFilePair(
+  name: string,
+  sources: readonly string[],
+  groups: readonly RuleGroup[],
+  object: { readonly name: string; readonly partOf: string } = { name: `vigil-${name}`, partOf: name },
+): GeneratedFile[] {
+  const header = `${GENERATED_MARKER} from ${sources.join(', ')}. Do not edit: change the spec and run \`vigil generate\`.\n\n`;
+  // Serialised once; the PrometheusRule carries the same text two spaces deeper under spec:.
+  const text = ruleGroupsYaml(groups);
+  return [
+    { path: `rules/${name}.rules.yaml`, content: header + text },
+    {
+      path: `rules/${name}.prometheusrule.yaml`,
+      content:
+        header +
+        'apiVersion: monitoring.coreos.com/v1\n' +
+        'kind: PrometheusRule\n' +
+        'metadata:\n' +
+        `  name: ${scalar(object.name, '')}\n` +
+        '  labels:\n' +
+        '    app.kubernetes.io/managed-by: vigil\n' +
+        `    app.kubernetes.io/part-of: ${scalar(object.partOf, '')}\n` +
+        'spec:\n' +
+        text.replace(/^(?=.)/gm, '  '),
+    },
+  ];
 }

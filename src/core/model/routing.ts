@@ -34,6 +34,10 @@ export interface EmailTarget {
 }
 export interface WebhookTarget {
   readonly url: string;
+  /** File holding the bearer token Alertmanager sends (`Authorization: Bearer …`), e.g. Vigil's `ingest` token. */
+  readonly credentialsFile?: string;
+  /** Most alerts in one notification; 0 (Alertmanager's default) sends them all. */
+  readonly maxAlerts?: number;
   readonly sendResolved: boolean;
 }
 

@@ -38,7 +38,14 @@ export interface AmReceiver {
     auth_password_file?: string;
     require_tls: boolean;
   }[];
-  webhook_configs?: { send_resolved: boolean; url: string }[];
+  webhook_configs?: AmWebhookConfig[];
+}
+
+export interface AmWebhookConfig {
+  send_resolved: boolean;
+  url: string;
+  http_config?: { authorization: { type: 'Bearer'; credentials_file: string } };
+  max_alerts?: number;
 }
 
 /**
@@ -96,7 +103,21 @@ function receiverConfig(r: Receiver): AmReceiver {
           ],
         }
       : {}),
-    ...(r.webhook ? { webhook_configs: [{ send_resolved: r.webhook.sendResolved, url: r.webhook.url }] } : {}),
+    ...(r.webhook
+      ? {
+          webhook_configs: [
+            {
+              send_resolved: r.webhook.sendResolved,
+              url: r.webhook.url,
+              // Alertmanager reads the file on every send, so a rotated token needs no reload.
+              ...(r.webhook.credentialsFile !== undefined
+                ? { http_config: { authorization: { type: 'Bearer' as const, credentials_file: r.webhook.credentialsFile } } }
+                : {}),
+              ...(r.webhook.maxAlerts !== undefined ? { max_alerts: r.webhook.maxAlerts } : {}),
+            },
+          ],
+        }
+      : {}),
   };
 }
 
