@@ -163,7 +163,10 @@ export class IncidentRepository {
         `WITH s AS (SELECT 1 FROM page_streams WHERE incident_id = $1 AND stream = $2 FOR UPDATE),
               busy AS (SELECT EXISTS (SELECT 1 FROM pages WHERE incident_id = $1 AND stream = $2 AND status IN ('pending', 'sending')) AS busy)
          INSERT INTO pages (incident_id, stream, sink, action, level, note, queued_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7 FROM s, busy RETURNING id::text AS id, (SELECT busy FROM busy) AS busy`,
+         SELECT $1, $2, $3, $4, $5, $6, $7 FROM s, busy
+          -- An update renders the incident as it is when sent: one still waiting covers this one too.
+          WHERE $4 <> 'update' OR NOT EXISTS (SELECT 1 FROM pages WHERE incident_id = $1 AND stream = $2 AND action = 'update' AND status = 'pending')
+         RETURNING id::text AS id, (SELECT busy FROM busy) AS busy`,
         [incidentId, d.stream, d.target.sink, d.action, d.level, d.note ?? null, now],
       )) as { id: string; busy: boolean }[];
       if (rows[0] && !rows[0].busy) heads.push(rows[0].id);
