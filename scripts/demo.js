@@ -9,12 +9,18 @@
 //
 //   node scripts/demo.js [--for SECONDS] [--scenario]
 //
+// On-call: Alertmanager sends every alert to Vigil, which opens incidents and pages through the
+// demo's own pager (a local HTTP server printing each page): level 1 at once, level 2 after
+// ESCALATE_AFTER_S unacknowledged. --scenario also fires a test alert at start to show it.
+//
 // --for counts from the moment everything is ready, as does --scenario's timeline.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +32,8 @@ const SLOS_DIR = join(ROOT, 'demo', 'slos');
 const STATUS_EVERY_S = 15;
 // --scenario: the error ratio it raises, when, and for how long.
 const SCENARIO = { atS: 60, forS: 120, errorRatio: 0.2 };
+// On-call: how long level 1 has to acknowledge before level 2 is paged. Short, so the demo shows it.
+const ESCALATE_AFTER_S = 45;
 
 const USAGE = `usage: node scripts/demo.js [--for SECONDS] [--scenario]
   --for SECONDS  stop by itself this many seconds after everything is ready
@@ -52,6 +60,7 @@ if (runForS !== undefined && !(Number.isFinite(runForS) && runForS > 0)) {
 const children = [];
 const timers = new Set();
 let workload;
+let pager;
 let tmp;
 let stopping;
 let forced = false;
@@ -165,6 +174,8 @@ function shutdown(reason, code = 0) {
       clearInterval(t);
     }
     await workload?.close();
+    pager?.closeAllConnections();
+    pager?.close();
     // Vigil first (it stops its own PostgreSQL and finishes a budget cycle in flight), then the rest.
     for (const c of [...children].reverse()) {
       if (c.proc.pid === undefined) continue; // never started (e.g. binary not found)
@@ -237,6 +248,75 @@ async function printStatus(vigilUrl, slos, startedAt) {
   }
 }
 
+/**
+ * The demo's pager: a local HTTP server the OnCall spec's webhook targets point at. Each signed
+ * incident.* event Vigil sends is printed, so the escalation can be watched as it happens.
+ */
+function startPager(port) {
+  const server = createHttpServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      res.writeHead(200).end('ok');
+      try {
+        const event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const who = req.url.replace(/^\/pages\//, '');
+        console.log(`   📟 PAGE to ${who}: ${event.type} #${event.incident.id} "${event.incident.title}" (${event.incident.alerts.firing} firing)`);
+      } catch {
+        console.log(`   📟 PAGE to ${req.url}: (unreadable body)`);
+      }
+    });
+  });
+  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
+}
+
+/** The demo's on-call spec: primary paged at once through the pager, secondary after ESCALATE_AFTER_S unacknowledged. */
+function oncallSpec(pagerUrl, secretFile) {
+  return `# Written by scripts/demo.js: pages go to the demo's local pager (${pagerUrl}).
+apiVersion: vigil/v1
+kind: OnCall
+people:
+  - { name: alice, displayName: Alice (primary), email: alice@example.com }
+  - { name: bob, displayName: Bob (secondary), email: bob@example.com }
+schedules:
+  - name: primary
+    timeZone: UTC
+    rotations: [{ name: weekly, type: weekly, start: 2026-01-05T09:00, participants: [alice] }]
+  - name: secondary
+    timeZone: UTC
+    rotations: [{ name: weekly, type: weekly, start: 2026-01-05T09:00, participants: [bob] }]
+policies:
+  - name: demo
+    levels:
+      - after: 0s
+        targets: [{ webhook: { url: ${pagerUrl}/pages/primary-alice } }]
+      - after: ${ESCALATE_AFTER_S}s
+        targets: [{ webhook: { url: ${pagerUrl}/pages/secondary-bob } }]
+    repeat: 0
+routes:
+  - { name: everything, matchers: ['alertname=~".+"'], policy: demo }
+defaultPolicy: demo
+sinks:
+  webhook: { secret: { file: ${secretFile} } }
+incidents: { flapWindow: 10m, staleAfter: 2h }
+`;
+}
+
+/** Prints each new timeline entry of every incident: the escalation as Vigil records it. */
+async function printTimelines(vigilUrl, seen) {
+  const { status, body } = await getJson(`${vigilUrl}/api/incidents?limit=20`).catch(() => ({ status: 0, body: {} }));
+  if (status !== 200) return;
+  for (const i of body.items ?? []) {
+    const { body: detail } = await getJson(`${vigilUrl}/api/incidents/${i.id}`).catch(() => ({ body: {} }));
+    for (const e of detail.timeline ?? []) {
+      if (seen.has(`${i.id}:${e.id}`)) continue;
+      seen.add(`${i.id}:${e.id}`);
+      if (e.kind === 'notification_received' || e.kind === 'page_delivered') continue;
+      console.log(`   🧾 incident #${i.id} [${detail.status}] ${e.kind}: ${e.message}`);
+    }
+  }
+}
+
 async function main() {
   if (!existsSync(join(ROOT, 'dist', 'main.js'))) throw new Error('dist/main.js is missing: run `npm run build` (npm run demo does it)');
   tmp = await mkdtemp(join(tmpdir(), 'vigil-demo-'));
@@ -244,17 +324,25 @@ async function main() {
   await chmod(tmp, 0o711);
   const outDir = join(tmp, 'out');
   await mkdir(join(tmp, 'logs'));
-  const [workloadPort, promPort, amPort, vigilPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [workloadPort, promPort, amPort, vigilPort, pagerPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const promUrl = `http://127.0.0.1:${promPort}`;
   const amUrl = `http://127.0.0.1:${amPort}`;
   const vigilUrl = `http://127.0.0.1:${vigilPort}`;
   log(`working folder ${tmp} (logs in ${join(tmp, 'logs')}; removed on exit)`);
 
+  // demo/slos plus an OnCall spec that pages the local pager: the URL carries this run's port.
+  const slosDir = join(tmp, 'slos');
+  await cp(SLOS_DIR, slosDir, { recursive: true });
+  const pagerUrl = `http://127.0.0.1:${pagerPort}`;
+  await writeFile(join(tmp, 'webhook-secret'), `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  await writeFile(join(slosDir, 'oncall.yaml'), oncallSpec(pagerUrl, join(tmp, 'webhook-secret')));
+  pager = await startPager(pagerPort);
+
   workload = await startWorkload({ port: workloadPort });
   log(`shop workload on ${workload.url} (50 req/s, errors ${pct(workload.errorRatio)})`);
 
   // The same rules Vigil regenerates at its start, written first so Prometheus loads them at once.
-  const gen = startChild('vigil-generate', process.execPath, [join(ROOT, 'bin', 'vigil.js'), 'generate', '--slos', SLOS_DIR, '--out', outDir]);
+  const gen = startChild('vigil-generate', process.execPath, [join(ROOT, 'bin', 'vigil.js'), 'generate', '--slos', slosDir, '--out', outDir]);
   const genCode = await Promise.race([new Promise((ok) => gen.proc.once('exit', ok)), gen.failed]);
   if (genCode !== 0) throw new Error(`vigil generate failed (${genCode}):\n${await logTail(gen)}`);
   children.splice(children.indexOf(gen), 1);
@@ -262,7 +350,7 @@ async function main() {
 
   await writeFile(
     join(tmp, 'alertmanager.yml'),
-    `# Everything goes to Vigil; until Vigil takes alerts, Alertmanager logs the failed deliveries.
+    `# Everything goes to Vigil, which decides who is paged (the demo's on-call spec).
 route:
   receiver: vigil
   group_by: [alertname, service, slo]
@@ -272,8 +360,12 @@ route:
 receivers:
   - name: vigil
     webhook_configs:
-      - url: ${vigilUrl}/api/alerts
+      - url: ${vigilUrl}/api/alerts/alertmanager
         send_resolved: true
+        # The demo's admin token; a real deployment gives Alertmanager a token of role ingest.
+        http_config:
+          authorization:
+            credentials_file: ${join(tmp, 'vigil-admin-token')}
 `,
   );
   const am = startChild('alertmanager', 'prometheus-alertmanager', [
@@ -317,7 +409,9 @@ scrape_configs:
     PORT: String(vigilPort),
     PROMETHEUS_URL: promUrl,
     VIGIL_BUDGET_INTERVAL: `${STATUS_EVERY_S}s`,
-    VIGIL_SLOS_DIR: SLOS_DIR,
+    VIGIL_SLOS_DIR: slosDir,
+    // The pager listens on loopback, which the webhook target policy refuses unless allowed.
+    VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     VIGIL_OUT_DIR: outDir,
     VIGIL_DATA_DIR: join(tmp, 'vigil-data'),
     VIGIL_ADMIN_TOKEN_FILE: join(tmp, 'vigil-admin-token'),
@@ -344,6 +438,8 @@ Vigil demo running. Everything is on 127.0.0.1 and stops with Ctrl-C.
                 ${vigilUrl}/metrics  (no token)
                 ${vigilUrl}/api/docs-json
   Workload      ${workload.url}/metrics
+  Incidents     curl -H "Authorization: Bearer ${TOKEN}" ${vigilUrl}/api/incidents
+  On call       curl -H "Authorization: Bearer ${TOKEN}" '${vigilUrl}/api/oncall?schedule=primary'
 
 Break things (in another terminal):
   curl -X POST '${workload.url}/error-rate?ratio=0.2'    # 20 % of requests fail
@@ -352,6 +448,9 @@ Break things (in another terminal):
 Watch:
   watch -n5 node bin/vigil.js budget --slos demo/slos --prometheus ${promUrl}
   curl -s ${amUrl}/api/v2/alerts   # burn-rate alerts, once they fire
+Page someone (a synthetic alert through the whole path; level 2 follows after ${ESCALATE_AFTER_S} s unacknowledged):
+  curl -X POST -H "Authorization: Bearer ${TOKEN}" -H 'content-type: application/json' -d '{"service":"shop"}' ${vigilUrl}/api/alerts/test
+  curl -X POST -H "Authorization: Bearer ${TOKEN}" -H 'content-type: application/json' -d '{}' ${vigilUrl}/api/incidents/<id>/ack
 ${args.scenario ? `\nScenario: errors go to ${pct(SCENARIO.errorRatio, 0)} at t+${SCENARIO.atS}s for ${SCENARIO.forS / 60} minutes.\n` : ''}${runForS ? `Stopping by itself at t+${runForS}s.\n` : ''}`);
 
   const startedAt = Date.now();
@@ -359,7 +458,12 @@ ${args.scenario ? `\nScenario: errors go to ${pct(SCENARIO.errorRatio, 0)} at t+
   const tick = () => printStatus(vigilUrl, slos, startedAt);
   await tick();
   timers.add(setInterval(() => void tick(), STATUS_EVERY_S * 1000));
+  const seen = new Set();
+  timers.add(setInterval(() => void printTimelines(vigilUrl, seen), 2000));
   if (args.scenario) {
+    // A test alert at once: its incident pages level 1 now and escalates to level 2 unacknowledged.
+    const fired = await getJson(`${vigilUrl}/api/alerts/test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'shop', summary: 'Demo: a synthetic alert nobody acknowledges' }) });
+    log(`scenario: fired a test alert → incident #${fired.body.incidents?.[0]?.id ?? '?'} (level 2 is paged at t+${ESCALATE_AFTER_S}s unless acknowledged)`);
     timers.add(
       setTimeout(() => {
         const before = workload.errorRatio;

@@ -26,7 +26,7 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  * PagerDuty Events API v2 (https://developer.pagerduty.com/docs/events-api-v2/overview/): one
  * POST per call, one deadline over connect, TLS, request and answer, no retry of its own. What
  * the status means (202 delivered; 400 permanent; 429/5xx/no answer retryable after Retry-After)
- * is core's classifyHttp. Not @pagerduty/pdjs: see docs/sinks-notes.md.
+ * is core's classifyHttp. Not @pagerduty/pdjs: README, "Why PagerDuty goes through a small client".
  *
  * The scheme comes from the URL so a plain-HTTP relay can be named, but https is what PagerDuty
  * serves and certificates are always verified.

@@ -59,3 +59,20 @@ export function followUps(streams: readonly { readonly stream: string; readonly 
   }
   return out;
 }
+
+/** A target as the timeline names it: who (when a person) and where, never a secret. */
+export function describeTarget(t: PageTarget): string {
+  const who = t.who ? `${t.who} ` : '';
+  switch (t.sink) {
+    case 'pagerduty':
+      return `${who}(PagerDuty)`;
+    case 'slack':
+      return `${who}(Slack ${t.channel})`;
+    case 'email':
+      return `${who}(e-mail ${t.address})`;
+    case 'webhook': {
+      const u = URL.canParse(t.url) ? new URL(t.url) : undefined;
+      return `${who}(webhook ${u ? `${u.host}${u.pathname}` : 'invalid URL'})`;
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { firstStep, nextStep, stepKey, type EscalationStep } from '../../core/incidents/escalation-plan.js';
-import { followUps, levelPages, type PageDraft } from '../../core/incidents/fan-out.js';
+import { describeTarget, followUps, levelPages, type PageDraft } from '../../core/incidents/fan-out.js';
 import type { AlertRecord, IncidentRecord, TimelineEntry } from '../../core/incidents/incident.js';
 import type { Via } from '../../core/incidents/responder-actions.js';
 import { Clock } from '../../core/ports/clock.js';
@@ -79,7 +79,7 @@ export class IncidentWriter {
     } else {
       const drafts = levelPages(level.targets, level.level);
       await this.page(m, incident.id, drafts, now);
-      const who = drafts.map((d) => `${d.target.who ? `${d.target.who} ` : ''}(${d.target.sink}${d.target.sink === 'slack' ? ` ${d.target.channel}` : ''})`).join(', ');
+      const who = drafts.map((d) => describeTarget(d.target)).join(', ');
       await this.repo.appendTimeline(m, incident.id, [{ kind: 'escalated', at: now, actor: 'vigil', message: `level ${level.level}${cycle} paged: ${who}`, detail: { level: level.level, cycle: step.cycle, onCall: level.onCall, pages: drafts.length } }]);
       this.metrics.escalated(level.level);
     }

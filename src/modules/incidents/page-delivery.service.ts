@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import type { JobRun } from '../../core/jobs/job.js';
-import { levelPages } from '../../core/incidents/fan-out.js';
+import { describeTarget, levelPages } from '../../core/incidents/fan-out.js';
 import type { IncidentRecord } from '../../core/incidents/incident.js';
 import { afterAttempt, DEFAULT_OUTBOX_POLICY, type OutboxPolicy } from '../../core/incidents/outbox-policy.js';
 import { incidentMail, pagerDutyEvent, slackMessage, webhookPayload, type PageContext } from '../../core/incidents/page-messages.js';
@@ -101,10 +101,10 @@ export class PageDeliveryService implements OnModuleInit {
       if (step.status === 'delivered') {
         if (sent.state) await this.repo.saveStreamState(tx, page.incidentId, page.stream, sent.state);
         if (page.action !== 'update') {
-          await this.repo.appendTimeline(tx, page.incidentId, [{ kind: 'page_delivered', at: now, actor: page.sink, message: `${page.action} delivered to ${describe(page)} (attempt ${run.attempt})`, detail: { pageId: page.id, attempt: run.attempt, httpStatus: record.httpStatus } }]);
+          await this.repo.appendTimeline(tx, page.incidentId, [{ kind: 'page_delivered', at: now, actor: page.sink, message: `${page.action} delivered to ${describeTarget(page.target)} (attempt ${run.attempt})`, detail: { pageId: page.id, attempt: run.attempt, httpStatus: record.httpStatus } }]);
         }
       } else if (step.status === 'failed') {
-        await this.repo.appendTimeline(tx, page.incidentId, [{ kind: 'delivery_failed', at: now, actor: page.sink, message: `${page.action} to ${describe(page)} failed: ${step.error}`, detail: { pageId: page.id, attempt: run.attempt, httpStatus: record.httpStatus } }]);
+        await this.repo.appendTimeline(tx, page.incidentId, [{ kind: 'delivery_failed', at: now, actor: page.sink, message: `${page.action} to ${describeTarget(page.target)} failed: ${step.error}`, detail: { pageId: page.id, attempt: run.attempt, httpStatus: record.httpStatus } }]);
         await this.fallback(tx, incident, page, step.error, now);
       }
       if (next) await this.worker.scheduleMany([{ name: PAGE_DELIVERY_JOB, key: next, runAt: now }], tx);
@@ -125,10 +125,10 @@ export class PageDeliveryService implements OnModuleInit {
   /** The policy's fallback targets hear of a page that could not be delivered; a failed fallback is not chased further. */
   private async fallback(tx: Parameters<NonNullable<JobOutcome['commit']>>[0], incident: IncidentRecord, page: PageRecord, error: string, now: Date): Promise<void> {
     if (page.action === 'fallback' || page.action === 'update') return;
-    const drafts = levelPages(incident.snapshot.fallback, 0).map((d) => ({ ...d, action: 'fallback' as const, note: `${page.action} to ${describe(page)} failed: ${error}` }));
+    const drafts = levelPages(incident.snapshot.fallback, 0).map((d) => ({ ...d, action: 'fallback' as const, note: `${page.action} to ${describeTarget(page.target)} failed: ${error}` }));
     if (drafts.length === 0) return;
     await this.writer.page(tx, incident.id, drafts, now);
-    await this.repo.appendTimeline(tx, incident.id, [{ kind: 'fallback_notified', at: now, actor: 'vigil', message: `fallback notified: ${drafts.map((d) => describe({ target: d.target })).join(', ')}` }]);
+    await this.repo.appendTimeline(tx, incident.id, [{ kind: 'fallback_notified', at: now, actor: 'vigil', message: `fallback notified: ${drafts.map((d) => describeTarget(d.target)).join(', ')}` }]);
   }
 
   private async send(page: PageRecord & StreamState, incident: IncidentRecord, spec: OnCallSpec): Promise<Sent> {
@@ -202,21 +202,6 @@ export class PageDeliveryService implements OnModuleInit {
       ...(annotations.dashboard_url ? { dashboardUrl: annotations.dashboard_url } : {}),
       ...(base ? { incidentUrl: `${base}/incidents/${incident.id}` } : {}),
     };
-  }
-}
-
-function describe(p: { readonly target: PageRecord['target'] }): string {
-  const t = p.target;
-  const who = t.who ? `${t.who} ` : '';
-  switch (t.sink) {
-    case 'pagerduty':
-      return `${who}(PagerDuty)`;
-    case 'slack':
-      return `${who}(Slack ${t.channel})`;
-    case 'email':
-      return `${who}(e-mail ${t.address})`;
-    case 'webhook':
-      return `${who}(webhook ${new URL(t.url).host})`;
   }
 }
 
