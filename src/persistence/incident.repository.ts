@@ -36,6 +36,15 @@ export interface PageRecord {
   readonly deliveredAt: Date | null;
 }
 
+export interface AttemptLogEntry {
+  readonly attempt: number;
+  readonly startedAt: string;
+  /** Null while the attempt is in flight, or when its process died mid-send. */
+  readonly durationMs: number | null;
+  readonly httpStatus: number | null;
+  readonly error: string | null;
+}
+
 export interface StreamState {
   readonly routingKey: string | null;
   readonly slackChannel: string | null;
@@ -248,13 +257,16 @@ export class IncidentRepository {
     return rows.map((r) => ({ id: r.id as string, at: r.at as Date, kind: r.kind as TimelineEntry['kind'], actor: r.actor as string, message: r.message as string, ...(r.detail ? { detail: r.detail as Record<string, unknown> } : {}) }));
   }
 
-  async pages(incidentId: string): Promise<PageRecord[]> {
+  /** Every page of an incident with each attempt made (start, duration, HTTP status, error). */
+  async pages(incidentId: string): Promise<(PageRecord & { attemptLog: AttemptLogEntry[] })[]> {
     const rows = (await this.dataSource.query(
-      `SELECT p.id::text AS id, p.incident_id::text AS incident_id, p.stream, p.sink, s.target, p.action, p.level, p.note, p.status, p.attempts, p.last_error, p.queued_at, p.delivered_at
+      `SELECT p.id::text AS id, p.incident_id::text AS incident_id, p.stream, p.sink, s.target, p.action, p.level, p.note, p.status, p.attempts, p.last_error, p.queued_at, p.delivered_at,
+              COALESCE((SELECT jsonb_agg(jsonb_build_object('attempt', a.attempt, 'startedAt', a.started_at, 'durationMs', a.duration_ms, 'httpStatus', a.http_status, 'error', a.error) ORDER BY a.attempt)
+                          FROM page_attempts a WHERE a.page_id = p.id), '[]'::jsonb) AS attempt_log
          FROM pages p JOIN page_streams s USING (incident_id, stream) WHERE p.incident_id = $1 ORDER BY p.id`,
       [incidentId],
     )) as Row[];
-    return rows.map(toPageRecord);
+    return rows.map((r) => ({ ...toPageRecord(r), attemptLog: r.attempt_log as AttemptLogEntry[] }));
   }
 
   /** Incidents holding an alert not re-sent since `before`. */

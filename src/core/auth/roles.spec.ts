@@ -1,5 +1,5 @@
 import { authorize, isPermission, isRole, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from './roles.js';
-import { isAuditedMethod } from './audit-policy.js';
+import { isAudited, isAuditedMethod } from './audit-policy.js';
 
 // The whole matrix, written out: a change to ROLE_PERMISSIONS must change this table too.
 const MATRIX: [Role, Permission, boolean][] = [
@@ -81,5 +81,19 @@ describe('isAuditedMethod', () => {
     ['OPTIONS', false],
   ])('%s is audited: %s', (method, yes) => {
     expect(isAuditedMethod(method)).toBe(yes);
+  });
+});
+
+describe('isAudited', () => {
+  it.each([
+    ['POST', 'respond', true],
+    ['POST', 'admin', true],
+    ['DELETE', 'admin', true],
+    // Alertmanager's notifications are on the incident timelines; the audit log keeps what people do.
+    ['POST', 'ingest', false],
+    ['GET', 'read', false],
+    ['POST', 'public', true],
+  ] as const)('%s of an operation needing %s is audited: %s', (method, permission, yes) => {
+    expect(isAudited(method, permission)).toBe(yes);
   });
 });

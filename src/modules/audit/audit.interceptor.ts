@@ -1,7 +1,8 @@
 import { HttpException, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { catchError, mergeMap, type Observable } from 'rxjs';
-import { isAuditedMethod } from '../../core/auth/audit-policy.js';
+import { isAudited } from '../../core/auth/audit-policy.js';
+import { declaredAccess } from '../auth/auth.decorators.js';
 import { scrubTokens } from '../../core/auth/api-token.js';
 import { principalOf } from '../auth/principal.js';
 import { AuditService } from './audit.service.js';
@@ -18,7 +19,7 @@ export class AuditInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request>();
     const principal = principalOf(req);
-    if (!principal || !isAuditedMethod(req.method)) return next.handle();
+    if (!principal || !isAudited(req.method, declaredAccess(context.getHandler()))) return next.handle();
     const res = context.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
       mergeMap(async (result: unknown) => {

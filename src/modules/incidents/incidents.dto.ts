@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AlertRecord, IncidentRecord } from '../../core/incidents/incident.js';
-import type { PageRecord, StoredEvent } from '../../persistence/incident.repository.js';
+import type { AttemptLogEntry, PageRecord, StoredEvent } from '../../persistence/incident.repository.js';
 import type { Page } from '../../persistence/page.js';
 import { instantSchema as strictInstant } from '../http/zod.pipe.js';
 
@@ -79,7 +79,7 @@ function alertDto(a: AlertRecord) {
 }
 
 /** Targets as the API shows them: secret references name their file or variable, never a value. */
-function pageDto(p: PageRecord) {
+function pageDto(p: PageRecord & { attemptLog: AttemptLogEntry[] }) {
   return {
     id: p.id,
     sink: p.sink,
@@ -91,10 +91,11 @@ function pageDto(p: PageRecord) {
     lastError: p.lastError,
     queuedAt: p.queuedAt.toISOString(),
     deliveredAt: p.deliveredAt?.toISOString() ?? null,
+    attemptLog: p.attemptLog,
   };
 }
 
-export function toIncidentDetailDto(d: { incident: IncidentRecord; alerts: AlertRecord[]; timeline: StoredEvent[]; pages: PageRecord[] }) {
+export function toIncidentDetailDto(d: { incident: IncidentRecord; alerts: AlertRecord[]; timeline: StoredEvent[]; pages: (PageRecord & { attemptLog: AttemptLogEntry[] })[] }) {
   return {
     ...toIncidentDto(d.incident),
     annotations: d.incident.annotations,
