@@ -141,3 +141,18 @@ describe('decideNotification', () => {
     expect(older.notify).toBeNull();
   });
 });
+
+describe('repeats', () => {
+  it('a refresh within a minute writes no alert; after a minute it refreshes lastSeenAt', () => {
+    const first = stored(decideNotification(input([alert('a', 'firing')], T0)), null);
+    expect(decideNotification(input([alert('a', 'firing')], at(30), first)).alerts).toEqual([]);
+    const later = decideNotification(input([alert('a', 'firing')], at(61), first));
+    expect(later.alerts.map((a) => [a.fingerprint, a.lastSeenAt])).toEqual([['a', at(61)]]);
+  });
+
+  it('a changed annotation is written at once', () => {
+    const first = stored(decideNotification(input([alert('a', 'firing')], T0)), null);
+    const changed = { ...alert('a', 'firing'), annotations: { description: 'error ratio 7 %' } };
+    expect(decideNotification(input([changed], at(5), first)).alerts).toHaveLength(1);
+  });
+});

@@ -81,14 +81,36 @@ function merge(known: readonly AlertRecord[], input: NotificationInput): Merged 
   const changes: AlertChange[] = [];
   for (const a of input.alerts) {
     const window = a.status === 'firing' ? input.windowFor(a.labels) : undefined;
-    const r = mergeAlert(byFingerprint.get(a.fingerprint), a, input.now, window);
+    const prev = byFingerprint.get(a.fingerprint);
+    const r = mergeAlert(prev, a, input.now, window);
     changes.push(r.change);
-    if (r.change !== 'ignored' || !byFingerprint.has(a.fingerprint)) {
+    if ((r.change !== 'ignored' && !(r.change === 'refreshed' && prev && unchangedRecently(prev, r.record))) || !prev) {
       byFingerprint.set(a.fingerprint, r.record);
       touched.push(r.record);
     }
   }
   return tally([...byFingerprint.values()], touched, changes);
+}
+
+/**
+ * Alertmanager re-sends a group every group_interval; a refresh that changes nothing but
+ * lastSeenAt is written at most once a minute. The stale sweep measures hours, so a minute of
+ * lag costs nothing, and a busy group stops rewriting every alert on every notification.
+ */
+export const LAST_SEEN_GRANULARITY_SECONDS = 60;
+
+function unchangedRecently(prev: AlertRecord, next: AlertRecord): boolean {
+  return (
+    prev.state === next.state &&
+    prev.startsAt.getTime() === next.startsAt.getTime() &&
+    next.lastSeenAt.getTime() - prev.lastSeenAt.getTime() < LAST_SEEN_GRANULARITY_SECONDS * 1000 &&
+    sameRecord(prev.annotations, next.annotations)
+  );
+}
+
+function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
 function tally(all: readonly AlertRecord[], touched: readonly AlertRecord[], changes: readonly AlertChange[]): Merged {

@@ -109,7 +109,8 @@ export class AlertIngestService {
             await this.repo.appendTimeline(m, id, decision.timeline);
             await this.writer.effects(m, { ...decision, incident: { ...decision.incident, id } }, now);
           } else {
-            await this.writer.write(m, { ...decision, incident: { ...decision.incident, id } });
+            // A repeat changes nothing but the timeline: the incident row is left alone.
+            await this.writer.write(m, { ...decision, incident: { ...decision.incident, id } }, decision.incident !== latest?.incident);
           }
           return { id, route, status: decision.incident.status, created: decision.write === 'create' };
         }),

@@ -36,10 +36,11 @@ export class IncidentWriter {
     private readonly metrics: IncidentMetrics,
   ) {}
 
-  async write(m: TransactionManager, change: IncidentChange): Promise<void> {
+  /** `incidentChanged` false: only alerts and timeline are written (a repeated notification). */
+  async write(m: TransactionManager, change: IncidentChange, incidentChanged = true): Promise<void> {
     const now = this.clock.now();
     const { incident } = change;
-    await this.repo.update(m, incident, now);
+    if (incidentChanged) await this.repo.update(m, incident, now);
     await this.repo.upsertAlerts(m, incident.id, change.alerts);
     await this.repo.appendTimeline(m, incident.id, change.timeline);
     await this.effects(m, change, now);
