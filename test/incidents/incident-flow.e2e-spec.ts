@@ -89,6 +89,23 @@ describe('an incident from Alertmanager to the sinks and back', () => {
     expect(i.alerts.map((a) => a.state)).toEqual(['resolved']);
   });
 
+  it('/metrics counts the notifications, the pages per sink and result, the escalations and the outbox', async () => {
+    let text = '';
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, (c) => `\\${c}`)} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    // The PagerDuty server has the last resolve; its outcome is counted once the job's commit is done.
+    await until('the last page counted', async () => {
+      text = (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
+      return value('vigil_notification_outbox_pending{sink="pagerduty"}') === 0 && value('vigil_notifications_total{sink="pagerduty",result="delivered"}') >= 6;
+    });
+    expect(value('vigil_alert_notifications_total{result="stored"}')).toBe(5);
+    // 2 PagerDuty keys × trigger, acknowledge, resolve.
+    expect(value('vigil_notifications_total{sink="pagerduty",result="delivered"}')).toBe(6);
+    expect(value('vigil_escalations_total{level="1"}')).toBe(1);
+    expect(value('vigil_notification_outbox_pending{sink="pagerduty"}')).toBe(0);
+    expect(value('vigil_notification_outbox_age_seconds{sink="slack"}')).toBe(0);
+    expect(value('vigil_incidents_open{status="triggered"}')).toBe(0);
+  });
+
   it('a malformed notification is a 400 naming the field, and nothing is stored', async () => {
     const before = await count(`SELECT count(*) AS n FROM incident_events`);
     const res = await post({ ...amNotification('g2', [{ labels: CRITICAL }]), alerts: [{ status: 'burning', labels: CRITICAL, startsAt: 'yesterday' }] }).expect(400);

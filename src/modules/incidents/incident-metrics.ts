@@ -38,7 +38,15 @@ export class IncidentMetrics {
         await self.collectOutbox();
       },
     });
-    this.outboxPending = new Gauge({ name: 'vigil_notification_outbox_pending', help: 'Undelivered pages per sink', labelNames: ['sink'], registers });
+    this.outboxPending = new Gauge({
+      name: 'vigil_notification_outbox_pending',
+      help: 'Undelivered pages per sink',
+      labelNames: ['sink'],
+      registers,
+      async collect() {
+        await self.collectOutbox();
+      },
+    });
     this.open = new Gauge({
       name: 'vigil_incidents_open',
       help: 'Incidents not resolved, by status',
@@ -63,9 +71,18 @@ export class IncidentMetrics {
     this.escalations.inc({ level: String(level) });
   }
 
+  private outboxRead?: { at: number; rows: Promise<Awaited<ReturnType<IncidentRepository['outbox']>>> };
+
+  /** Both outbox gauges come from one query per scrape: prom-client collects the gauges concurrently. */
+  private readOutbox() {
+    const now = Date.now();
+    if (!this.outboxRead || now - this.outboxRead.at > 1000) this.outboxRead = { at: now, rows: this.repo.outbox(this.clock.now()) };
+    return this.outboxRead.rows;
+  }
+
   private async collectOutbox(): Promise<void> {
     try {
-      const rows = new Map((await this.repo.outbox(this.clock.now())).map((r) => [r.sink, r]));
+      const rows = new Map((await this.readOutbox()).map((r) => [r.sink, r]));
       for (const sink of SINKS) {
         this.outboxAge.set({ sink }, rows.get(sink)?.oldestSeconds ?? 0);
         this.outboxPending.set({ sink }, rows.get(sink)?.pending ?? 0);

@@ -4,7 +4,7 @@ import type { JobRun } from '../../core/jobs/job.js';
 import { describeTarget, levelPages } from '../../core/incidents/fan-out.js';
 import type { IncidentRecord } from '../../core/incidents/incident.js';
 import { afterAttempt, DEFAULT_OUTBOX_POLICY, type OutboxPolicy } from '../../core/incidents/outbox-policy.js';
-import { incidentMail, pagerDutyEvent, slackMessage, webhookPayload, type PageContext } from '../../core/incidents/page-messages.js';
+import { incidentMail, pagerDutyEvent, slackMessage, webhookPayload, type BudgetState, type PageContext } from '../../core/incidents/page-messages.js';
 import { classifyHttp } from '../../core/incidents/sink-outcome.js';
 import type { OnCallSpec } from '../../core/model/oncall.js';
 import { Clock } from '../../core/ports/clock.js';
@@ -12,6 +12,7 @@ import { MailSender, PagerDutyEventsSender, SlackSender, type SinkAttempt } from
 import { SecretReader } from '../../core/ports/secret-reader.js';
 import { WebhookSender } from '../../core/ports/webhook-sender.js';
 import { deliveryHeaders } from '../../core/webhooks/signature.js';
+import { BudgetRepository } from '../../persistence/budget.repository.js';
 import { IncidentRepository, type PageRecord, type StreamState } from '../../persistence/incident.repository.js';
 import { JobRepository } from '../../persistence/job.repository.js';
 import type { JobOutcome } from '../jobs/job-definition.js';
@@ -41,6 +42,7 @@ export class PageDeliveryService implements OnModuleInit {
 
   constructor(
     private readonly repo: IncidentRepository,
+    private readonly budgets: BudgetRepository,
     private readonly jobsRepo: JobRepository,
     private readonly worker: JobWorker,
     private readonly writer: IncidentWriter,
@@ -183,6 +185,7 @@ export class PageDeliveryService implements OnModuleInit {
     const firing = alerts.filter((a) => a.state === 'firing').length;
     const resolved = alerts.filter((a) => a.state === 'resolved' || a.state === 'stale').length;
     const base = spec.incidents.publicUrl?.replace(/\/+$/, '');
+    const budget = await this.budgetOf(incident);
     const annotations = incident.annotations;
     return {
       incidentId: incident.id,
@@ -201,7 +204,17 @@ export class PageDeliveryService implements OnModuleInit {
       ...(annotations.runbook_url ? { runbookUrl: annotations.runbook_url } : {}),
       ...(annotations.dashboard_url ? { dashboardUrl: annotations.dashboard_url } : {}),
       ...(base ? { incidentUrl: `${base}/incidents/${incident.id}` } : {}),
+      ...(budget ? { budget: [budget] } : {}),
     };
+  }
+
+  /** The error budget of the SLO an SLO alert is about (labels service and slo), as the last cycle stored it. */
+  private async budgetOf(incident: IncidentRecord): Promise<BudgetState | undefined> {
+    const slo = incident.labels.slo;
+    if (!incident.service || !slo) return undefined;
+    const latest = await this.budgets.latest(incident.service, slo).catch(() => null);
+    if (!latest?.budget) return undefined;
+    return { slo, remainingPercent: Math.round(latest.budget.errorBudgetRemaining * 1000) / 10, status: latest.budget.status };
   }
 }
 
