@@ -280,6 +280,15 @@ export class IncidentRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Incidents holding a firing alert not re-sent since `before`: Alertmanager may be holding it back. */
+  async withQuietAlerts(before: Date, limit: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT incident_id::text AS id FROM incident_alerts WHERE state = 'firing' AND last_seen_at < $1 LIMIT $2`,
+      [before, limit],
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
   /** Per sink: pages not yet delivered, and the age of the oldest. */
   async outbox(now: Date): Promise<{ sink: string; pending: number; oldestSeconds: number }[]> {
     const rows = (await this.dataSource.query(

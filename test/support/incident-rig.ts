@@ -29,6 +29,9 @@ export interface RigSpecOptions {
   readonly ackTimeout?: number;
   readonly flapWindow?: number;
   readonly staleAfter?: number;
+  /** Alertmanager API URLs Vigil asks about alerts gone quiet, and after how long (seconds). */
+  readonly alertmanagers?: readonly string[];
+  readonly silenceCheckAfter?: number;
   /** Extra YAML appended under `maintenance:` etc. is not needed by the scenarios so far. */
 }
 
@@ -136,7 +139,7 @@ sinks:
 incidents:
   flapWindow: ${s(o.flapWindow ?? 1800)}
   staleAfter: ${s(o.staleAfter ?? 18000)}
-`;
+${o.alertmanagers ? `  alertmanagers: [${o.alertmanagers.join(', ')}]\n` : ''}${o.silenceCheckAfter ? `  silenceCheckAfter: ${s(o.silenceCheckAfter)}\n` : ''}`;
   }
 
   /** Starts a Vigil app on the rig's database with `spec` as its only spec file. */
@@ -161,7 +164,8 @@ incidents:
     });
     const app = await createApp(config, { logWrite: (line) => this.logs.push(line), ...(clock ? { clock } : {}) });
     this.apps.push(app);
-    await app.listen(0, '127.0.0.1');
+    // PORT in `env` picks the port (a peer such as Alertmanager must know it first); 0 otherwise.
+    await app.listen(config.port, '127.0.0.1');
     return app;
   }
 

@@ -41,6 +41,9 @@ export const ONCALL_DEFAULTS = {
   // Alertmanager re-sends a firing group every repeat_interval (4h in the routing seeds): an alert
   // not heard of for longer than that has lost its resolve.
   staleAfter: '5h',
+  // Alertmanager re-sends a changed group after group_interval (5m in the routing seeds); a firing
+  // alert missing from its group for twice that may have been silenced or inhibited.
+  silenceCheckAfter: '10m',
   lowUrgencySeverities: ['warning', 'info'],
   pagerdutyEventsUrl: 'https://events.pagerduty.com/v2/enqueue',
   slackApiUrl: 'https://slack.com/api/',
@@ -146,6 +149,8 @@ const incidentsSchema = z.strictObject({
   staleAfter: text.optional(),
   lowUrgencySeverities: z.array(text).optional(),
   publicUrl: text.optional(),
+  alertmanagers: z.array(text).min(1, 'name at least one Alertmanager URL, or leave the field out').optional(),
+  silenceCheckAfter: text.optional(),
 });
 
 const secretRefSchema = z.strictObject({ file: text.optional(), env: text.optional() });
@@ -616,20 +621,24 @@ function toIncidents(src: YamlDocument, raw: unknown, out: Out): IncidentSetting
   if (!checked.value) return undefined;
   const before = out.length;
   const i = checked.value;
-  const positive = (field: 'flapWindow' | 'staleAfter') => {
+  const positive = (field: 'flapWindow' | 'staleAfter' | 'silenceCheckAfter') => {
     const s = durationAt(src, [...path, field], i[field] ?? ONCALL_DEFAULTS[field], out);
     if (s === 0) out.push(diagnostic(src.pos([...path, field]), `${field} must be longer than 0s`));
     return s;
   };
   const flapWindowSeconds = positive('flapWindow');
   const staleAfterSeconds = positive('staleAfter');
+  const silenceCheckAfterSeconds = positive('silenceCheckAfter');
   if (i.publicUrl !== undefined) httpUrl(src, [...path, 'publicUrl'], i.publicUrl, out, { noSecrets: true });
-  if (out.length > before || flapWindowSeconds === undefined || staleAfterSeconds === undefined) return undefined;
+  (i.alertmanagers ?? []).forEach((u, n) => httpUrl(src, [...path, 'alertmanagers', n], u, out, { noSecrets: true }));
+  if (out.length > before || flapWindowSeconds === undefined || staleAfterSeconds === undefined || silenceCheckAfterSeconds === undefined) return undefined;
   return {
     flapWindowSeconds,
     staleAfterSeconds,
     lowUrgencySeverities: i.lowUrgencySeverities ?? [...ONCALL_DEFAULTS.lowUrgencySeverities],
     ...(i.publicUrl !== undefined ? { publicUrl: i.publicUrl } : {}),
+    alertmanagers: i.alertmanagers ?? [],
+    silenceCheckAfterSeconds,
   };
 }
 

@@ -16,7 +16,7 @@ export type ActionOutcome =
       /** Pending escalation steps are cancelled (the generation moved on). */
       readonly stopEscalation: boolean;
       readonly startEscalation: boolean;
-      readonly notify: 'acknowledge' | 'resolve' | 'trigger' | null;
+      readonly notify: 'acknowledge' | 'resolve' | 'trigger' | 'update' | null;
       /** When set, an acknowledgement-timeout check is due then. */
       readonly ackTimeoutAt: Date | null;
     }
@@ -102,6 +102,37 @@ export function sweepStale(incident: IncidentRecord, alerts: readonly AlertRecor
     stopEscalation: true,
     startEscalation: false,
     notify: 'resolve',
+    ackTimeoutAt: null,
+  };
+}
+
+/** Why Alertmanager holds an alert back, as Vigil shows it; undefined when it does not (still active there, or unknown). */
+export type SuppressionReasons = ReadonlyMap<string, string>;
+
+/**
+ * Firing alerts Alertmanager has stopped sending because a silence or an inhibition holds them:
+ * they are `suppressed` with that reason, and when no live alert is left firing the incident is
+ * too, and nobody else is paged. When the silence ends, Alertmanager sends the alert again and
+ * the incident triggers (notification-decision: unsuppressed).
+ */
+export function applySuppressions(incident: IncidentRecord, alerts: readonly AlertRecord[], reasons: SuppressionReasons, now: Date): ActionOutcome {
+  const marked = alerts.filter((a) => a.state === 'firing' && reasons.has(a.fingerprint)).map((a) => ({ ...a, state: 'suppressed' as const, reason: reasons.get(a.fingerprint)! }));
+  if (marked.length === 0) return { ok: false, conflict: 'nothing is held back' };
+  const ids = new Set(marked.map((a) => a.fingerprint));
+  const stillFiring = alerts.some((a) => a.state === 'firing' && !ids.has(a.fingerprint));
+  const reason = marked[0]!.reason;
+  const timeline: TimelineEntry[] = [{ kind: 'suppressed', at: now, actor: 'alertmanager', message: `${marked.length} alert(s) held back by Alertmanager: ${reason}`, detail: { fingerprints: marked.slice(0, 50).map((a) => a.fingerprint) } }];
+  if (stillFiring || incident.status === 'resolved' || incident.status === 'suppressed') {
+    return { ok: true, incident, alerts: marked, timeline, stopEscalation: false, startEscalation: false, notify: null, ackTimeoutAt: null };
+  }
+  return {
+    ok: true,
+    incident: { ...incident, status: 'suppressed', statusReason: reason, escalationGeneration: incident.escalationGeneration + 1 },
+    alerts: marked,
+    timeline,
+    stopEscalation: true,
+    startEscalation: false,
+    notify: 'update',
     ackTimeoutAt: null,
   };
 }

@@ -154,6 +154,14 @@ export interface IncidentSettings {
   readonly lowUrgencySeverities: readonly string[];
   /** Where links in pages point (the incident page), e.g. https://vigil.example.com. */
   readonly publicUrl?: string;
+  /**
+   * Alertmanager API base URLs (replicas of one cluster). Alertmanager does not send silenced or
+   * inhibited alerts, it drops them from the group; with these, Vigil asks why a firing alert went
+   * quiet and shows it as suppressed with the silence or inhibition as its reason.
+   */
+  readonly alertmanagers: readonly string[];
+  /** A firing alert missing from its group's notifications this long is looked up in Alertmanager. */
+  readonly silenceCheckAfterSeconds: number;
 }
 
 export interface OnCallSpec {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Module } from '@nestjs/common';
+import { AlertmanagerApiClient } from '../../adapters/alertmanager/alertmanager-api.client.js';
 import { SmtpMailer } from '../../adapters/email/smtp-mailer.js';
 import { FileSecretReader } from '../../adapters/files/secret-file.js';
 import { LocalSpecFiles } from '../../adapters/files/spec-files.js';
@@ -7,6 +8,7 @@ import { PagerDutyEventsClient } from '../../adapters/pagerduty/pagerduty-events
 import { SlackClient } from '../../adapters/slack/slack.client.js';
 import { WebhookHttpClient } from '../../adapters/webhooks/webhook-http.client.js';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
+import { AlertmanagerApi } from '../../core/ports/alertmanager-api.js';
 import { Clock } from '../../core/ports/clock.js';
 import { MailSender, PagerDutyEventsSender, SlackSender } from '../../core/ports/notification-sinks.js';
 import { SecretReader } from '../../core/ports/secret-reader.js';
@@ -47,6 +49,7 @@ async function extraCa(config: VigilConfig): Promise<string | undefined> {
     { provide: EXTRA_CA, inject: [VIGIL_CONFIG], useFactory: extraCa },
     { provide: PagerDutyEventsSender, inject: [Clock, EXTRA_CA], useFactory: (clock: Clock, ca: string | undefined) => new PagerDutyEventsClient({ clock, ...(ca ? { ca } : {}) }) },
     { provide: SlackSender, inject: [Clock], useFactory: (clock: Clock) => new SlackClient({ clock }) },
+    { provide: AlertmanagerApi, useFactory: () => new AlertmanagerApiClient() },
     { provide: MailSender, inject: [EXTRA_CA], useFactory: (ca: string | undefined) => new SmtpMailer(ca ? { ca } : {}) },
     { provide: WebhookSender, inject: [VIGIL_CONFIG], useFactory: (config: VigilConfig) => new WebhookHttpClient(config.webhookAllowList) },
     OnCallSpecService,

@@ -18,7 +18,7 @@ export const NO_ONCALL_SPEC: OnCallSpec = {
   defaultPolicy: 'none',
   maintenance: [],
   sinks: {},
-  incidents: { flapWindowSeconds: 1800, staleAfterSeconds: 5 * 3600, lowUrgencySeverities: ['warning', 'info'] },
+  incidents: { flapWindowSeconds: 1800, staleAfterSeconds: 5 * 3600, lowUrgencySeverities: ['warning', 'info'], alertmanagers: [], silenceCheckAfterSeconds: 600 },
 };
 
 /**
