@@ -1,6 +1,6 @@
 import type { PolicySnapshot } from '../model/page-target.js';
 import type { AlertRecord, IncidentRecord } from './incident.js';
-import { acknowledge, ackTimedOut, resolve, sweepStale } from './responder-actions.js';
+import { acknowledge, ackTimedOut, applySuppressions, resolve, sweepStale } from './responder-actions.js';
 
 const T0 = new Date('2026-11-29T10:00:00Z');
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
@@ -48,5 +48,16 @@ describe('responder actions', () => {
     expect(all.alerts.map((a) => a.state)).toEqual(['stale', 'stale']);
     expect(all).toMatchObject({ incident: { status: 'resolved', resolvedBy: 'vigil' }, notify: 'resolve', stopEscalation: true });
     expect(sweepStale(INCIDENT, alerts, at(100), 3000).ok).toBe(false);
+  });
+
+  it('alerts Alertmanager holds back are suppressed with its reason; the incident only when none is left firing', () => {
+    const alerts = [alert('a', 'firing', T0), alert('b', 'firing', T0)];
+    const one = applySuppressions(INCIDENT, alerts, new Map([['a', 'silenced by carol']]), at(600));
+    if (!one.ok) throw new Error('expected ok');
+    expect(one.alerts.map((a) => [a.fingerprint, a.state, a.reason])).toEqual([['a', 'suppressed', 'silenced by carol']]);
+    expect(one.incident.status).toBe('triggered');
+    const both = applySuppressions(INCIDENT, alerts, new Map([['a', 'silenced by carol'], ['b', 'inhibited by alert 0123']]), at(600));
+    expect(both).toMatchObject({ ok: true, stopEscalation: true, incident: { status: 'suppressed', statusReason: 'silenced by carol', escalationGeneration: 2 } });
+    expect(applySuppressions(INCIDENT, alerts, new Map(), at(600)).ok).toBe(false);
   });
 });
