@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need that npm does not bring: promtool and amtool (Debian packages
-# prometheus, prometheus-alertmanager) and PostgreSQL 15 server binaries (postgresql-15).
+# prometheus, prometheus-alertmanager), PostgreSQL 15 server binaries (postgresql-15) and ss
+# (iproute2; the kill scenarios read the kernel's view of a connection).
 # Tests never skip because a tool is missing: either this script provides it or it stops here.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 [ -x "$PG_BIN/pg_ctl" ] || missing+=(postgresql-15)
+command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

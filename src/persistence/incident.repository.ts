@@ -53,8 +53,9 @@ export interface StreamState {
 
 type Row = Record<string, unknown>;
 
-// Ids leave as text (bigint). ORDER BY a bare `id` would then sort by that text alias ("10" < "9"):
-// every ORDER BY here names the table's column.
+// Ids are read as text (bigint does not fit a JS number), so `ORDER BY id` after `id::text AS id`
+// would sort the text ("10" before "9"): PostgreSQL resolves a bare ORDER BY name to the output
+// column. Every ORDER BY here names the table's column (incidents.id), never the alias.
 const INCIDENT_COLUMNS = `id::text AS id, route, group_key, status, title, service, team, severity, urgency, labels, annotations, snapshot,
   triggered_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, status_reason, flap_count, escalation_generation, escalation_started_at`;
 
@@ -218,6 +219,12 @@ export class IncidentRepository {
     status: 'pending' | 'delivered' | 'failed',
     now: Date,
   ): Promise<string | null> {
+    // Incident before stream, the order of every writer that queues pages (an ack holds the
+    // incident FOR UPDATE, then locks the streams it follows up on). Taking the stream first and
+    // the incident later (the timeline insert's foreign-key lock) deadlocked with such an ack: one
+    // of them failed, the ack with a 500 or this outcome unrecorded and the page sent again.
+    // KEY SHARE is what that foreign-key lock takes anyway; pages of one incident still finish side by side.
+    await m.query(`SELECT 1 FROM incidents WHERE id = $1 FOR KEY SHARE`, [page.incidentId]);
     await m.query(`UPDATE page_attempts SET duration_ms = $3, http_status = $4, error = $5 WHERE page_id = $1 AND attempt = $2`, [page.id, attempt.attempt, attempt.durationMs, attempt.httpStatus, attempt.error]);
     await m.query(`SELECT 1 FROM page_streams WHERE incident_id = $1 AND stream = $2 FOR UPDATE`, [page.incidentId, page.stream]);
     await m.query(`UPDATE pages SET status = $2, last_error = $3, delivered_at = CASE WHEN $2 = 'delivered' THEN $4::timestamptz END WHERE id = $1`, [page.id, status, attempt.error, now]);

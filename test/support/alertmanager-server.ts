@@ -50,6 +50,8 @@ export interface TestAlertmanager {
   readonly url: string;
   /** `127.0.0.1:<port>` for `peers` of another replica; undefined without clustering. */
   readonly clusterAddress: string | undefined;
+  /** Its process id: which sockets are its own (a test waiting for its request to reach a server). */
+  readonly pid: number;
   /** `POST /api/v2/alerts`, as Prometheus sends them; throws unless Alertmanager answers 200. */
   postAlerts(alerts: readonly TestAlert[]): Promise<void>;
   /** Everything it logged so far. */
@@ -102,7 +104,7 @@ export async function startAlertmanager(opts: TestAlertmanagerOptions): Promise<
       (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false)) &&
       (!clustered || (await clusterStatus(url)) === 'ready');
     await Promise.race([spawnError, waitUntilReady(`Alertmanager at ${url}`, c, log, ready, 30_000)]);
-    return { url, clusterAddress, postAlerts: (alerts) => postAlerts(url, alerts), log, stop };
+    return { url, clusterAddress, pid: c.pid!, postAlerts: (alerts) => postAlerts(url, alerts), log, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -7,6 +7,7 @@ import { createApp } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Clock } from '../../src/core/ports/clock.js';
 import { adminTokenEnv, bearer } from './auth.js';
+import { vigil } from './cli.js';
 import { PagerDutyContractServer } from './pagerduty-contract-server.js';
 import { startTestPostgres, type TestPostgres } from './postgres-server.js';
 import { SlackContractServer } from './slack-contract-server.js';
@@ -32,6 +33,8 @@ export interface RigSpecOptions {
   /** Alertmanager API URLs Vigil asks about alerts gone quiet, and after how long (seconds). */
   readonly alertmanagers?: readonly string[];
   readonly silenceCheckAfter?: number;
+  /** `sinks.pagerduty.eventsUrl`; the rig's contract server when missing (a SilentServer holds an attempt in flight). */
+  readonly pagerdutyUrl?: string;
   /** Extra YAML appended under `maintenance:` etc. is not needed by the scenarios so far. */
 }
 
@@ -124,7 +127,7 @@ routes:
 defaultPolicy: warning
 sinks:
   pagerduty:
-    eventsUrl: ${this.pd.url}
+    eventsUrl: ${o.pagerdutyUrl ?? this.pd.url}
     webhookSecret: { file: ${join(this.work, 'secrets', 'pd-webhook')} }
   slack:
     apiUrl: ${this.slack.apiUrl}
@@ -140,6 +143,24 @@ incidents:
   flapWindow: ${s(o.flapWindow ?? 1800)}
   staleAfter: ${s(o.staleAfter ?? 18000)}
 ${o.alertmanagers ? `  alertmanagers: [${o.alertmanagers.join(', ')}]\n` : ''}${o.silenceCheckAfter ? `  silenceCheckAfter: ${s(o.silenceCheckAfter)}\n` : ''}`;
+  }
+
+  /**
+   * A token of role `ingest` made the way an operator makes Alertmanager's (`vigil token create
+   * --role ingest`, in-process, against the rig's database), as the CLI prints it.
+   */
+  async ingestToken(name: string): Promise<string> {
+    // The CLI finds its database the way the service does: DATABASE_URL.
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = this.db.url;
+    try {
+      const r = await vigil(this.work, 'token', 'create', '--role', 'ingest', '--name', name);
+      if (r.code !== 0) throw new Error(`vigil token create --role ingest failed (${r.code}): ${r.err}`);
+      return r.out.trim();
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
   }
 
   /** Starts a Vigil app on the rig's database with `spec` as its only spec file. */

@@ -1,11 +1,14 @@
 import type { Server as HttpServer, ServerResponse } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 
-/** Listens on 127.0.0.1 at a port the OS picks (never a fixed one: test files run in parallel). */
-export async function listenOnLoopback(server: Server): Promise<number> {
+/**
+ * Listens on 127.0.0.1 at a port the OS picks (never a fixed one: test files run in parallel), or
+ * at `port` when a test takes over the port another server of its own held a moment ago.
+ */
+export async function listenOnLoopback(server: Server, port = 0): Promise<number> {
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok());
+    server.listen(port, '127.0.0.1', () => ok());
   });
   return (server.address() as AddressInfo).port;
 }

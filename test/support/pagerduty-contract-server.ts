@@ -46,10 +46,14 @@ export class PagerDutyContractServer {
     return `${this.origin}/v2/enqueue`;
   }
 
-  static async start(): Promise<PagerDutyContractServer> {
+  /**
+   * `port`: listen there instead of on a free port, e.g. where a SilentServer held a page attempt
+   * of a replica that was then killed, so the restarted replica's retry reaches this server.
+   */
+  static async start(options: { readonly port?: number } = {}): Promise<PagerDutyContractServer> {
     const certs = await makeTestCertificates();
     const server = createServer({ cert: certs.certPem, key: certs.keyPem });
-    const port = await listenOnLoopback(server);
+    const port = await listenOnLoopback(server, options.port);
     const fake = new PagerDutyContractServer(server, certs.caPem, `https://127.0.0.1:${port}`);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => fake.handle(req, res));
     return fake;

@@ -67,6 +67,7 @@ export type TimelineKind =
   | 'level_skipped'
   | 'escalation_exhausted'
   | 'page_delivered'
+  | 'page_attempt_lost'
   | 'delivery_failed'
   | 'fallback_notified'
   | 'acknowledged'

@@ -77,6 +77,13 @@ export class PageDeliveryService implements OnModuleInit {
     const started = this.clock.now();
     const recorded = await this.repo.transaction(async (m) => {
       if (!(await this.jobsRepo.holdFence(run, m))) return false;
+      // Still 'sending': an attempt went out and its outcome was never recorded (its replica died
+      // mid-send). Whether the sink got it is unknown; the responder should see that it is tried again.
+      if (page.status === 'sending') {
+        await this.repo.appendTimeline(m, page.incidentId, [
+          { kind: 'page_attempt_lost', at: started, actor: page.sink, message: `${page.action} to ${describeTarget(page.target)}: attempt ${page.attempts} ended without an outcome (its replica went away); trying again`, detail: { pageId: page.id, attempt: page.attempts } },
+        ]);
+      }
       await this.repo.startAttempt(m, page.id, run.attempt, started);
       return true;
     });
