@@ -44,6 +44,8 @@ export interface StreamState {
 
 type Row = Record<string, unknown>;
 
+// Ids leave as text (bigint). ORDER BY a bare `id` would then sort by that text alias ("10" < "9"):
+// every ORDER BY here names the table's column.
 const INCIDENT_COLUMNS = `id::text AS id, route, group_key, status, title, service, team, severity, urgency, labels, annotations, snapshot,
   triggered_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, status_reason, flap_count, escalation_generation, escalation_started_at`;
 
@@ -69,7 +71,7 @@ export class IncidentRepository {
   }
 
   async latest(m: TransactionManager, route: string, groupKey: string): Promise<{ incident: IncidentRecord; alerts: AlertRecord[] } | null> {
-    const rows = (await m.query(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY id DESC LIMIT 1 FOR UPDATE`, [route, groupKey])) as Row[];
+    const rows = (await m.query(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1 FOR UPDATE`, [route, groupKey])) as Row[];
     if (rows.length === 0) return null;
     const incident = toIncident(rows[0]!);
     return { incident, alerts: await this.alerts(m, incident.id) };
@@ -211,7 +213,7 @@ export class IncidentRepository {
     await m.query(`SELECT 1 FROM page_streams WHERE incident_id = $1 AND stream = $2 FOR UPDATE`, [page.incidentId, page.stream]);
     await m.query(`UPDATE pages SET status = $2, last_error = $3, delivered_at = CASE WHEN $2 = 'delivered' THEN $4::timestamptz END WHERE id = $1`, [page.id, status, attempt.error, now]);
     if (status === 'pending') return null;
-    const next = (await m.query(`SELECT id::text AS id FROM pages WHERE incident_id = $1 AND stream = $2 AND status = 'pending' AND id > $3 ORDER BY id LIMIT 1`, [page.incidentId, page.stream, page.id])) as { id: string }[];
+    const next = (await m.query(`SELECT id::text AS id FROM pages WHERE incident_id = $1 AND stream = $2 AND status = 'pending' AND id > $3 ORDER BY pages.id LIMIT 1`, [page.incidentId, page.stream, page.id])) as { id: string }[];
     return next[0]?.id ?? null;
   }
 
@@ -231,7 +233,7 @@ export class IncidentRepository {
     const rows = (await this.dataSource.query(
       `SELECT ${INCIDENT_COLUMNS},
          (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM incident_alerts a WHERE a.incident_id = incidents.id GROUP BY state) c) AS alert_counts
-         FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${arg(f.limit + 1)}`,
+         FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY incidents.id DESC LIMIT ${arg(f.limit + 1)}`,
       args,
     )) as Row[];
     return toPage(rows.map((r) => ({ ...toIncident(r), alertCounts: (r.alert_counts as Record<string, number> | null) ?? {} })), f.limit);
@@ -244,7 +246,7 @@ export class IncidentRepository {
   }
 
   async timeline(incidentId: string): Promise<StoredEvent[]> {
-    const rows = (await this.dataSource.query(`SELECT id::text AS id, at, kind, actor, message, detail FROM incident_events WHERE incident_id = $1 ORDER BY id`, [incidentId])) as Row[];
+    const rows = (await this.dataSource.query(`SELECT id::text AS id, at, kind, actor, message, detail FROM incident_events WHERE incident_id = $1 ORDER BY incident_events.id`, [incidentId])) as Row[];
     return rows.map((r) => ({ id: r.id as string, at: r.at as Date, kind: r.kind as TimelineEntry['kind'], actor: r.actor as string, message: r.message as string, ...(r.detail ? { detail: r.detail as Record<string, unknown> } : {}) }));
   }
 
