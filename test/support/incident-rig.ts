@@ -31,6 +31,8 @@ export interface RigSpecOptions {
   readonly ackTimeout?: number;
   readonly flapWindow?: number;
   readonly staleAfter?: number;
+  /** Routes tried before the `critical` one (first match wins). */
+  readonly extraRoutes?: readonly { readonly name: string; readonly matchers: readonly string[]; readonly policy: string }[];
   /** `maintenance:` windows; matchers as Alertmanager writes them, instants RFC 3339. */
   readonly maintenance?: readonly { readonly name: string; readonly matchers: readonly string[]; readonly from: string; readonly to: string }[];
 }
@@ -132,7 +134,7 @@ ${o.ackTimeout ? `    ackTimeout: ${s(o.ackTimeout)}\n` : ''}    fallback: [{ em
     levels:
       - targets: [{ slackChannel: '#alerts-warning' }]
 routes:
-  - { name: critical, matchers: ['severity="critical"'], policy: critical }
+${(o.extraRoutes ?? []).map((r) => `  - { name: ${r.name}, matchers: [${quoted(r.matchers)}], policy: ${r.policy} }\n`).join('')}  - { name: critical, matchers: ['severity="critical"'], policy: critical }
 defaultPolicy: warning
 sinks:
   pagerduty:
@@ -291,5 +293,10 @@ export function amNotification(groupKey: string, alerts: { labels: Record<string
 
 function maintenance(windows: RigSpecOptions['maintenance']): string {
   if (!windows?.length) return '';
-  return `maintenance:\n${windows.map((w) => `  - { name: ${w.name}, matchers: [${w.matchers.map((m) => `'${m}'`).join(', ')}], from: ${w.from}, to: ${w.to} }\n`).join('')}`;
+  return `maintenance:\n${windows.map((w) => `  - { name: ${w.name}, matchers: [${quoted(w.matchers)}], from: ${w.from}, to: ${w.to} }\n`).join('')}`;
+}
+
+/** Matchers hold double quotes: single-quoted YAML scalars keep them as they are. */
+function quoted(matchers: readonly string[]): string {
+  return matchers.map((m) => `'${m.replace(/'/g, "''")}'`).join(', ');
 }
