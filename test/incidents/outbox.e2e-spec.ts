@@ -1,5 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
 import { ManualClock } from '../../src/core/ports/clock.js';
+import { bearer } from '../support/auth.js';
 import { amNotification, incident, IncidentRig, PD_KEY_PRIMARY, PD_KEY_TEAM, pdEvents, postAlerts } from '../support/incident-rig.js';
 
 /**
@@ -33,7 +35,7 @@ async function attemptsOf(pageId: string): Promise<{ attempt: number; startedAt:
 }
 
 describe('the page outbox', () => {
-  it('PagerDuty answering 429 for two minutes: each trigger is delivered once after the outage, attempts spaced by Retry-After, and a resolve sent meanwhile arrives after its trigger', async () => {
+  it('PagerDuty answering 429 for two minutes: each trigger is delivered once after the outage, attempts spaced by Retry-After, and an acknowledge and a resolve made meanwhile follow it in order', async () => {
     const RETRY_AFTER = 30;
     rig.pd.failWith(429, { forMs: 120_000, retryAfter: RETRY_AFTER });
     const res = await postAlerts(app, amNotification(GROUP, [{ labels: CRITICAL }])).expect(200);
@@ -42,18 +44,21 @@ describe('the page outbox', () => {
     // Both PagerDuty streams (the team service and alice's) tried once and were throttled; nothing else was.
     expect(pdEvents(rig.pd).map((e) => `${e.action} ${e.status}`)).toEqual(['trigger 429', 'trigger 429']);
 
-    // Alertmanager resolves while PagerDuty is still throttling: the resolve waits behind each key's trigger.
+    // Someone acknowledges and then Alertmanager resolves while PagerDuty is still throttling: both
+    // wait behind each key's trigger, and must leave in the order they were decided.
+    await rig.advance(10);
+    await request(app.getHttpServer()).post(`/api/incidents/${id}/ack`).set(bearer()).send({}).expect(200);
     await rig.advance(10);
     await postAlerts(app, amNotification(GROUP, [{ labels: CRITICAL, status: 'resolved' }])).expect(200);
     await rig.settle();
-    expect(pdEvents(rig.pd).filter((e) => e.action === 'resolve')).toEqual([]);
+    expect(pdEvents(rig.pd).filter((e) => e.action !== 'trigger')).toEqual([]);
 
     // Second by second through the outage and a minute past it.
     while (clock.now().getTime() < T0.getTime() + 180_000) await rig.advance(1);
 
     for (const key of [PD_KEY_TEAM, PD_KEY_PRIMARY]) {
       // 429 at 0, 30, 60 and 90 s; the fifth attempt, at 120 s, is the first after the outage.
-      expect(pdEvents(rig.pd, key).map((e) => `${e.action} ${e.status}`)).toEqual(['trigger 429', 'trigger 429', 'trigger 429', 'trigger 429', 'trigger 202', 'resolve 202']);
+      expect(pdEvents(rig.pd, key).map((e) => `${e.action} ${e.status}`)).toEqual(['trigger 429', 'trigger 429', 'trigger 429', 'trigger 429', 'trigger 202', 'acknowledge 202', 'resolve 202']);
       expect(new Set(pdEvents(rig.pd, key).map((e) => e.dedupKey))).toEqual(new Set([`vigil-${id}`]));
     }
 
@@ -69,10 +74,10 @@ describe('the page outbox', () => {
       for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(RETRY_AFTER);
       expect(attempts[4]!.startedAt.getTime() - T0.getTime()).toBeGreaterThanOrEqual(120_000);
     }
-    // The resolve was queued at 10 s and sent only once its trigger had gone through.
-    const resolves = i.pages.filter((p) => p.sink === 'pagerduty' && p.action === 'resolve');
-    expect(resolves.map((p) => p.status)).toEqual(['delivered', 'delivered']);
-    for (const page of resolves) expect((await attemptsOf(page.id)).map((a) => a.startedAt.getTime() - T0.getTime())).toEqual([120_000]);
+    // The acknowledge (queued at 10 s) and the resolve (20 s) were sent only once their trigger had gone through.
+    const followUps = i.pages.filter((p) => p.sink === 'pagerduty' && p.action !== 'trigger');
+    expect(followUps.map((p) => `${p.action} ${p.status}`).sort()).toEqual(['acknowledge delivered', 'acknowledge delivered', 'resolve delivered', 'resolve delivered']);
+    for (const page of followUps) expect((await attemptsOf(page.id)).map((a) => a.startedAt.getTime() - T0.getTime())).toEqual([120_000]);
     expect(i.timeline.filter((e) => e.kind === 'delivery_failed')).toEqual([]);
   });
 
