@@ -184,7 +184,13 @@ ${maintenance(o.maintenance)}`;
 
   /** One query on the rig's database, outside any app: what the tables say, not what an API renders. */
   async query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
-    this.pool ??= new pg.Pool({ connectionString: this.db.url, max: 2 });
+    if (!this.pool) {
+      this.pool = new pg.Pool({ connectionString: this.db.url, max: 2 });
+      // pool.end() resolves once idle clients are told to end, not when their sockets close; the
+      // server's fast shutdown in close() can then terminate one, and the pool re-emits that error.
+      // Without a listener it would throw into whichever test runs next.
+      this.pool.on('error', () => undefined);
+    }
     return (await this.pool.query<R>(sql, params)).rows;
   }
 
