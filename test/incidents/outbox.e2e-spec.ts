@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { bearer } from '../support/auth.js';
+import { decodedBody } from '../support/smtp-sink.js';
 import { amNotification, incident, IncidentRig, PD_KEY_PRIMARY, PD_KEY_TEAM, pdEvents, postAlerts } from '../support/incident-rig.js';
 
 /**
@@ -92,7 +93,7 @@ describe('the page outbox', () => {
     const key = refused[0]!.routingKey;
     const mail = await rig.smtp.received.waitFor(1, (m) => m.envelope.to.includes('oncall-fallback@example.com'));
     expect(mail).toHaveLength(1);
-    expect(mail[0]!.body).toMatch(/HTTP 400/);
+    expect(decodedBody(mail[0]!)).toMatch(/trigger to (alice )?\(PagerDuty\) failed: HTTP 400: .*routing_key is not a valid integration key.*\(not retried: the receiver refused it\)/);
 
     // Well past any backoff (1 s base here): a permanent refusal is never tried again.
     await rig.advance(120);
