@@ -2,10 +2,12 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/config.js';
-import type { Clock } from '../../src/core/ports/clock.js';
+import { ManualClock, type Clock } from '../../src/core/ports/clock.js';
+import { JobWorker } from '../../src/modules/jobs/job-worker.js';
 import { adminTokenEnv, bearer } from './auth.js';
 import { vigil } from './cli.js';
 import { PagerDutyContractServer } from './pagerduty-contract-server.js';
@@ -35,7 +37,18 @@ export interface RigSpecOptions {
   readonly silenceCheckAfter?: number;
   /** `sinks.pagerduty.eventsUrl`; the rig's contract server when missing (a SilentServer holds an attempt in flight). */
   readonly pagerdutyUrl?: string;
-  /** Extra YAML appended under `maintenance:` etc. is not needed by the scenarios so far. */
+  /** Routes tried before the `critical` one (first match wins). */
+  readonly extraRoutes?: readonly { readonly name: string; readonly matchers: readonly string[]; readonly policy: string }[];
+  /** `maintenance:` windows; matchers as Alertmanager writes them, instants RFC 3339. */
+  readonly maintenance?: readonly { readonly name: string; readonly matchers: readonly string[]; readonly from: string; readonly to: string }[];
+}
+
+export interface RigOptions {
+  /**
+   * One clock for the apps (their default in `startApp`) and for the contract servers' fault
+   * windows, so "429 for two minutes" is two minutes of the time the test drives.
+   */
+  readonly clock?: Clock;
 }
 
 /**
@@ -46,6 +59,7 @@ export interface RigSpecOptions {
 export class IncidentRig {
   readonly apps: NestExpressApplication[] = [];
   readonly logs: string[] = [];
+  private pool?: pg.Pool;
 
   private constructor(
     readonly work: string,
@@ -53,20 +67,23 @@ export class IncidentRig {
     readonly pd: PagerDutyContractServer,
     readonly slack: SlackContractServer,
     readonly smtp: SmtpSink,
+    readonly clock: Clock | undefined,
   ) {}
 
-  static async start(name: string): Promise<IncidentRig> {
+  static async start(name: string, options: RigOptions = {}): Promise<IncidentRig> {
+    const clock = options.clock;
+    const now = clock ? () => clock.now().getTime() : Date.now;
     const work = await mkdtemp(join(tmpdir(), 'vigil-incidents-'));
     await chmod(work, 0o755);
     // The SMTP server offers STARTTLS with a certificate of its own test CA: Vigil requires TLS by default.
     const smtpCerts = await makeTestCertificates();
     const [db, pd, slack, smtp] = await Promise.all([
       startTestPostgres(`vigil_${name}_test`),
-      PagerDutyContractServer.start(),
-      SlackContractServer.start({ token: SLACK_TOKEN, channels: { 'alerts-critical': 'C0CRITICAL', 'alerts-warning': 'C0WARNING' }, members: ['U0ALICE', 'U0BOB'] }),
+      PagerDutyContractServer.start({ now }),
+      SlackContractServer.start({ token: SLACK_TOKEN, channels: { 'alerts-critical': 'C0CRITICAL', 'alerts-warning': 'C0WARNING' }, members: ['U0ALICE', 'U0BOB'], now }),
       SmtpSink.start({ tls: smtpCerts }),
     ]);
-    const rig = new IncidentRig(work, db, pd, slack, smtp);
+    const rig = new IncidentRig(work, db, pd, slack, smtp, clock);
     await mkdir(join(work, 'secrets'));
     await Promise.all([
       writeFile(join(work, 'secrets', 'pd-primary'), PD_KEY_PRIMARY),
@@ -123,7 +140,7 @@ ${o.ackTimeout ? `    ackTimeout: ${s(o.ackTimeout)}\n` : ''}    fallback: [{ em
     levels:
       - targets: [{ slackChannel: '#alerts-warning' }]
 routes:
-  - { name: critical, matchers: ['severity="critical"'], policy: critical }
+${(o.extraRoutes ?? []).map((r) => `  - { name: ${r.name}, matchers: [${quoted(r.matchers)}], policy: ${r.policy} }\n`).join('')}  - { name: critical, matchers: ['severity="critical"'], policy: critical }
 defaultPolicy: warning
 sinks:
   pagerduty:
@@ -142,7 +159,7 @@ sinks:
 incidents:
   flapWindow: ${s(o.flapWindow ?? 1800)}
   staleAfter: ${s(o.staleAfter ?? 18000)}
-${o.alertmanagers ? `  alertmanagers: [${o.alertmanagers.join(', ')}]\n` : ''}${o.silenceCheckAfter ? `  silenceCheckAfter: ${s(o.silenceCheckAfter)}\n` : ''}`;
+${o.alertmanagers ? `  alertmanagers: [${o.alertmanagers.join(', ')}]\n` : ''}${o.silenceCheckAfter ? `  silenceCheckAfter: ${s(o.silenceCheckAfter)}\n` : ''}${maintenance(o.maintenance)}`;
   }
 
   /**
@@ -163,8 +180,8 @@ ${o.alertmanagers ? `  alertmanagers: [${o.alertmanagers.join(', ')}]\n` : ''}${
     }
   }
 
-  /** Starts a Vigil app on the rig's database with `spec` as its only spec file. */
-  async startApp(spec: string, env: Record<string, string> = {}, clock?: Clock): Promise<NestExpressApplication> {
+  /** Starts a Vigil app on the rig's database with `spec` as its only spec file; on the rig's clock unless given another. */
+  async startApp(spec: string, env: Record<string, string> = {}, clock: Clock | undefined = this.clock): Promise<NestExpressApplication> {
     const root = await mkdtemp(join(this.work, 'app-'));
     await mkdir(join(root, 'slos'));
     await mkdir(join(root, 'out'));
@@ -190,8 +207,46 @@ ${o.alertmanagers ? `  alertmanagers: [${o.alertmanagers.join(', ')}]\n` : ''}${
     return app;
   }
 
+  /** One query on the rig's database, outside any app: what the tables say, not what an API renders. */
+  async query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+    if (!this.pool) {
+      this.pool = new pg.Pool({ connectionString: this.db.url, max: 2 });
+      // pool.end() resolves once idle clients are told to end, not when their sockets close; the
+      // server's fast shutdown in close() can then terminate one, and the pool re-emits that error.
+      // Without a listener it would throw into whichever test runs next.
+      this.pool.on('error', () => undefined);
+    }
+    return (await this.pool.query<R>(sql, params)).rows;
+  }
+
+  /**
+   * The barrier of clock-driven scenarios: every app's worker has run what is due, and the jobs
+   * table holds nothing running and nothing pending that is due at the rig clock's now. Whatever
+   * has not happened by then will not happen until the clock moves. Several apps on one database
+   * can hand work to each other, hence the loop until the table itself says it is quiet.
+   */
+  async settle(apps: readonly NestExpressApplication[] = this.apps, timeoutMs = 30_000): Promise<void> {
+    if (!this.clock) throw new Error('settle() needs the rig started with a clock');
+    const clock = this.clock;
+    await until('the jobs table to be quiet', async () => {
+      await Promise.all(apps.map((a) => a.get(JobWorker).drain()));
+      const busy = await this.query<{ n: string }>(`SELECT count(*) AS n FROM jobs WHERE state = 'running' OR (state = 'pending' AND run_at <= $1)`, [clock.now()]);
+      return Number(busy[0]!.n) === 0;
+    }, timeoutMs, 0);
+  }
+
+  /** Moves the rig's clock by `seconds` and settles. */
+  async advance(seconds: number, apps: readonly NestExpressApplication[] = this.apps): Promise<Date> {
+    const clock = this.clock;
+    if (!(clock instanceof ManualClock)) throw new Error('advance() needs the rig started with a ManualClock');
+    const at = clock.advance(seconds);
+    await this.settle(apps);
+    return at;
+  }
+
   async close(): Promise<void> {
     for (const app of [...this.apps].reverse()) await app.close().catch(() => undefined);
+    await this.pool?.end().catch(() => undefined);
     await Promise.all([this.pd.close(), this.slack.close(), this.smtp.close()]);
     await this.db.stop();
     await rm(this.work, { recursive: true, force: true });
@@ -220,6 +275,29 @@ export async function timelineHas(app: NestExpressApplication, id: string, kind:
   }, timeoutMs);
 }
 
+/** Posts an Alertmanager notification the way Alertmanager does (with the bearer credential). */
+export function postAlerts(app: NestExpressApplication, body: Record<string, unknown>): request.Test {
+  return request(app.getHttpServer()).post('/api/alerts/alertmanager').set(bearer()).send(body);
+}
+
+export interface PdEvent {
+  readonly action: string;
+  readonly routingKey: string;
+  readonly dedupKey: string | undefined;
+  /** The contract server's answer; 0 when it never answered. */
+  readonly status: number;
+}
+
+/** What the PagerDuty contract server received, in arrival order, optionally for one routing key. */
+export function pdEvents(pd: PagerDutyContractServer, routingKey?: string): PdEvent[] {
+  return pd.received.entries
+    .map((e) => {
+      const b = e.body as { event_action?: string; routing_key?: string; dedup_key?: string };
+      return { action: b.event_action ?? '', routingKey: b.routing_key ?? '', dedupKey: b.dedup_key, status: e.answer === 'none' ? 0 : e.answer.status };
+    })
+    .filter((e) => routingKey === undefined || e.routingKey === routingKey);
+}
+
 /** An Alertmanager v4 notification as Alertmanager 0.25 sends it. */
 export function amNotification(groupKey: string, alerts: { labels: Record<string, string>; status?: 'firing' | 'resolved'; startsAt?: string; annotations?: Record<string, string> }[]): Record<string, unknown> {
   const status = alerts.some((a) => (a.status ?? 'firing') === 'firing') ? 'firing' : 'resolved';
@@ -242,4 +320,14 @@ export function amNotification(groupKey: string, alerts: { labels: Record<string
     groupKey,
     truncatedAlerts: 0,
   };
+}
+
+function maintenance(windows: RigSpecOptions['maintenance']): string {
+  if (!windows?.length) return '';
+  return `maintenance:\n${windows.map((w) => `  - { name: ${w.name}, matchers: [${quoted(w.matchers)}], from: ${w.from}, to: ${w.to} }\n`).join('')}`;
+}
+
+/** Matchers hold double quotes: single-quoted YAML scalars keep them as they are. */
+function quoted(matchers: readonly string[]): string {
+  return matchers.map((m) => `'${m.replace(/'/g, "''")}'`).join(', ');
 }

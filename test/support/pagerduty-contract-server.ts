@@ -31,7 +31,7 @@ const MAX_BODY_BYTES = 512 * 1024;
 
 export class PagerDutyContractServer {
   readonly received = new Recorder<ReceivedEvent>();
-  private readonly faults = new Faults<Fault>();
+  private readonly faults: Faults<Fault>;
   private readonly stalled = new Set<ServerResponse>();
 
   private constructor(
@@ -39,7 +39,10 @@ export class PagerDutyContractServer {
     readonly caPem: string,
     /** Base, e.g. https://127.0.0.1:41234 */
     readonly origin: string,
-  ) {}
+    now: () => number,
+  ) {
+    this.faults = new Faults<Fault>(now);
+  }
 
   /** The Events endpoint to configure: `${origin}/v2/enqueue`. */
   get url(): string {
@@ -49,12 +52,13 @@ export class PagerDutyContractServer {
   /**
    * `port`: listen there instead of on a free port, e.g. where a SilentServer held a page attempt
    * of a replica that was then killed, so the restarted replica's retry reaches this server.
+   * `now` times fault windows (`forMs`); the wall clock unless a test drives time itself.
    */
-  static async start(options: { readonly port?: number } = {}): Promise<PagerDutyContractServer> {
+  static async start(options: { readonly port?: number; readonly now?: () => number } = {}): Promise<PagerDutyContractServer> {
     const certs = await makeTestCertificates();
     const server = createServer({ cert: certs.certPem, key: certs.keyPem });
     const port = await listenOnLoopback(server, options.port);
-    const fake = new PagerDutyContractServer(server, certs.caPem, `https://127.0.0.1:${port}`);
+    const fake = new PagerDutyContractServer(server, certs.caPem, `https://127.0.0.1:${port}`, options.now ?? Date.now);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => fake.handle(req, res));
     return fake;
   }

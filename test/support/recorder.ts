@@ -48,8 +48,14 @@ export interface FaultWindow {
 export class Faults<F> {
   private current: { fault: F; until?: number; left?: number } | undefined;
 
+  /**
+   * @param now milliseconds since the epoch; a test driving Vigil with a ManualClock passes the
+   * same clock, so "429 for two minutes" lasts two minutes of that clock, not of the wall.
+   */
+  constructor(private readonly now: () => number = Date.now) {}
+
   set(fault: F, window: FaultWindow = {}): void {
-    this.current = { fault, ...(window.forMs !== undefined ? { until: Date.now() + window.forMs } : {}), ...(window.times !== undefined ? { left: window.times } : {}) };
+    this.current = { fault, ...(window.forMs !== undefined ? { until: this.now() + window.forMs } : {}), ...(window.times !== undefined ? { left: window.times } : {}) };
   }
 
   clear(): void {
@@ -60,7 +66,7 @@ export class Faults<F> {
   take(appliesTo: (fault: F) => boolean = () => true): F | undefined {
     const c = this.current;
     if (!c) return undefined;
-    if ((c.until !== undefined && Date.now() >= c.until) || (c.left !== undefined && c.left <= 0)) {
+    if ((c.until !== undefined && this.now() >= c.until) || (c.left !== undefined && c.left <= 0)) {
       this.current = undefined;
       return undefined;
     }

@@ -38,6 +38,8 @@ export interface SlackContractOptions {
   readonly channels: Readonly<Record<string, string>>;
   /** Member ids a direct message can go to; each gets its own D… channel. */
   readonly members?: readonly string[];
+  /** Times fault windows (`forMs`); the wall clock unless a test drives time itself. */
+  readonly now?: () => number;
 }
 
 type Fault = { kind: 'ratelimited'; retryAfter: number } | { kind: 'status'; status: number } | { kind: 'platform'; error: string } | { kind: 'stall' };
@@ -46,7 +48,7 @@ export class SlackContractServer {
   readonly calls = new Recorder<SlackCall>();
   /** Messages by channel id, in posting order. */
   readonly messages = new Map<string, SlackMessageRecord[]>();
-  private readonly faults = new Faults<Fault>();
+  private readonly faults: Faults<Fault>;
   private readonly stalled = new Set<ServerResponse>();
   private seq = 0;
 
@@ -55,7 +57,9 @@ export class SlackContractServer {
     private readonly options: SlackContractOptions,
     /** The Web API base to configure, e.g. http://127.0.0.1:41234/api/ */
     readonly apiUrl: string,
-  ) {}
+  ) {
+    this.faults = new Faults<Fault>(options.now ?? Date.now);
+  }
 
   static async start(options: SlackContractOptions): Promise<SlackContractServer> {
     const server = createServer();

@@ -123,3 +123,15 @@ export function splitMessage(raw: string): { headers: Map<string, string>; body:
   }
   return { headers, body };
 }
+
+/**
+ * The body of a single-part message as its sender wrote it: quoted-printable soft line breaks
+ * (RFC 2045 §6.7) land wherever the line length says, so matching the raw body is luck.
+ */
+export function decodedBody(mail: Pick<ReceivedMail, 'headers' | 'body'>): string {
+  const encoding = (mail.headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
+  if (encoding === 'base64') return Buffer.from(mail.body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding !== 'quoted-printable') return mail.body;
+  const bytes = mail.body.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
