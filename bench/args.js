@@ -2,16 +2,18 @@ import { parseArgs } from 'node:util';
 
 /**
  * The bench scripts' flags through node:util parseArgs: `numbers` maps each `--name <n>` to its
- * default (a whole number ≥ 0), `flags` lists the booleans, false unless given. A `--no-x` flag is
- * listed as itself rather than with allowNegative, which would accept `--x` and `--no-json` too.
+ * default (a whole number ≥ 0), `strings` each `--name <text>` to its default, `flags` lists the
+ * booleans, false unless given. A `--no-x` flag is listed as itself rather than with allowNegative,
+ * which would accept `--x` and `--no-json` too.
  */
-export function benchArgs(argv, { numbers, flags }, script) {
+export function benchArgs(argv, { numbers, strings = {}, flags }, script) {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
       options: Object.fromEntries([
         ...Object.entries(numbers).map(([name, value]) => [name, { type: 'string', default: String(value) }]),
+        ...Object.entries(strings).map(([name, value]) => [name, { type: 'string', default: value }]),
         ...flags.map((name) => [name, { type: 'boolean', default: false }]),
       ]),
     }));

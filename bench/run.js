@@ -4,12 +4,16 @@
 //
 //   npm run bench                      # build, then this
 //   node bench/run.js [--json] [--services 1000] [--per-service 10] [--runs 3] [--warmup 1]
-//                     [--no-cli] [--no-budget] [--no-jobs] [--jobs 5000] [--keep]
+//                     [--no-cli] [--no-budget] [--no-jobs] [--jobs 5000] [--no-alerts] [--keep]
+//                     [--only compile,cli,budget,jobs,alerts]
 //
 // Each scenario runs in a fresh child process, so its peak RSS is its own. The budget scenario
 // (bench/scenario-budget.js, its own flags there) needs prometheus, promtool and PostgreSQL 15
 // (scripts/ensure-test-tools.sh) and takes about two minutes; --no-budget skips it. The jobs scenario
-// (bench/scenario-jobs.js) needs PostgreSQL 15 and takes about 15 s; --no-jobs skips it.
+// (bench/scenario-jobs.js) needs PostgreSQL 15 and takes about 15 s; --no-jobs skips it. The alerts
+// scenario (bench/scenario-alerts.js, its own flags there) needs PostgreSQL 15 and takes about 50 s;
+// --no-alerts skips it. --only runs just the scenarios named (e.g. `--only alerts`); the --no-x
+// flags still apply to them.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -21,36 +25,60 @@ import { generateFleet } from './fleet.js';
 
 const GOAL_COMPILE_MS = 5000; // 10,000 SLOs, on 2 cores
 const GOAL_VALIDATE_REPO_MS = 1000; // "well under a second"
+const GOAL_ALERTS_PER_S = 1000; // Alertmanager notifications, 2 cores with PostgreSQL (issue #9)
+const GOAL_ALERTS_P99_MS = 100;
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repo = join(benchDir, '..');
 const cli = join(repo, 'bin', 'vigil.js');
+const SCENARIOS = ['compile', 'cli', 'budget', 'jobs', 'alerts'];
 const args = benchArgs(
   process.argv.slice(2),
-  { numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1, jobs: 5000 }, flags: ['json', 'no-cli', 'no-budget', 'no-jobs', 'keep'] },
+  {
+    numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1, jobs: 5000 },
+    strings: { only: SCENARIOS.join(',') },
+    flags: ['json', 'no-cli', 'no-budget', 'no-jobs', 'no-alerts', 'keep'],
+  },
   'bench/run.js',
 );
-const opts = { ...args, perService: args['per-service'], runs: Math.max(1, args.runs), cli: !args['no-cli'], budget: !args['no-budget'], jobScenario: !args['no-jobs'] };
+const only = new Set(args.only.split(',').map((s) => s.trim()).filter(Boolean));
+for (const name of only) if (!SCENARIOS.includes(name)) throw new Error(`--only: no scenario "${name}" (one of ${SCENARIOS.join(', ')})`);
+const opts = {
+  ...args,
+  perService: args['per-service'],
+  runs: Math.max(1, args.runs),
+  compile: only.has('compile'),
+  cli: only.has('cli') && !args['no-cli'],
+  budget: only.has('budget') && !args['no-budget'],
+  jobScenario: only.has('jobs') && !args['no-jobs'],
+  alerts: only.has('alerts') && !args['no-alerts'],
+};
 const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
-const report = { machine: machine(), goals: { compileMs: GOAL_COMPILE_MS, compileOnCores: 2, validateRepoMs: GOAL_VALIDATE_REPO_MS } };
+const report = {
+  machine: machine(),
+  goals: { compileMs: GOAL_COMPILE_MS, compileOnCores: 2, validateRepoMs: GOAL_VALIDATE_REPO_MS, alertsPerSecond: GOAL_ALERTS_PER_S, alertsP99Ms: GOAL_ALERTS_P99_MS },
+};
 const sloCount = opts.services * opts.perService;
 
-progress('rules per SLO kind: one single-SLO service per SLI kind');
-report.kinds = scenario(['--kinds', '--no-phases', '--runs', '1', '--warmup', '0']);
+if (opts.compile) {
+  progress('rules per SLO kind: one single-SLO service per SLI kind');
+  report.kinds = scenario(['--kinds', '--no-phases', '--runs', '1', '--warmup', '0']);
 
-progress(`compile() on ${fmtInt(sloCount)} SLOs / ${fmtInt(opts.services)} services in a fresh process (${opts.warmup} warm-up + ${opts.runs} runs + 1 phase run)…`);
-report.compile = scenario(['--services', opts.services, '--per-service', opts.perService, '--runs', opts.runs, '--warmup', opts.warmup]);
+  progress(`compile() on ${fmtInt(sloCount)} SLOs / ${fmtInt(opts.services)} services in a fresh process (${opts.warmup} warm-up + ${opts.runs} runs + 1 phase run)…`);
+  report.compile = scenario(['--services', opts.services, '--per-service', opts.perService, '--runs', opts.runs, '--warmup', opts.warmup]);
+}
 
 if (opts.cli) report.cli = cliScenarios();
 if (opts.budget) report.budget = budgetScenario();
 if (opts.jobScenario) report.jobs = jobsScenario();
+if (opts.alerts) report.alerts = alertsScenario();
 report.machine.loadAverage1mAtEnd = os.loadavg()[0];
 
 if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else process.stdout.write(render(report));
 // A broken budget scenario is reported with the other figures, then fails the run.
-if (report.budget?.failed || report.jobs?.failed) process.exitCode = 1;
+if (report.budget?.failed || report.jobs?.failed || report.alerts?.failed) process.exitCode = 1;
 
 // ───────────────────────────────────────────── scenarios
 
@@ -85,6 +113,15 @@ function jobsScenario() {
   const r = spawnSync(process.execPath, [join(benchDir, 'scenario-jobs.js'), '--jobs', String(opts.jobs)], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const last = (r.stdout ?? '').trim().split('\n').at(-1);
   if (r.status !== 0 || !last) return { failed: `bench/scenario-jobs.js exited ${r.status ?? r.signal} (its error is above)` };
+  return JSON.parse(last);
+}
+
+/** Alertmanager notifications into `node dist/main.js` on PostgreSQL, pages to a PagerDuty stand-in; reported, not thrown, on failure. */
+function alertsScenario() {
+  progress('alert ingestion: Alertmanager webhooks into node dist/main.js on PostgreSQL 15, pages to a PagerDuty stand-in (bench/scenario-alerts.js, about 50 s; --no-alerts skips it)…');
+  const r = spawnSync(process.execPath, [join(benchDir, 'scenario-alerts.js'), ...(opts.keep ? ['--keep'] : [])], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const last = (r.stdout ?? '').trim().split('\n').at(-1);
+  if (r.status !== 0 || !last) return { failed: `bench/scenario-alerts.js exited ${r.status ?? r.signal} (its error is above)` };
   return JSON.parse(last);
 }
 
@@ -163,7 +200,17 @@ function render(r) {
   const m = r.machine;
   lines.push('machine', `  ${m.cpu} · ${m.cores} cores · ${fmtBytes(m.totalMemoryBytes)} RAM · node ${m.node} · ${m.platform} ${m.arch}`);
   lines.push(`  load average (1 min) ${m.loadAverage1mAtStart.toFixed(2)} at start, ${m.loadAverage1mAtEnd.toFixed(2)} at end (other work on the machine inflates every figure)`, '');
+  if (c) renderCompile(r, c, lines, row);
+  if (r.cli) renderCli(r, c, lines, row);
+  if (r.budget) renderBudget(r.budget, lines, row);
+  if (r.jobs) renderJobs(r.jobs, lines, row);
+  if (r.alerts) renderAlerts(r.alerts, r.goals, lines, row);
+  lines.push('PASS / OVER GOAL are information only: this benchmark never fails on speed.', '');
+  return lines.join('\n');
+}
 
+function renderCompile(r, c, lines, row) {
+  const m = r.machine;
   lines.push(`generate+validate ${fmtInt(c.slos)} SLOs / ${fmtInt(c.services)} services: compile() in-process, fresh child process`);
   row(`wall time (median of ${c.runsMs.length}, after ${c.warmup} warm-up)`, fmtMs(c.medianMs), `runs: ${c.runsMs.map(fmtMs).join(', ')}`);
   row(`goal: under ${r.goals.compileMs / 1000} s on ${r.goals.compileOnCores} cores`, goal(c.medianMs, r.goals.compileMs), `(this machine: ${m.cores} cores; compile() is single-threaded)`);
@@ -192,27 +239,54 @@ function render(r) {
   }
   const th = c.rules.thresholdAlertGroups;
   lines.push(`  ${'threshold alerts'.padEnd(22)}${''.padStart(7)}${'0'.padStart(11)}${String(th.alerts / Math.max(1, th.groups)).padStart(10)}   per service (${fmtInt(th.groups)} groups)`, '');
+}
 
-  if (r.cli) {
-    const x = r.cli;
-    lines.push('CLI end-to-end on disk (fresh node process each; wall time includes node start-up)');
-    const cliRow = (label, run, note = '') =>
-      row(label, fmtMs(run.wallMs ?? run.medianMs), [`peak RSS ${fmtBytes(run.maxRssBytes)}`, run.exitCode === 0 ? '' : `EXIT ${run.exitCode}`, note].filter(Boolean).join(' · '));
-    cliRow(`vigil generate, ${fmtInt(c.slos)} SLOs, empty out/`, x.generateCold, `"${x.generateCold.lastLine}"`);
-    row('', `wrote ${fmtInt(x.generateCold.output.files)} files, ${fmtBytes(x.generateCold.output.bytes)}`);
-    cliRow('vigil generate again, nothing changed', x.generateUnchanged, `"${x.generateUnchanged.lastLine}"`);
-    cliRow(`vigil validate, ${fmtInt(c.slos)} SLOs`, x.validateFleet, `"${x.validateFleet.lastLine}"`);
-    const v = x.validateRepo;
-    cliRow(`vigil validate slos/ of the repo (median of ${v.runsMs.length})`, v, `${v.specFiles} spec file(s) · "${v.lastLine}"`);
-    row(`goal: well under ${r.goals.validateRepoMs / 1000} s`, goal(v.medianMs, r.goals.validateRepoMs), v.specFiles === 0 ? '(slos/ holds no specs yet: this is start-up + an empty read)' : '');
-    row(`node start-up alone, node -e 0 (median of ${x.nodeStartup.runsMs.length})`, fmtMs(x.nodeStartup.medianMs));
-    if (x.tempDir) row('fleet and output kept in', x.tempDir);
-    lines.push('');
+function renderCli(r, c, lines, row) {
+  const x = r.cli;
+  const slos = c?.slos ?? sloCount;
+  lines.push('CLI end-to-end on disk (fresh node process each; wall time includes node start-up)');
+  const cliRow = (label, run, note = '') =>
+    row(label, fmtMs(run.wallMs ?? run.medianMs), [`peak RSS ${fmtBytes(run.maxRssBytes)}`, run.exitCode === 0 ? '' : `EXIT ${run.exitCode}`, note].filter(Boolean).join(' · '));
+  cliRow(`vigil generate, ${fmtInt(slos)} SLOs, empty out/`, x.generateCold, `"${x.generateCold.lastLine}"`);
+  row('', `wrote ${fmtInt(x.generateCold.output.files)} files, ${fmtBytes(x.generateCold.output.bytes)}`);
+  cliRow('vigil generate again, nothing changed', x.generateUnchanged, `"${x.generateUnchanged.lastLine}"`);
+  cliRow(`vigil validate, ${fmtInt(slos)} SLOs`, x.validateFleet, `"${x.validateFleet.lastLine}"`);
+  const v = x.validateRepo;
+  cliRow(`vigil validate slos/ of the repo (median of ${v.runsMs.length})`, v, `${v.specFiles} spec file(s) · "${v.lastLine}"`);
+  row(`goal: well under ${r.goals.validateRepoMs / 1000} s`, goal(v.medianMs, r.goals.validateRepoMs), v.specFiles === 0 ? '(slos/ holds no specs yet: this is start-up + an empty read)' : '');
+  row(`node start-up alone, node -e 0 (median of ${x.nodeStartup.runsMs.length})`, fmtMs(x.nodeStartup.medianMs));
+  if (x.tempDir) row('fleet and output kept in', x.tempDir);
+  lines.push('');
+}
+
+function renderAlerts(a, goals, lines, row) {
+  lines.push('alert ingestion: Alertmanager v4 webhooks into node dist/main.js, one real PostgreSQL 15, pages to a local PagerDuty stand-in');
+  if (a.failed) {
+    lines.push(`  FAILED: ${a.failed}`, '');
+    return;
   }
-  if (r.budget) renderBudget(r.budget, lines, row);
-  if (r.jobs) renderJobs(r.jobs, lines, row);
-  lines.push('PASS / OVER GOAL are information only: this benchmark never fails on speed.', '');
-  return lines.join('\n');
+  const w = a.workload;
+  const l = a.load;
+  const v = a.verify;
+  const e = a.endToEnd;
+  lines.push(`  load average (1 min) ${a.loadAverage1mAtStart.toFixed(2)} at its start, ${a.loadAverage1mAtEnd.toFixed(2)} at its end; boot to ready ${fmtMs(a.bootMs)}`);
+  row('workload', `${fmtInt(w.groups)} open groups (1–5 alerts each) re-sent, ${w.newPercent}% new groups; ${w.connections} conns × ${w.durationS} s${w.rate ? ` at ${fmtInt(w.rate)}/s` : ', closed loop'}`, `VIGIL_INGEST_MAX_INFLIGHT ${w.maxInFlight}, LOG_LEVEL ${w.logLevel}`);
+  row('notifications acknowledged (2xx)', `${fmtInt(Math.round(l.notificationsPerSecond))}/s sustained`, `${fmtInt(l.acknowledged)} in ${l.seconds.toFixed(1)} s`);
+  row(`goal: ≥ ${fmtInt(goals.alertsPerSecond)}/s`, l.notificationsPerSecond >= goals.alertsPerSecond ? 'PASS' : `OVER GOAL (${((100 * l.notificationsPerSecond) / goals.alertsPerSecond).toFixed(0)}% of the goal)`);
+  row('latency (every answer)', `p50 ${l.latencyMs.p50} ms · p90 ${l.latencyMs.p90} ms · p99 ${l.latencyMs.p99} ms · max ${l.latencyMs.max} ms`);
+  row(`goal: p99 < ${goals.alertsP99Ms} ms`, l.latencyMs.p99 < goals.alertsP99Ms ? 'PASS' : `OVER GOAL (${(l.latencyMs.p99 / goals.alertsP99Ms).toFixed(1)}×)`);
+  row('non-2xx · of them 503 · errors · timeouts', `${l.non2xx} · ${l.status503} · ${l.errors} · ${l.timeouts}`, Object.entries(l.statuses).map(([s, n]) => `${s}: ${fmtInt(n)}`).join(', '));
+  row('database vs acknowledged', `${fmtInt(v.acknowledged)} acknowledged, ${v.lost} lost, ${v.storedTwice} stored twice, ${v.storedUnacknowledged} stored after a non-2xx`, v.lost + v.storedTwice + v.storedUnacknowledged === 0 ? '' : 'NOT ZERO');
+  row('', `${v.unanswered} cut off unanswered at the end, ${v.storedUnanswered} of them stored (Alertmanager would retry them: idempotent)`);
+  row('incidents opened by new groups', `${fmtInt(v.newIncidents)} in the database for ${fmtInt(v.newGroupsStored)} new groups stored`, `${v.newIncidents === v.newGroupsStored ? '' : 'NOT EQUAL; '}${fmtInt(v.newIncidentsAcknowledged)} acknowledged, ${v.newIncidentsMissing} of them missing`);
+  const ms = (x) => (x === null ? '?' : fmtMs(x));
+  row('2xx → PagerDuty trigger received', `p50 ${ms(e.ms.p50)} · p99 ${ms(e.ms.p99)} · max ${ms(e.ms.max)}`, `${fmtInt(e.paged)} of ${fmtInt(e.incidents)} paged; last one ${fmtMs(Math.max(0, e.drainedAfterLoadMs))} after the load ended`);
+  const c = l.cpu;
+  if (c.vigil !== undefined) {
+    row('CPU (cores busy, of the run)', `Vigil ${c.vigil.toFixed(2)} · its PostgreSQL ${c.postgres.toFixed(2)} · autocannon+stand-in ${c.bench.toFixed(2)} · machine ${c.machine.toFixed(2)} of ${c.cores}`);
+    row('CPU per notification', `Vigil ${l.cpuMsPerNotification.vigil.toFixed(2)} ms · PostgreSQL ${l.cpuMsPerNotification.postgres.toFixed(2)} ms`, `(${c.cores} cores ÷ their sum: at most ${fmtInt(Math.round((1000 * c.cores) / (l.cpuMsPerNotification.vigil + l.cpuMsPerNotification.postgres)))}/s here)`);
+  }
+  lines.push('');
 }
 
 function renderJobs(j, lines, row) {
