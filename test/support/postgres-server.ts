@@ -82,7 +82,17 @@ export async function startTestPostgres(name = 'vigil_test'): Promise<TestPostgr
       return [pid, ...children];
     };
     const signal = async (sig: 'STOP' | 'CONT') => {
-      for (const p of await processes()) await run('kill', [`-${sig}`, p]).catch(() => undefined);
+      if (sig === 'CONT') {
+        for (const p of await processes()) await run('kill', ['-CONT', p]).catch(() => undefined);
+        return;
+      }
+      // The postmaster first, so it forks nothing new; then its children, listed after that, twice:
+      // a backend forked between the listing and the postmaster's stop would otherwise keep answering.
+      const [postmaster] = await processes();
+      await run('kill', ['-STOP', postmaster!]).catch(() => undefined);
+      for (let pass = 0; pass < 2; pass++) {
+        for (const p of (await processes()).slice(1)) await run('kill', ['-STOP', p]).catch(() => undefined);
+      }
     };
     return { url: await createDatabase(name), createDatabase, stop, pause: () => signal('STOP'), resume: () => signal('CONT') };
   } catch (err) {

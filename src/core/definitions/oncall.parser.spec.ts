@@ -102,7 +102,7 @@ describe('OnCall spec', () => {
       defaultPolicy: 'payments',
       maintenance: [],
       sinks: {},
-      incidents: { flapWindowSeconds: 1800, staleAfterSeconds: 18000, lowUrgencySeverities: ['warning', 'info'] },
+      incidents: { flapWindowSeconds: 1800, staleAfterSeconds: 18000, lowUrgencySeverities: ['warning', 'info'], alertmanagers: [], silenceCheckAfterSeconds: 600 },
     });
   });
 
@@ -134,7 +134,7 @@ incidents: { flapWindow: 10m, staleAfter: 6h, lowUrgencySeverities: [warning], p
       email: { host: 'smtp.example.com', port: 465, secure: true, requireTls: true, from: 'vigil@example.com', username: 'vigil', password: { env: 'SMTP_PASSWORD' } },
       webhook: { secret: { env: 'VIGIL_WEBHOOK_SECRET' } },
     });
-    expect(spec!.incidents).toEqual({ flapWindowSeconds: 600, staleAfterSeconds: 21600, lowUrgencySeverities: ['warning'], publicUrl: 'https://vigil.example.com' });
+    expect(spec!.incidents).toEqual({ flapWindowSeconds: 600, staleAfterSeconds: 21600, lowUrgencySeverities: ['warning'], publicUrl: 'https://vigil.example.com', alertmanagers: [], silenceCheckAfterSeconds: 600 });
   });
 
   it.each<[string, (base: string) => string, string[]]>([
