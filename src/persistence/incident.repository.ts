@@ -6,6 +6,7 @@ import type { PageAction, PageDraft } from '../core/incidents/fan-out.js';
 import type { PageTarget } from '../core/model/page-target.js';
 import type { TransactionManager } from './job.repository.js';
 import { toPage, type Page } from './page.js';
+import { prepared } from './prepared.js';
 
 export interface IncidentFilter {
   readonly status?: readonly IncidentStatus[];
@@ -71,7 +72,7 @@ export class IncidentRepository {
   /** Runs `fn` in a transaction holding the lock of (route, groupKey): notifications of one group are applied one at a time. */
   withKeyLock<T>(route: string, groupKey: string, fn: (m: TransactionManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [route, groupKey]);
+      await prepared(m, 'vigil_incident_key_lock', `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [route, groupKey]);
       return fn(m);
     });
   }
@@ -80,11 +81,21 @@ export class IncidentRepository {
     return this.dataSource.transaction(fn);
   }
 
+  /** The latest incident of the key, locked, with every alert it holds: one round trip, as the ingest path runs it for every notification. */
   async latest(m: TransactionManager, route: string, groupKey: string): Promise<{ incident: IncidentRecord; alerts: AlertRecord[] } | null> {
-    const rows = (await m.query(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1 FOR UPDATE`, [route, groupKey])) as Row[];
+    const rows = await prepared<Row>(
+      m,
+      'vigil_incident_latest',
+      `SELECT ${INCIDENT_COLUMNS},
+         (SELECT COALESCE(jsonb_agg(jsonb_build_object('fingerprint', a.fingerprint, 'state', a.state, 'labels', a.labels, 'annotations', a.annotations, 'starts_at', a.starts_at,
+                   'ends_at', a.ends_at, 'last_seen_at', a.last_seen_at, 'reason', a.reason, 'generator_url', a.generator_url) ORDER BY a.fingerprint), '[]'::jsonb)
+            FROM incident_alerts a WHERE a.incident_id = incidents.id) AS alerts_json
+         FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1 FOR UPDATE OF incidents`,
+      [route, groupKey],
+    );
     if (rows.length === 0) return null;
-    const incident = toIncident(rows[0]!);
-    return { incident, alerts: await this.alerts(m, incident.id) };
+    const alerts = (rows[0]!.alerts_json as Row[]).map((a) => toAlert({ ...a, starts_at: new Date(a.starts_at as string), ends_at: a.ends_at === null ? null : new Date(a.ends_at as string), last_seen_at: new Date(a.last_seen_at as string) }));
+    return { incident: toIncident(rows[0]!), alerts };
   }
 
   /** The incident, locked for the rest of the transaction. */
@@ -95,7 +106,7 @@ export class IncidentRepository {
   }
 
   async alerts(m: TransactionManager | DataSource, incidentId: string): Promise<AlertRecord[]> {
-    const rows = (await m.query(
+    const rows = (await prepared(m, 'vigil_incident_alerts',
       `SELECT fingerprint, state, labels, annotations, starts_at, ends_at, last_seen_at, reason, generator_url FROM incident_alerts WHERE incident_id = $1 ORDER BY fingerprint`,
       [incidentId],
     )) as Row[];
@@ -103,7 +114,7 @@ export class IncidentRepository {
   }
 
   async insert(m: TransactionManager, d: IncidentDraft, now: Date): Promise<string> {
-    const rows = (await m.query(
+    const rows = (await prepared(m, 'vigil_incident_insert',
       `INSERT INTO incidents (route, group_key, status, title, service, team, severity, urgency, labels, annotations, snapshot, triggered_at, acknowledged_at, acknowledged_by,
          resolved_at, resolved_by, status_reason, flap_count, escalation_generation, escalation_started_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id::text AS id`,
@@ -113,7 +124,7 @@ export class IncidentRepository {
   }
 
   async update(m: TransactionManager, r: IncidentRecord, now: Date): Promise<void> {
-    await m.query(
+    await prepared(m, 'vigil_incident_update',
       `UPDATE incidents SET status = $2, acknowledged_at = $3, acknowledged_by = $4, resolved_at = $5, resolved_by = $6, status_reason = $7, flap_count = $8,
          escalation_generation = $9, escalation_started_at = $10, updated_at = $11 WHERE id = $1`,
       [r.id, r.status, r.acknowledgedAt, r.acknowledgedBy, r.resolvedAt, r.resolvedBy, r.statusReason, r.flapCount, r.escalationGeneration, r.escalationStartedAt, now],
@@ -123,7 +134,7 @@ export class IncidentRepository {
   /** One statement for any number of alerts: a storm of 1,000 is one round trip. */
   async upsertAlerts(m: TransactionManager, incidentId: string, alerts: readonly AlertRecord[]): Promise<void> {
     if (alerts.length === 0) return;
-    await m.query(
+    await prepared(m, 'vigil_incident_alerts_upsert',
       `INSERT INTO incident_alerts (incident_id, fingerprint, state, labels, annotations, starts_at, ends_at, last_seen_at, reason, generator_url)
        SELECT $1, x.fingerprint, x.state, x.labels, x.annotations, x.starts_at, x.ends_at, x.last_seen_at, x.reason, x.generator_url
          FROM jsonb_to_recordset($2::jsonb) AS x(fingerprint text, state text, labels jsonb, annotations jsonb, starts_at timestamptz, ends_at timestamptz, last_seen_at timestamptz, reason text, generator_url text)
@@ -150,7 +161,7 @@ export class IncidentRepository {
 
   async appendTimeline(m: TransactionManager, incidentId: string, entries: readonly TimelineEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await m.query(
+    await prepared(m, 'vigil_incident_events_insert',
       `INSERT INTO incident_events (incident_id, at, kind, actor, message, detail)
        SELECT $1, x.at, x.kind, x.actor, x.message, x.detail FROM jsonb_to_recordset($2::jsonb) AS x(n int, at timestamptz, kind text, actor text, message text, detail jsonb) ORDER BY x.n`,
       [incidentId, JSON.stringify(entries.map((e, n) => ({ n, at: e.at.toISOString(), kind: e.kind, actor: e.actor, message: e.message, detail: e.detail ?? null })))],

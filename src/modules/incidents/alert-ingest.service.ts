@@ -87,6 +87,8 @@ export class AlertIngestService {
       byRoute.set(r.route, entry);
     }
     const incidents: IngestResult['incidents'][number][] = [];
+    // Jobs were scheduled (pages, steps): the worker is woken for them. A plain repeat wakes nobody.
+    let scheduled = false;
     for (const [route, { policy, alerts }] of byRoute) {
       incidents.push(
         await this.repo.withKeyLock(route, n.groupKey, async (m) => {
@@ -102,6 +104,7 @@ export class AlertIngestService {
             windowFor: (labels) => maintenanceFor(spec, labels, now),
             snapshot: () => snapshotPolicy(spec, route, policy, urgencyFor(spec, commonLabels(alerts)), now),
           });
+          scheduled ||= decision.startEscalation || decision.stopEscalation || decision.notify !== null;
           let id = decision.incident.id;
           if (decision.write === 'create' || id === null) {
             id = await this.repo.insert(m, decision.incident, now);
@@ -116,7 +119,7 @@ export class AlertIngestService {
         }),
       );
     }
-    this.worker.kick();
+    if (scheduled) this.worker.kick();
     if (incidents.some((i) => i.created)) this.log.log(`incident(s) ${incidents.filter((i) => i.created).map((i) => `${i.id} (${i.route})`).join(', ')} opened for ${n.groupKey}`);
     return { incidents };
   }
