@@ -18,6 +18,7 @@ import { PersistenceModule } from '../../persistence/persistence.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { AlertIngestService } from './alert-ingest.service.js';
+import { AlertmanagerSuppressionsService } from './alertmanager-suppressions.service.js';
 import { AlertsController } from './alerts.controller.js';
 import { EscalationService } from './escalation.service.js';
 import { IncidentMetrics } from './incident-metrics.js';
@@ -58,6 +59,7 @@ async function extraCa(config: VigilConfig): Promise<string | undefined> {
     AlertIngestService,
     IncidentsService,
     EscalationService,
+    AlertmanagerSuppressionsService,
     PageDeliveryService,
   ],
 })
