@@ -5,7 +5,10 @@
 //
 //   node bench/scenario-alerts.js [--duration 20] [--connections 32] [--rate 0] [--groups 1000]
 //                                 [--new-percent 5] [--max-inflight 64] [--log-level log]
-//                                 [--cpu-prof DIR] [--keep]
+//                                 [--instances 1] [--cpu-prof DIR] [--keep]
+//
+// --instances N starts N Vigil processes on the one database and spreads the connections over them
+// round robin (a Node process uses one core; replicas are how Vigil uses more).
 //
 // Needs `npm run build` first. Progress on stderr; one JSON object on stdout (bench/run.js renders it).
 //
@@ -42,7 +45,7 @@ import { startPostgres, stopper, waitFor } from './servers.js';
 const args = benchArgs(
   process.argv.slice(2),
   {
-    numbers: { duration: 20, connections: 32, rate: 0, groups: 1000, 'new-percent': 5, 'max-inflight': 64 },
+    numbers: { duration: 20, connections: 32, rate: 0, groups: 1000, 'new-percent': 5, 'max-inflight': 64, instances: 1 },
     strings: { 'cpu-prof': '', 'log-level': 'log' },
     flags: ['keep'],
   },
@@ -74,7 +77,7 @@ async function main() {
   const result = {
     scenario: 'alerts',
     loadAverage1mAtStart: os.loadavg()[0],
-    workload: { groups: args.groups, newPercent: args['new-percent'], connections: args.connections, durationS: args.duration, rate: args.rate, maxInFlight: args['max-inflight'], logLevel: args['log-level'] },
+    workload: { groups: args.groups, newPercent: args['new-percent'], connections: args.connections, durationS: args.duration, rate: args.rate, maxInFlight: args['max-inflight'], logLevel: args['log-level'], instances: args.instances },
   };
   const tmp = mkdtempSync(join(os.tmpdir(), 'vigil-bench-alerts-'));
   cleanups.push(async () => (args.keep ? progress(`kept ${tmp}`) : rmSync(tmp, { recursive: true, force: true })));
@@ -83,8 +86,15 @@ async function main() {
   const [db, pd] = await Promise.all([startPostgres(DATABASE), startPagerDuty()]);
   cleanups.push(db.stop, pd.close);
 
-  const vigil = await startVigil(tmp, db.url, pd.url);
-  cleanups.push(vigil.stop);
+  // --instances N: N replicas on the one database (each its own process, so its own core), the
+  // load spread over them round robin, as a load balancer in front of a Deployment would.
+  const instances = [];
+  for (let i = 0; i < args.instances; i++) {
+    const v = await startVigil(join(tmp, `vigil-${i}`), db.url, pd.url);
+    cleanups.push(v.stop);
+    instances.push(v);
+  }
+  const vigil = instances[0];
   result.bootMs = vigil.bootMs;
   const token = createIngestToken(db.url);
   const auth = `Bearer ${token}`;
@@ -114,7 +124,7 @@ async function main() {
   });
   result.openMs = performance.now() - t;
 
-  const run = await load(vigil.url, auth, groups, pd, vigil.pid);
+  const run = await load(instances.map((v) => v.url), auth, groups, pd, instances.map((v) => v.pid));
   result.load = run.figures;
 
   progress('waiting for the new incidents’ PagerDuty triggers…');
@@ -138,7 +148,7 @@ async function main() {
 
 // ───────────────────────────────────────────── the load
 
-async function load(url, auth, groups, pd, vigilPid) {
+async function load(urls, auth, groups, pd, vigilPids) {
   const every = args['new-percent'] > 0 ? Math.max(1, Math.round(100 / args['new-percent'])) : 0;
   let seq = 0;
   let fresh = 0;
@@ -180,21 +190,22 @@ async function load(url, auth, groups, pd, vigilPid) {
     },
   };
 
-  const cpuBefore = cpuTimes(vigilPid);
+  const cpuBefore = cpuTimes(vigilPids);
   const benchCpu = process.cpuUsage();
   progress(
     `autocannon: ${args.connections} connections × ${args.duration} s${args.rate ? ` at ${args.rate}/s` : ', closed loop'}; repeats of ${groups.length} open groups, ${every ? `every ${every}th a new group` : 'no new groups'}…`,
   );
   const started = performance.now();
+  // autocannon spreads its connections over several URLs round robin.
   const r = await autocannon({
-    url,
+    url: urls.length === 1 ? urls[0] : urls,
     connections: args.connections,
     duration: args.duration,
     ...(args.rate ? { overallRate: args.rate } : {}),
     requests: [request],
   });
   const endedAt = performance.now();
-  const cpuAfter = cpuTimes(vigilPid);
+  const cpuAfter = cpuTimes(vigilPids);
   const benchCpuUsed = process.cpuUsage(benchCpu);
   const seconds = (endedAt - started) / 1000;
   const count = (re) => Object.entries(statuses).reduce((n, [s, c]) => n + (re.test(s) ? c : 0), 0);
@@ -215,7 +226,7 @@ async function load(url, auth, groups, pd, vigilPid) {
     latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.mean },
     autocannon: { requests: r.requests.total, requestsPerSecond: r.requests.average, non2xx: r.non2xx },
     cpu: {
-      // Seconds of CPU per second of the run: Vigil's process, its PostgreSQL backends, this one (autocannon + the stand-in), the whole machine.
+      // Seconds of CPU per second of the run: Vigil's processes, their PostgreSQL backends, this one (autocannon + the stand-in), the whole machine.
       vigil: cpuAfter && cpuBefore ? (cpuAfter.vigil - cpuBefore.vigil) / seconds : undefined,
       postgres: cpuAfter && cpuBefore ? (cpuAfter.postgres - cpuBefore.postgres) / seconds : undefined,
       bench: (benchCpuUsed.user + benchCpuUsed.system) / 1e6 / seconds,
@@ -363,7 +374,7 @@ async function startPagerDuty() {
 
 /** `node dist/main.js` with a one-file OnCall spec; resolves once it listens and /readyz answers 200. */
 async function startVigil(tmp, databaseUrl, eventsUrl) {
-  for (const d of ['slos', 'out', 'data', 'secrets']) mkdirSync(join(tmp, d));
+  for (const d of ['slos', 'out', 'data', 'secrets']) mkdirSync(join(tmp, d), { recursive: true });
   const keyFile = join(tmp, 'secrets', 'pagerduty-routing-key');
   writeFileSync(keyFile, ROUTING_KEY, { mode: 0o600 });
   writeFileSync(join(tmp, 'slos', 'oncall.yaml'), oncallSpec(keyFile, eventsUrl));
@@ -460,7 +471,7 @@ sinks:
  * CPU seconds so far (Linux /proc; undefined elsewhere): Vigil's process, the PostgreSQL backends
  * serving the bench database (their command line names it), and the whole machine.
  */
-function cpuTimes(pid) {
+function cpuTimes(pids) {
   const tick = 100; // USER_HZ on Linux
   const used = (p) => {
     const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
@@ -478,7 +489,7 @@ function cpuTimes(pid) {
     }
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
     const machine = (cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + cpu[7]) / tick; // user nice system irq softirq steal
-    return { vigil: used(pid), postgres, machine };
+    return { vigil: pids.reduce((sum, p) => sum + used(p), 0), postgres, machine };
   } catch {
     return undefined;
   }
