@@ -81,21 +81,17 @@ export class IncidentRepository {
     return this.dataSource.transaction(fn);
   }
 
-  /** The latest incident of the key, locked, with every alert it holds: one round trip, as the ingest path runs it for every notification. */
+  /**
+   * The latest incident of the key, locked, and every alert it holds. Two statements on purpose:
+   * the alerts are read after the row lock is granted, with a snapshot taken then. Read in the same
+   * statement they would come from the snapshot taken before waiting for the lock, and miss what
+   * the holder (a resolve by hand, the stale sweep) changed.
+   */
   async latest(m: TransactionManager, route: string, groupKey: string): Promise<{ incident: IncidentRecord; alerts: AlertRecord[] } | null> {
-    const rows = await prepared<Row>(
-      m,
-      'vigil_incident_latest',
-      `SELECT ${INCIDENT_COLUMNS},
-         (SELECT COALESCE(jsonb_agg(jsonb_build_object('fingerprint', a.fingerprint, 'state', a.state, 'labels', a.labels, 'annotations', a.annotations, 'starts_at', a.starts_at,
-                   'ends_at', a.ends_at, 'last_seen_at', a.last_seen_at, 'reason', a.reason, 'generator_url', a.generator_url) ORDER BY a.fingerprint), '[]'::jsonb)
-            FROM incident_alerts a WHERE a.incident_id = incidents.id) AS alerts_json
-         FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1 FOR UPDATE OF incidents`,
-      [route, groupKey],
-    );
+    const rows = await prepared<Row>(m, 'vigil_incident_latest', `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1 FOR UPDATE`, [route, groupKey]);
     if (rows.length === 0) return null;
-    const alerts = (rows[0]!.alerts_json as Row[]).map((a) => toAlert({ ...a, starts_at: new Date(a.starts_at as string), ends_at: a.ends_at === null ? null : new Date(a.ends_at as string), last_seen_at: new Date(a.last_seen_at as string) }));
-    return { incident: toIncident(rows[0]!), alerts };
+    const incident = toIncident(rows[0]!);
+    return { incident, alerts: await this.alerts(m, incident.id) };
   }
 
   /** The incident, locked for the rest of the transaction. */
