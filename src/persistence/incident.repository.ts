@@ -101,8 +101,9 @@ export class IncidentRepository {
     return rows[0] ? toIncident(rows[0]) : null;
   }
 
-  async alerts(m: TransactionManager | DataSource, incidentId: string): Promise<AlertRecord[]> {
-    const rows = (await prepared(m, 'vigil_incident_alerts',
+  /** Every alert of an incident; `m` null reads outside any transaction. */
+  async alerts(m: TransactionManager | null, incidentId: string): Promise<AlertRecord[]> {
+    const rows = (await prepared(m ?? this.dataSource, 'vigil_incident_alerts',
       `SELECT fingerprint, state, labels, annotations, starts_at, ends_at, last_seen_at, reason, generator_url FROM incident_alerts WHERE incident_id = $1 ORDER BY fingerprint`,
       [incidentId],
     )) as Row[];
@@ -193,8 +194,9 @@ export class IncidentRepository {
     return heads;
   }
 
-  async page(m: TransactionManager | DataSource, id: string): Promise<(PageRecord & StreamState) | null> {
-    const rows = (await m.query(
+  /** A page with its stream's state; `m` null reads outside any transaction. */
+  async page(m: TransactionManager | null, id: string): Promise<(PageRecord & StreamState) | null> {
+    const rows = (await (m ?? this.dataSource).query(
       `SELECT p.id::text AS id, p.incident_id::text AS incident_id, p.stream, p.sink, s.target, p.action, p.level, p.note, p.status, p.attempts, p.last_error, p.queued_at, p.delivered_at,
               s.routing_key, s.slack_channel, s.slack_ts
          FROM pages p JOIN page_streams s USING (incident_id, stream) WHERE p.id = $1`,

@@ -38,6 +38,8 @@ describe('an incident from Alertmanager to the sinks and back', () => {
   let id: string;
 
   it('a firing notification opens one incident and pages level 1 on every sink', async () => {
+    // The SLO's budget as the last cycle stored it: the page shows it.
+    await count(`INSERT INTO budget_latest (service, slo, at, status, budget) VALUES ('checkout', 'availability', now(), 'at-risk', '{"status": "at-risk", "errorBudgetRemaining": 0.125}') RETURNING 1 AS n`);
     const res = await post(amNotification('{}:{alertname="CheckoutErrorBudgetBurn"}', [{ labels: CRITICAL }])).expect(200);
     expect(res.body.incidents).toHaveLength(1);
     expect(res.body.incidents[0]).toMatchObject({ route: 'critical', status: 'triggered', created: true });
@@ -48,6 +50,7 @@ describe('an incident from Alertmanager to the sinks and back', () => {
     expect(new Set(triggers.map((e) => (e.body as { dedup_key: string }).dedup_key))).toEqual(new Set([`vigil-${id}`]));
     await rig.slack.calls.waitFor(2, (c) => c.method === 'chat.postMessage');
     expect(rig.slack.channel('C0CRITICAL')).toHaveLength(1);
+    expect(JSON.stringify(rig.slack.channel('C0CRITICAL')[0]!.blocks)).toContain('availability: 12.5% left (at-risk)');
     const mail = await rig.smtp.received.waitFor(1);
     expect(mail[0]!.envelope.to).toEqual(['alice@example.com']);
 

@@ -25,7 +25,7 @@ export class IncidentsService {
   async detail(id: string) {
     const incident = await this.repo.find(id);
     if (!incident) throw notFound(id);
-    const [alerts, timeline, pages] = await Promise.all([this.repo.transaction((m) => this.repo.alerts(m, id)), this.repo.timeline(id), this.repo.pages(id)]);
+    const [alerts, timeline, pages] = await Promise.all([this.repo.alerts(null, id), this.repo.timeline(id), this.repo.pages(id)]);
     return { incident, alerts, timeline, pages };
   }
 

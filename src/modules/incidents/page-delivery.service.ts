@@ -70,7 +70,7 @@ export class PageDeliveryService implements OnModuleInit {
   }
 
   private async deliver(run: JobRun): Promise<JobOutcome> {
-    const page = await this.repo.transaction((m) => this.repo.page(m, run.key));
+    const page = await this.repo.page(null, run.key);
     if (!page || page.status === 'delivered' || page.status === 'failed') return { status: 'succeeded', result: { skipped: 'the page is already settled' } };
     const incident = await this.repo.find(page.incidentId);
     if (!incident) return { status: 'succeeded', result: { skipped: 'the incident was deleted' } };
@@ -188,7 +188,7 @@ export class PageDeliveryService implements OnModuleInit {
   }
 
   private async context(incident: IncidentRecord, page: PageRecord, spec: OnCallSpec): Promise<PageContext> {
-    const alerts = await this.repo.transaction((m) => this.repo.alerts(m, incident.id));
+    const alerts = await this.repo.alerts(null, incident.id);
     const firing = alerts.filter((a) => a.state === 'firing').length;
     const resolved = alerts.filter((a) => a.state === 'resolved' || a.state === 'stale').length;
     const base = spec.incidents.publicUrl?.replace(/\/+$/, '');
