@@ -1,5 +1,5 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { checkOnCall } from './definitions/oncall.parser.js';
+import { checkOnCall, checkOnCallAgainstRouting } from './definitions/oncall.parser.js';
 import { checkRetention } from './definitions/retention.parser.js';
 import { checkRouting } from './definitions/routing.parser.js';
 import { loadSpecs, type SpecInput } from './definitions/load-specs.js';
@@ -36,6 +36,7 @@ export function check(inputs: readonly SpecInput[]): CheckedSpecs {
     ...(routing ? checkRouting(routing, fleet) : []),
     ...checkRetention(loaded.retention),
     ...(oncall ? checkOnCall(oncall, fleet) : []),
+    ...(oncall && routing ? checkOnCallAgainstRouting(oncall, routing) : []),
   ]);
   return { fleet, routing, retention: loaded.retention, oncall, diagnostics };
 }

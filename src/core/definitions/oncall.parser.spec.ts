@@ -1,7 +1,8 @@
 import { formatDiagnostic } from '../diagnostics.js';
 import type { Fleet, Service } from '../model/slo.js';
 import { loadSpecs } from './load-specs.js';
-import { checkOnCall, parseOnCallDocument } from './oncall.parser.js';
+import type { RoutingSpec } from '../model/routing.js';
+import { checkOnCall, checkOnCallAgainstRouting, parseOnCallDocument } from './oncall.parser.js';
 import { parseYamlFile } from './yaml-source.js';
 
 /** Parsing and validating `kind: OnCall`; every problem is a `file:line:col: message`. */
@@ -102,7 +103,7 @@ describe('OnCall spec', () => {
       defaultPolicy: 'payments',
       maintenance: [],
       sinks: {},
-      incidents: { flapWindowSeconds: 1800, staleAfterSeconds: 18000, lowUrgencySeverities: ['warning', 'info'], alertmanagers: [], silenceCheckAfterSeconds: 600 },
+      incidents: { flapWindowSeconds: 1800, staleAfterSeconds: 18000, lowUrgencySeverities: ['warning', 'info'], alertmanagers: [], silenceCheckAfterSeconds: 600, staleAfterAt: at(1, 1) },
     });
   });
 
@@ -134,7 +135,7 @@ incidents: { flapWindow: 10m, staleAfter: 6h, lowUrgencySeverities: [warning], p
       email: { host: 'smtp.example.com', port: 465, secure: true, requireTls: true, from: 'vigil@example.com', username: 'vigil', password: { env: 'SMTP_PASSWORD' } },
       webhook: { secret: { env: 'VIGIL_WEBHOOK_SECRET' } },
     });
-    expect(spec!.incidents).toEqual({ flapWindowSeconds: 600, staleAfterSeconds: 21600, lowUrgencySeverities: ['warning'], publicUrl: 'https://vigil.example.com', alertmanagers: [], silenceCheckAfterSeconds: 600 });
+    expect(spec!.incidents).toEqual({ flapWindowSeconds: 600, staleAfterSeconds: 21600, lowUrgencySeverities: ['warning'], publicUrl: 'https://vigil.example.com', alertmanagers: [], silenceCheckAfterSeconds: 600, staleAfterAt: at(40, 43) });
   });
 
   it.each<[string, (base: string) => string, string[]]>([
@@ -271,5 +272,22 @@ describe('OnCall in a fleet', () => {
     const spec = parse(BASE.replace('service="payments"', 'service="paymnts"')).spec!;
     const fleet: Fleet = { services: [{ name: 'payments', labels: {}, files: [], slos: [], alerts: [] } as unknown as Service] };
     expect(checkOnCall(spec, fleet).map(formatDiagnostic)).toEqual([`${FILE}:28:5: route "payments-critical": no service named "paymnts" in the fleet, did you mean "payments"?`]);
+  });
+});
+
+describe('OnCall spec against the routing spec', () => {
+  const routing = (repeatIntervalSeconds: number): RoutingSpec => ({
+    file: 'slos/routing.yaml', defaultReceiver: 'vigil', groupBy: ['alertname'], groupWaitSeconds: 30, groupIntervalSeconds: 300, repeatIntervalSeconds, receivers: [], routes: [], inhibit: [],
+  });
+
+  it.each([
+    // 5h against 4h + 5m: an alert Alertmanager still sends is never quiet that long.
+    [`${BASE}incidents:\n  staleAfter: 5h\n`, 4 * 3600, []],
+    [`${BASE}incidents:\n  staleAfter: 4h\n`, 4 * 3600, ["slos/oncall.yaml:33:15: staleAfter 4h must be longer than slos/routing.yaml's repeatInterval plus groupInterval (4h5m): Alertmanager re-sends a firing alert only that often, so it would be marked stale while still firing"]],
+    // The default (5h) against a 6h repeat interval: reported at the document, where staleAfter would go.
+    [BASE, 6 * 3600, ["slos/oncall.yaml:1:1: staleAfter 5h must be longer than slos/routing.yaml's repeatInterval plus groupInterval (6h5m): Alertmanager re-sends a firing alert only that often, so it would be marked stale while still firing"]],
+  ])('staleAfter must outlast Alertmanager re-sending a firing group (%#)', (text, repeat, expected) => {
+    const { spec } = parse(text);
+    expect(checkOnCallAgainstRouting(spec!, routing(repeat)).map(formatDiagnostic)).toEqual(expected);
   });
 });

@@ -19,6 +19,7 @@ import type {
   SecretRef,
   SinkSettings,
 } from '../model/oncall.js';
+import type { RoutingSpec } from '../model/routing.js';
 import type { Fleet } from '../model/slo.js';
 import { anyOf, parseMatchers } from '../oncall/label-matcher.js';
 import { DEFAULT_ROUTE } from '../oncall/route-decision.js';
@@ -232,6 +233,24 @@ export function parseOnCallDocument(src: YamlDocument): { spec?: OnCallSpec; dia
  * Checks that need the fleet: a route or maintenance window whose `service="…"` names no service
  * would never match. Matchers carry no position of their own, so the route's is used.
  */
+/**
+ * Alertmanager re-sends a firing group at least every repeat_interval (plus up to a group_interval
+ * before the flush): an alert quiet for less than that is still firing, not stale. A staleAfter
+ * that short would resolve incidents that are burning.
+ */
+export function checkOnCallAgainstRouting(spec: OnCallSpec, routing: RoutingSpec): Diagnostic[] {
+  const i = spec.incidents;
+  const resend = routing.repeatIntervalSeconds + routing.groupIntervalSeconds;
+  if (i.staleAfterSeconds > resend) return [];
+  const at = i.staleAfterAt ?? { file: spec.file, line: 1, col: 1 };
+  return [
+    diagnostic(
+      at,
+      `staleAfter ${formatDuration(i.staleAfterSeconds)} must be longer than ${routing.file}'s repeatInterval plus groupInterval (${formatDuration(resend)}): Alertmanager re-sends a firing alert only that often, so it would be marked stale while still firing`,
+    ),
+  ];
+}
+
 export function checkOnCall(spec: OnCallSpec, fleet: Fleet): Diagnostic[] {
   const services = fleet.services.map((s) => s.name);
   const out: Diagnostic[] = [];
@@ -639,6 +658,7 @@ function toIncidents(src: YamlDocument, raw: unknown, out: Out): IncidentSetting
     ...(i.publicUrl !== undefined ? { publicUrl: i.publicUrl } : {}),
     alertmanagers: i.alertmanagers ?? [],
     silenceCheckAfterSeconds,
+    staleAfterAt: src.pos([...path, 'staleAfter']),
   };
 }
 

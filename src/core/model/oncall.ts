@@ -150,6 +150,8 @@ export interface IncidentSettings {
   readonly flapWindowSeconds: number;
   /** An alert Alertmanager has not re-sent for this long is marked stale (it lost the resolve). */
   readonly staleAfterSeconds: number;
+  /** Where staleAfter is written (or, defaulted, where it would be): checked against the routing spec's re-send interval. */
+  readonly staleAfterAt?: SourcePos;
   /** Alerts whose `severity` is one of these are low urgency: level 1 is notified, nobody is escalated to. */
   readonly lowUrgencySeverities: readonly string[];
   /** Where links in pages point (the incident page), e.g. https://vigil.example.com. */
