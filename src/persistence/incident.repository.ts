@@ -287,20 +287,14 @@ export class IncidentRepository {
     return rows.map((r) => ({ ...toPageRecord(r), attemptLog: r.attempt_log as AttemptLogEntry[] }));
   }
 
-  /** Incidents holding an alert not re-sent since `before`. */
-  async withStaleAlerts(before: Date, limit: number): Promise<string[]> {
+  /**
+   * Incidents holding an alert in one of `states` that Alertmanager has not re-sent since
+   * `before`: live ones for the stale sweep, firing ones for the silence check.
+   */
+  async withAlertsQuietSince(states: readonly AlertRecord['state'][], before: Date, limit: number): Promise<string[]> {
     const rows = (await this.dataSource.query(
-      `SELECT DISTINCT incident_id::text AS id FROM incident_alerts WHERE state IN ('firing', 'suppressed') AND last_seen_at < $1 LIMIT $2`,
-      [before, limit],
-    )) as { id: string }[];
-    return rows.map((r) => r.id);
-  }
-
-  /** Incidents holding a firing alert not re-sent since `before`: Alertmanager may be holding it back. */
-  async withQuietAlerts(before: Date, limit: number): Promise<string[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT DISTINCT incident_id::text AS id FROM incident_alerts WHERE state = 'firing' AND last_seen_at < $1 LIMIT $2`,
-      [before, limit],
+      `SELECT DISTINCT incident_id::text AS id FROM incident_alerts WHERE state = ANY($1) AND last_seen_at < $2 LIMIT $3`,
+      [states, before, limit],
     )) as { id: string }[];
     return rows.map((r) => r.id);
   }

@@ -13,6 +13,7 @@ import { CHECKOUT_SPEC } from '../support/checkout-spec.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
 import { latencyHistogram, steps, toOpenMetrics, type SyntheticSeries } from '../support/synthetic-workload.js';
 import { VigilProcess } from '../support/vigil-process.js';
+import { until } from '../support/until.js';
 
 /**
  * Vigil as it runs in production, twice: two `node dist/main.js` processes (replicas) on one real
@@ -165,16 +166,8 @@ async function api(base: string, path: string, init: RequestInit = {}): Promise<
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Polls `probe` until it returns something, failing at the deadline with what it last saw. */
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The waits here are for replicas starting and budget cycles every 2 s under load: up to a minute. */
+const WAIT_MS = 60_000;
 
 interface CycleRow {
   at: Date;
@@ -229,7 +222,7 @@ describe('two replicas on one database and one Prometheus', () => {
     const five = await until('five stored cycles', async () => {
       const rows = await cycles();
       return rows.length >= 5 ? rows.slice(0, 5) : undefined;
-    });
+    }, WAIT_MS);
     const ats = five.map((c) => c.at.getTime());
     expect(new Set(ats).size).toBe(5);
     expect(new Set(five.map((c) => c.job_id)).size).toBe(5);
@@ -242,7 +235,7 @@ describe('two replicas on one database and one Prometheus', () => {
     // One transition (none → exhausted), so one delivery row; and the receiver got exactly that one.
     const deliveries = await db.query<{ event_type: string; status: string; body: string }>('SELECT event_type, status, body FROM webhook_deliveries');
     expect(deliveries.rows.map((d) => d.event_type)).toEqual(['slo.exhausted']);
-    await until('the delivery', async () => (hooks.got.length > 0 ? true : undefined));
+    await until('the delivery', async () => (hooks.got.length > 0 ? true : undefined), WAIT_MS);
     expect(hooks.got.map((g) => JSON.parse(g.body).data.slo)).toEqual(['availability']);
 
     // The day ledger: each cycle adds the seconds since the previous one (at most two intervals), once.
@@ -262,7 +255,7 @@ describe('two replicas on one database and one Prometheus', () => {
         const r = await db.query<{ id: string; slot: Date }>(`SELECT id::text, slot FROM jobs WHERE name = 'budget-cycle' AND state = 'running' AND locked_by = 'replica-a'`);
         return r.rows[0];
       },
-      60_000,
+      WAIT_MS,
     );
     a.process.kill('SIGKILL');
     await a.process.waitForExit();
@@ -297,7 +290,7 @@ describe('two replicas on one database and one Prometheus', () => {
     const after = await until('replica-c to create the current slot', async () => {
       const r = (await db.query<{ last_slot: Date }>(`SELECT last_slot FROM job_schedules WHERE name = 'budget-cycle'`)).rows[0]!.last_slot;
       return r.getTime() > before.getTime() + 3 * INTERVAL * 1000 ? r : undefined;
-    });
+    }, WAIT_MS);
     const gap = (after.getTime() - before.getTime()) / (INTERVAL * 1000) - 1;
     expect(gap).toBeGreaterThanOrEqual(3);
     const missed = await db.query<{ slot: Date }>(`SELECT slot FROM jobs WHERE name = 'budget-cycle' AND state = 'missed' AND slot > $1 AND slot < $2 ORDER BY slot`, [before, after]);
@@ -333,7 +326,7 @@ describe('SIGKILL while a webhook request is out', () => {
     await db.query(`INSERT INTO jobs (name, key, run_at, max_attempts, lease_seconds, created_at) VALUES ('webhook-delivery', $1, now(), 3, 30, now())`, [id]);
     await db.query('COMMIT');
 
-    await until('the request to arrive', async () => (hooks.got.some((g) => g.delivery === id) ? true : undefined));
+    await until('the request to arrive', async () => (hooks.got.some((g) => g.delivery === id) ? true : undefined), WAIT_MS);
     d.process.kill('SIGKILL');
     await d.process.waitForExit();
     const logged = await db.query<{ attempt: number; duration_ms: number | null }>('SELECT attempt, duration_ms FROM webhook_attempts WHERE delivery_id = $1', [id]);
@@ -345,7 +338,7 @@ describe('SIGKILL while a webhook request is out', () => {
       const r = await api(e.url, `/api/webhooks/${endpoint.body.id}/deliveries`);
       const one = r.body.deliveries.find((x: { id: string }) => x.id === id);
       return one?.status === 'delivered' ? one : undefined;
-    });
+    }, WAIT_MS);
     expect(delivered.attempts.map((x: { attempt: number; httpStatus: number | null }) => [x.attempt, x.httpStatus])).toEqual([
       [1, null],
       [2, 200],

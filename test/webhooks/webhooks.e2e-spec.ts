@@ -17,6 +17,7 @@ import { JobWorker } from '../../src/modules/jobs/job-worker.js';
 import { WebhookService } from '../../src/modules/webhooks/webhooks.service.js';
 import { adminTokenEnv, bearer } from '../support/auth.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
+import { until } from '../support/until.js';
 
 /** What the receiver saw: the raw body bytes as text, exactly as they arrived. */
 interface Received {
@@ -80,16 +81,6 @@ function event(type: SloEventType, slo = 'availability'): SloEvent {
     burnRates: { '1h': 14.4, '6h': 6, '3d': null },
     windowSeconds: 2_592_000,
   };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** The delivery's job row: its state is final (succeeded, failed) once nothing more will be sent. */

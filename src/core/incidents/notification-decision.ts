@@ -73,6 +73,8 @@ interface Merged {
   readonly touched: readonly AlertRecord[];
   readonly changes: readonly AlertChange[];
   readonly counts: { readonly firing: number; readonly suppressed: number; readonly resolved: number; readonly stale: number };
+  /** Why the first suppressed alert is held back (what the incident shows), or null. */
+  readonly suppressionReason: string | null;
 }
 
 function merge(known: readonly AlertRecord[], input: NotificationInput): Merged {
@@ -116,7 +118,8 @@ function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 function tally(all: readonly AlertRecord[], touched: readonly AlertRecord[], changes: readonly AlertChange[]): Merged {
   const counts = { firing: 0, suppressed: 0, resolved: 0, stale: 0 };
   for (const a of all) counts[a.state] += 1;
-  return { all, touched, changes, counts };
+  const suppressionReason = all.find((a) => a.state === 'suppressed')?.reason ?? null;
+  return { all, touched, changes, counts, suppressionReason };
 }
 
 function updateOpen(incident: IncidentRecord, m: Merged, received: TimelineEntry, input: NotificationInput): NotificationDecision {
@@ -137,7 +140,7 @@ function updateOpen(incident: IncidentRecord, m: Merged, received: TimelineEntry
   }
   if (m.counts.firing === 0) {
     if (incident.status === 'suppressed') return { ...base, incident, timeline, notify: null };
-    const reason = m.all.find((a) => a.state === 'suppressed')?.reason ?? 'suppressed';
+    const reason = m.suppressionReason ?? 'suppressed';
     timeline.push({ kind: 'suppressed', at: now, actor: ACTOR, message: `every firing alert is suppressed: ${reason}` });
     return {
       ...base,
@@ -178,7 +181,7 @@ function reopen(incident: IncidentRecord, m: Merged, received: TimelineEntry, in
       acknowledgedBy: null,
       resolvedAt: null,
       resolvedBy: null,
-      statusReason: status === 'suppressed' ? m.all.find((a) => a.state === 'suppressed')?.reason ?? null : null,
+      statusReason: status === 'suppressed' ? m.suppressionReason : null,
       flapCount,
       escalationGeneration: incident.escalationGeneration + 1,
       escalationStartedAt: now,
@@ -205,7 +208,7 @@ function create(merged: Merged, received: TimelineEntry, input: NotificationInpu
     const levels = snapshot.levels.length;
     timeline.push({ kind: 'triggered', at: now, actor: ACTOR, message: `${m.counts.firing} alert(s) firing; route ${input.route}, policy ${snapshot.policy} (${levels} level(s), ${snapshot.urgency} urgency)`, detail: { route: input.route, policy: snapshot.policy } });
   } else if (status === 'suppressed') {
-    timeline.push({ kind: 'suppressed', at: now, actor: ACTOR, message: `every firing alert is suppressed: ${m.all.find((a) => a.state === 'suppressed')?.reason}` });
+    timeline.push({ kind: 'suppressed', at: now, actor: ACTOR, message: `every firing alert is suppressed: ${m.suppressionReason}` });
   } else {
     timeline.push({ kind: 'resolved', at: now, actor: ACTOR, message: 'first heard of already resolved; nobody was paged' });
   }
@@ -229,7 +232,7 @@ function create(merged: Merged, received: TimelineEntry, input: NotificationInpu
       acknowledgedBy: null,
       resolvedAt: status === 'resolved' ? now : null,
       resolvedBy: status === 'resolved' ? ACTOR : null,
-      statusReason: status === 'suppressed' ? m.all.find((a) => a.state === 'suppressed')?.reason ?? null : status === 'resolved' ? 'first heard of already resolved' : null,
+      statusReason: status === 'suppressed' ? m.suppressionReason : status === 'resolved' ? 'first heard of already resolved' : null,
       flapCount: 0,
       escalationGeneration: 1,
       escalationStartedAt: now,

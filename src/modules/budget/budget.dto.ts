@@ -4,20 +4,12 @@ import { sloKey } from '../../core/budget/budget-queries.js';
 import type { BudgetView } from '../../core/budget/budget-view.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
 import type { Slo } from '../../core/model/slo.js';
-import { parseTimeText, TIME_TEXT_HELP } from '../../core/time-text.js';
 import type { BudgetSnapshot, LatestBudget } from '../../persistence/budget.repository.js';
 import type { RenderedReport } from '../../usecases/monthly-report.js';
-import { errorDtoSchema, openApi } from '../http/zod.pipe.js';
+import { errorDtoSchema, instantSchema, openApi } from '../http/zod.pipe.js';
 
 /** RFC 3339 or epoch seconds, as Prometheus's own API accepts times; 1970–2100. */
-const time = z.string().transform((v, ctx) => {
-  const seconds = parseTimeText(v);
-  if (seconds === undefined) {
-    ctx.addIssue({ code: 'custom', message: TIME_TEXT_HELP });
-    return z.NEVER;
-  }
-  return new Date(seconds * 1000);
-});
+const time = instantSchema;
 
 /** The longest history step: one point a year is already more than any chart needs. */
 const MAX_STEP_SECONDS = 366 * 86400;

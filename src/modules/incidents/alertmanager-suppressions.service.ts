@@ -38,7 +38,7 @@ export class AlertmanagerSuppressionsService implements OnModuleInit {
     const settings = this.oncall.current().incidents;
     if (settings.alertmanagers.length === 0) return { status: 'succeeded', result: { skipped: 'no incidents.alertmanagers in the OnCall spec' } };
     const now = this.clock.now();
-    const ids = await this.repo.withQuietAlerts(new Date(now.getTime() - settings.silenceCheckAfterSeconds * 1000), 500);
+    const ids = await this.repo.withAlertsQuietSince(['firing'], new Date(now.getTime() - settings.silenceCheckAfterSeconds * 1000), 500);
     if (ids.length === 0) return { status: 'succeeded', result: { incidents: 0 } };
     const reasons = await this.suppressionReasons(settings.alertmanagers);
     let suppressed = 0;

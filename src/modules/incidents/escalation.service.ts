@@ -68,7 +68,7 @@ export class EscalationService implements OnModuleInit {
   /** Alerts Alertmanager stopped re-sending; each incident in its own transaction, so one bad row cannot hold the rest. */
   private async sweep(): Promise<JobOutcome> {
     const staleAfter = this.oncall.current().incidents.staleAfterSeconds;
-    const ids = await this.repo.withStaleAlerts(new Date(this.clock.now().getTime() - staleAfter * 1000), 500);
+    const ids = await this.repo.withAlertsQuietSince(['firing', 'suppressed'], new Date(this.clock.now().getTime() - staleAfter * 1000), 500);
     let resolved = 0;
     for (const id of ids) {
       await this.repo.transaction(async (tx) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AlertRecord, IncidentRecord } from '../../core/incidents/incident.js';
 import type { AttemptLogEntry, PageRecord, StoredEvent } from '../../persistence/incident.repository.js';
 import type { Page } from '../../persistence/page.js';
-import { instantSchema as strictInstant } from '../http/zod.pipe.js';
+import { instantSchema } from '../http/zod.pipe.js';
 
 const STATUSES = ['triggered', 'acknowledged', 'resolved', 'suppressed'] as const;
 
@@ -14,7 +14,7 @@ export const listQuerySchema = z.strictObject({
     .optional(),
   service: z.string().min(1).max(200).optional(),
   team: z.string().min(1).max(200).optional(),
-  since: strictInstant.optional(),
+  since: instantSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.string().regex(/^\d{1,18}$/, 'must be the nextCursor of the previous page').optional(),
 });
@@ -33,7 +33,7 @@ export type TestAlert = z.output<typeof testAlertSchema>;
 
 export const routeTestSchema = z.strictObject({
   labels: z.record(z.string(), z.string()).refine((l) => Object.keys(l).length > 0, 'give at least one label'),
-  at: strictInstant.optional(),
+  at: instantSchema.optional(),
 });
 
 export function toIncidentDto(i: IncidentRecord & { alertCounts?: Record<string, number> }) {

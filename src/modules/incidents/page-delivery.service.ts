@@ -170,14 +170,14 @@ export class PageDeliveryService implements OnModuleInit {
         if (page.action === 'update') return { attempt: { outcome: 'delivered' } };
         const password = email.password ? await this.secrets.readRef(email.password, 'SMTP password') : undefined;
         const smtp = { host: email.host, port: email.port, secure: email.secure, requireTls: email.requireTls, ...(email.username ? { username: email.username } : {}), ...(password ? { password } : {}) };
-        return { attempt: await this.mail.send(smtp, incidentMail(ctx, email.from, [target.address], mailAction(page.action)), timeout) };
+        return { attempt: await this.mail.send(smtp, incidentMail(ctx, email.from, [target.address], followUpAction(page.action)), timeout) };
       }
       case 'webhook': {
         if (page.action === 'update') return { attempt: { outcome: 'delivered' } };
         const ref = target.secret ?? spec.sinks.webhook?.secret;
         if (!ref) return { attempt: { outcome: 'permanent', error: 'no signing secret for this webhook (target secret or sinks.webhook.secret)' } };
         const secret = await this.secrets.readRef(ref, 'incident webhook secret');
-        const payload = webhookPayload(ctx, mailAction(page.action));
+        const payload = webhookPayload(ctx, followUpAction(page.action));
         const body = JSON.stringify(payload);
         const eventType = payload.type;
         const res = await this.webhook.post(target.url, body, deliveryHeaders({ id: `page-${page.id}`, eventType, body }, secret), timeout);
@@ -226,6 +226,6 @@ export class PageDeliveryService implements OnModuleInit {
 }
 
 /** E-mail and webhooks: a re-page or a fallback is another trigger; an update is not sent. */
-function mailAction(action: PageRecord['action']): 'trigger' | 'acknowledge' | 'resolve' {
+function followUpAction(action: PageRecord['action']): 'trigger' | 'acknowledge' | 'resolve' {
   return action === 'acknowledge' || action === 'resolve' ? action : 'trigger';
 }
