@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AlertRecord, IncidentRecord, IncidentStatus, TimelineEntry } from '../core/incidents/incident.js';
 import type { IncidentDraft } from '../core/incidents/notification-decision.js';
@@ -6,7 +7,7 @@ import type { PageAction, PageDraft } from '../core/incidents/fan-out.js';
 import type { PageTarget } from '../core/model/page-target.js';
 import type { TransactionManager } from './job.repository.js';
 import { toPage, type Page } from './page.js';
-import { prepared } from './prepared.js';
+import { inlineStatements, prepared, runStatement, type Statement } from './prepared.js';
 
 export interface IncidentFilter {
   readonly status?: readonly IncidentStatus[];
@@ -54,11 +55,22 @@ export interface StreamState {
 
 type Row = Record<string, unknown>;
 
+/** The ingest path's transaction on one key (`IncidentRepository.withKeyLock`). */
+export interface KeyTransaction {
+  /** The transaction's manager, for writes whose results are needed before COMMIT. */
+  readonly m: TransactionManager;
+  /** The key's latest incident, locked, with every alert it holds; null before its first. */
+  readonly latest: { incident: IncidentRecord; alerts: AlertRecord[] } | null;
+  /** Queues writes to go with COMMIT, in the same round trip: for writes nothing in the transaction reads back. */
+  atCommit(...statements: Statement[]): void;
+}
+
 // Ids are read as text (bigint does not fit a JS number), so `ORDER BY id` after `id::text AS id`
 // would sort the text ("10" before "9"): PostgreSQL resolves a bare ORDER BY name to the output
 // column. Every ORDER BY here names the table's column (incidents.id), never the alias.
 const INCIDENT_COLUMNS = `id::text AS id, route, group_key, status, title, service, team, severity, urgency, labels, annotations, snapshot,
   triggered_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, status_reason, flap_count, escalation_generation, escalation_started_at`;
+const ALERT_COLUMNS = 'fingerprint, state, labels, annotations, starts_at, ends_at, last_seen_at, reason, generator_url';
 
 /**
  * Incidents, their alerts and timeline, and the page outbox. Every write takes the caller's
@@ -69,29 +81,60 @@ const INCIDENT_COLUMNS = `id::text AS id, route, group_key, status, title, servi
 export class IncidentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Runs `fn` in a transaction holding the lock of (route, groupKey): notifications of one group are applied one at a time. */
-  withKeyLock<T>(route: string, groupKey: string, fn: (m: TransactionManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (m) => {
-      await prepared(m, 'vigil_incident_key_lock', `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [route, groupKey]);
-      return fn(m);
-    });
+  /**
+   * Runs `fn` in a transaction holding the lock of (route, groupKey), with the key's latest incident
+   * locked and every alert it holds: notifications of one group are applied one at a time.
+   *
+   * In two round trips, because each one costs the ingest path more than anything else it does (on
+   * this 2-core VM the `write` system call alone took ~80 µs per statement, half of Vigil's CPU per
+   * notification; bench/scenario-alerts.js): BEGIN, the lock and the reads go in one simple-protocol
+   * query; writes queued with `atCommit` go with COMMIT. Writes whose results are needed now go
+   * through `m` as usual. The alerts are read in a statement of their own, after the row lock is
+   * granted, so with a snapshot taken then: read in the same statement as the incident they would
+   * come from the snapshot taken before waiting for the lock, and miss what the holder (a resolve by
+   * hand, the stale sweep) changed. `fn` must not open transactions of its own on `m`.
+   */
+  async withKeyLock<T>(route: string, groupKey: string, fn: (tx: KeyTransaction) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    const queued: Statement[] = [];
+    let open = true;
+    let broken: unknown;
+    try {
+      const read = inlineStatements(client, [
+        { name: 'begin', text: 'BEGIN', values: [] },
+        { name: 'vigil_incident_key_lock', text: 'SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', values: [route, groupKey] },
+        { name: 'vigil_incident_latest', text: `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1 FOR UPDATE`, values: [route, groupKey] },
+        {
+          name: 'vigil_incident_latest_alerts',
+          text: `SELECT ${ALERT_COLUMNS} FROM incident_alerts
+                  WHERE incident_id = (SELECT id FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1) ORDER BY fingerprint`,
+          values: [route, groupKey],
+        },
+      ]);
+      const results = ([] as QueryResult<Row>[]).concat((await client.query(read.text)) as unknown as QueryResult<Row>[]).filter((r) => r.command !== 'PREPARE');
+      read.done();
+      const row = results[2]!.rows[0];
+      const latest = row ? { incident: toIncident(row), alerts: results[3]!.rows.map(toAlert) } : null;
+      const result = await fn({ m: runner.manager, latest, atCommit: (...s) => queued.push(...s) });
+      const write = inlineStatements(client, [...queued, { name: 'commit', text: 'COMMIT', values: [] }]);
+      await client.query(write.text);
+      write.done();
+      open = false;
+      return result;
+    } catch (err) {
+      // The connection may be gone too: the original error is the one to report.
+      if (open) await client.query('ROLLBACK').catch(() => undefined);
+      broken = err;
+      throw err;
+    } finally {
+      // Released with the error, the pool drops the connection: which statements it has PREPAREd is unknown.
+      await (runner as unknown as { releasePostgresConnection(err?: unknown): Promise<void> }).releasePostgresConnection(broken);
+    }
   }
 
   transaction<T>(fn: (m: TransactionManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(fn);
-  }
-
-  /**
-   * The latest incident of the key, locked, and every alert it holds. Two statements on purpose:
-   * the alerts are read after the row lock is granted, with a snapshot taken then. Read in the same
-   * statement they would come from the snapshot taken before waiting for the lock, and miss what
-   * the holder (a resolve by hand, the stale sweep) changed.
-   */
-  async latest(m: TransactionManager, route: string, groupKey: string): Promise<{ incident: IncidentRecord; alerts: AlertRecord[] } | null> {
-    const rows = await prepared<Row>(m, 'vigil_incident_latest', `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1 FOR UPDATE`, [route, groupKey]);
-    if (rows.length === 0) return null;
-    const incident = toIncident(rows[0]!);
-    return { incident, alerts: await this.alerts(m, incident.id) };
   }
 
   /** The incident, locked for the rest of the transaction. */
@@ -104,7 +147,7 @@ export class IncidentRepository {
   /** Every alert of an incident; `m` null reads outside any transaction. */
   async alerts(m: TransactionManager | null, incidentId: string): Promise<AlertRecord[]> {
     const rows = (await prepared(m ?? this.dataSource, 'vigil_incident_alerts',
-      `SELECT fingerprint, state, labels, annotations, starts_at, ends_at, last_seen_at, reason, generator_url FROM incident_alerts WHERE incident_id = $1 ORDER BY fingerprint`,
+      `SELECT ${ALERT_COLUMNS} FROM incident_alerts WHERE incident_id = $1 ORDER BY fingerprint`,
       [incidentId],
     )) as Row[];
     return rows.map(toAlert);
@@ -128,41 +171,14 @@ export class IncidentRepository {
     );
   }
 
-  /** One statement for any number of alerts: a storm of 1,000 is one round trip. */
   async upsertAlerts(m: TransactionManager, incidentId: string, alerts: readonly AlertRecord[]): Promise<void> {
-    if (alerts.length === 0) return;
-    await prepared(m, 'vigil_incident_alerts_upsert',
-      `INSERT INTO incident_alerts (incident_id, fingerprint, state, labels, annotations, starts_at, ends_at, last_seen_at, reason, generator_url)
-       SELECT $1, x.fingerprint, x.state, x.labels, x.annotations, x.starts_at, x.ends_at, x.last_seen_at, x.reason, x.generator_url
-         FROM jsonb_to_recordset($2::jsonb) AS x(fingerprint text, state text, labels jsonb, annotations jsonb, starts_at timestamptz, ends_at timestamptz, last_seen_at timestamptz, reason text, generator_url text)
-       ON CONFLICT (incident_id, fingerprint) DO UPDATE SET state = EXCLUDED.state, labels = EXCLUDED.labels, annotations = EXCLUDED.annotations,
-         starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, last_seen_at = EXCLUDED.last_seen_at, reason = EXCLUDED.reason, generator_url = EXCLUDED.generator_url`,
-      [
-        incidentId,
-        JSON.stringify(
-          alerts.map((a) => ({
-            fingerprint: a.fingerprint,
-            state: a.state,
-            labels: a.labels,
-            annotations: a.annotations,
-            starts_at: a.startsAt.toISOString(),
-            ends_at: a.endsAt?.toISOString() ?? null,
-            last_seen_at: a.lastSeenAt.toISOString(),
-            reason: a.reason,
-            generator_url: a.generatorUrl,
-          })),
-        ),
-      ],
-    );
+    const s = upsertAlertsStatement(incidentId, alerts);
+    if (s) await runStatement(m, s);
   }
 
   async appendTimeline(m: TransactionManager, incidentId: string, entries: readonly TimelineEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await prepared(m, 'vigil_incident_events_insert',
-      `INSERT INTO incident_events (incident_id, at, kind, actor, message, detail)
-       SELECT $1, x.at, x.kind, x.actor, x.message, x.detail FROM jsonb_to_recordset($2::jsonb) AS x(n int, at timestamptz, kind text, actor text, message text, detail jsonb) ORDER BY x.n`,
-      [incidentId, JSON.stringify(entries.map((e, n) => ({ n, at: e.at.toISOString(), kind: e.kind, actor: e.actor, message: e.message, detail: e.detail ?? null })))],
-    );
+    const s = appendTimelineStatement(incidentId, entries);
+    if (s) await runStatement(m, s);
   }
 
   /** The streams of an incident paged so far, for follow-ups. */
@@ -312,6 +328,46 @@ export class IncidentRepository {
     const rows = (await this.dataSource.query(`SELECT status, count(*)::int AS n FROM incidents WHERE status <> 'resolved' GROUP BY status`)) as { status: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
+}
+
+/** One statement for any number of alerts: a storm of 1,000 is one round trip. Null for none. */
+export function upsertAlertsStatement(incidentId: string, alerts: readonly AlertRecord[]): Statement | null {
+  if (alerts.length === 0) return null;
+  return {
+    name: 'vigil_incident_alerts_upsert',
+    text: `INSERT INTO incident_alerts (incident_id, fingerprint, state, labels, annotations, starts_at, ends_at, last_seen_at, reason, generator_url)
+       SELECT $1::bigint, x.fingerprint, x.state, x.labels, x.annotations, x.starts_at, x.ends_at, x.last_seen_at, x.reason, x.generator_url
+         FROM jsonb_to_recordset($2::jsonb) AS x(fingerprint text, state text, labels jsonb, annotations jsonb, starts_at timestamptz, ends_at timestamptz, last_seen_at timestamptz, reason text, generator_url text)
+       ON CONFLICT (incident_id, fingerprint) DO UPDATE SET state = EXCLUDED.state, labels = EXCLUDED.labels, annotations = EXCLUDED.annotations,
+         starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, last_seen_at = EXCLUDED.last_seen_at, reason = EXCLUDED.reason, generator_url = EXCLUDED.generator_url`,
+    values: [
+      incidentId,
+      JSON.stringify(
+        alerts.map((a) => ({
+          fingerprint: a.fingerprint,
+          state: a.state,
+          labels: a.labels,
+          annotations: a.annotations,
+          starts_at: a.startsAt.toISOString(),
+          ends_at: a.endsAt?.toISOString() ?? null,
+          last_seen_at: a.lastSeenAt.toISOString(),
+          reason: a.reason,
+          generator_url: a.generatorUrl,
+        })),
+      ),
+    ],
+  };
+}
+
+/** Timeline entries in their order, in one statement. Null for none. */
+export function appendTimelineStatement(incidentId: string, entries: readonly TimelineEntry[]): Statement | null {
+  if (entries.length === 0) return null;
+  return {
+    name: 'vigil_incident_events_insert',
+    text: `INSERT INTO incident_events (incident_id, at, kind, actor, message, detail)
+       SELECT $1::bigint, x.at, x.kind, x.actor, x.message, x.detail FROM jsonb_to_recordset($2::jsonb) AS x(n int, at timestamptz, kind text, actor text, message text, detail jsonb) ORDER BY x.n`,
+    values: [incidentId, JSON.stringify(entries.map((e, n) => ({ n, at: e.at.toISOString(), kind: e.kind, actor: e.actor, message: e.message, detail: e.detail ?? null })))],
+  };
 }
 
 function toIncident(r: Row): IncidentRecord {

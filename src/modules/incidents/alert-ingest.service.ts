@@ -91,9 +91,8 @@ export class AlertIngestService {
     let scheduled = false;
     for (const [route, { policy, alerts }] of byRoute) {
       incidents.push(
-        await this.repo.withKeyLock(route, n.groupKey, async (m) => {
+        await this.repo.withKeyLock(route, n.groupKey, async ({ m, latest, atCommit }) => {
           const now = this.clock.now();
-          const latest = await this.repo.latest(m, route, n.groupKey);
           const decision = decideNotification({
             now,
             route,
@@ -110,10 +109,10 @@ export class AlertIngestService {
             id = await this.repo.insert(m, decision.incident, now);
             await this.repo.upsertAlerts(m, id, decision.alerts);
             await this.repo.appendTimeline(m, id, decision.timeline);
-            await this.writer.effects(m, { ...decision, incident: { ...decision.incident, id } }, now);
+            await this.writer.effects(m, { ...decision, incident: { ...decision.incident, id } }, now, true);
           } else {
-            // A repeat changes nothing but the timeline: the incident row is left alone.
-            await this.writer.write(m, { ...decision, incident: { ...decision.incident, id } }, decision.incident !== latest?.incident);
+            // A repeat changes nothing but alerts and timeline: the incident row is left alone, the writes go with COMMIT.
+            await this.writer.write(m, { ...decision, incident: { ...decision.incident, id } }, decision.incident !== latest?.incident, atCommit);
           }
           return { id, route, status: decision.incident.status, created: decision.write === 'create' };
         }),

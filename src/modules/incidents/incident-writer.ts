@@ -4,7 +4,7 @@ import { describeTarget, followUps, levelPages, type PageDraft } from '../../cor
 import type { AlertRecord, IncidentRecord, TimelineEntry } from '../../core/incidents/incident.js';
 import type { Via } from '../../core/incidents/responder-actions.js';
 import { Clock } from '../../core/ports/clock.js';
-import { IncidentRepository } from '../../persistence/incident.repository.js';
+import { appendTimelineStatement, IncidentRepository, upsertAlertsStatement, type KeyTransaction } from '../../persistence/incident.repository.js';
 import type { TransactionManager } from '../../persistence/job.repository.js';
 import { JobWorker } from '../jobs/job-worker.js';
 import { ACK_TIMEOUT_JOB, ESCALATION_STEP_JOB, PAGE_DELIVERY_JOB } from './incident-jobs.js';
@@ -36,20 +36,27 @@ export class IncidentWriter {
     private readonly metrics: IncidentMetrics,
   ) {}
 
-  /** `incidentChanged` false: only alerts and timeline are written (a repeated notification). */
-  async write(m: TransactionManager, change: IncidentChange, incidentChanged = true): Promise<void> {
+  /**
+   * `incidentChanged` false: the incident row is left alone (a repeated notification). A change
+   * that is only alerts and timeline, with `atCommit` given, is queued to go with COMMIT.
+   */
+  async write(m: TransactionManager, change: IncidentChange, incidentChanged = true, atCommit?: KeyTransaction['atCommit']): Promise<void> {
     const now = this.clock.now();
     const { incident } = change;
+    if (atCommit && !incidentChanged && !hasEffects(change)) {
+      atCommit(...[upsertAlertsStatement(incident.id, change.alerts), appendTimelineStatement(incident.id, change.timeline)].filter((s) => s !== null));
+      return;
+    }
     if (incidentChanged) await this.repo.update(m, incident, now);
     await this.repo.upsertAlerts(m, incident.id, change.alerts);
     await this.repo.appendTimeline(m, incident.id, change.timeline);
     await this.effects(m, change, now);
   }
 
-  /** Effects of a change whose incident row is already stored (a new incident). */
-  async effects(m: TransactionManager, change: IncidentChange, now: Date): Promise<void> {
+  /** Effects of a change whose incident row is already stored; `created`: the incident is new, so it has no steps or timers to cancel. */
+  async effects(m: TransactionManager, change: IncidentChange, now: Date, created = false): Promise<void> {
     const { incident } = change;
-    if (change.stopEscalation || change.startEscalation) {
+    if (!created && (change.stopEscalation || change.startEscalation)) {
       // Steps of older generations would do nothing anyway; cancelling them keeps the jobs table honest.
       await this.jobs.cancelByPrefix(ESCALATION_STEP_JOB, `${incident.id}:`, m);
       if (change.notify !== 'trigger') await this.jobs.cancelByPrefix(ACK_TIMEOUT_JOB, `${incident.id}:`, m);
@@ -107,4 +114,9 @@ export class IncidentWriter {
     const heads = await this.repo.enqueue(m, incidentId, drafts, now);
     await this.jobs.scheduleMany(heads.map((id) => ({ name: PAGE_DELIVERY_JOB, key: id, runAt: now })), m);
   }
+}
+
+/** Whether storing the change does more than write alerts and timeline: escalation started or stopped, pages, a timer. */
+function hasEffects(c: IncidentChange): boolean {
+  return c.startEscalation || c.stopEscalation || c.notify !== null || Boolean(c.ackTimeoutAt);
 }
