@@ -26,3 +26,11 @@ export class ManualClock extends Clock {
     return this.now();
   }
 }
+
+/**
+ * A monotonic clock for measuring durations (RTO and its phases): never stepped by NTP, so an
+ * interval is the time that passed. Nanoseconds as bigint (Node: hrtime.bigint).
+ */
+export abstract class MonotonicClock {
+  abstract nanos(): bigint;
+}

@@ -1,0 +1,53 @@
+import type { BackupSource, DrillCheck } from '../model/drill.js';
+import type { WalContinuity } from '../drills/wal-segments.js';
+
+/**
+ * What a restore or PITR drill needs from the world: the backup checked before anything is
+ * touched, and a scratch cluster to restore into. The adapter (src/adapters/drills) drives the
+ * PostgreSQL tools; the use case decides the order and measures.
+ */
+export abstract class RestoreTarget {
+  /** Tool name → its `--version` line, for the report. */
+  abstract toolVersions(): Promise<Record<string, string>>;
+  /** Backup manifest verification and WAL continuity, before restoring. */
+  abstract verifyBackup(source: BackupSource, signal: AbortSignal): Promise<BackupCheck>;
+  /** A new, empty scratch cluster folder for this run. */
+  abstract createScratch(runId: string): Promise<ScratchTarget>;
+}
+
+export interface BackupCheck {
+  /** pg_verifybackup's verdict on the manifest and files; its message when it refused. */
+  readonly manifest: { readonly ok: true } | { readonly ok: false; readonly problem: string };
+  readonly wal: WalContinuity;
+  /** The backup's own label: when it started, its first WAL segment. */
+  readonly backup: { readonly startedAt: Date | null; readonly startSegment: string; readonly label: string };
+  /** The commit time of the last transaction recovery can reach from the archive (pg_waldump), when known. */
+  readonly lastRecoverableCommitAt: Date | null;
+}
+
+export interface ScratchTarget {
+  readonly description: string;
+  /** Copy the backup into the scratch data folder. */
+  copyBackup(source: BackupSource, signal: AbortSignal): Promise<void>;
+  /** Archive recovery settings; `target` adds recovery_target_time and friends. */
+  configureRecovery(source: BackupSource, target: { readonly time: Date } | null): Promise<void>;
+  /** Starts the server; resolves once it accepts connections. */
+  start(signal: AbortSignal): Promise<void>;
+  /** Resolves once recovery has ended (pg_is_in_recovery() false); rejects if the server stopped. */
+  recoveryEnded(signal: AbortSignal): Promise<void>;
+  /** Proves the recovered cluster takes writes. */
+  firstWrite(): Promise<void>;
+  runCheck(check: DrillCheck): Promise<CheckOutcome>;
+  serverLog(): Promise<string>;
+  /** Stops the server and deletes the folder; safe to call on any path, twice. */
+  remove(): Promise<void>;
+}
+
+export interface CheckOutcome {
+  readonly name: string;
+  readonly kind: DrillCheck['kind'];
+  readonly expected: string;
+  readonly actual: string | null;
+  readonly passed: boolean;
+  readonly error?: string;
+}

@@ -1,0 +1,179 @@
+import { parseRecoveryLog, type RecoveryLog } from '../../core/drills/recovery-log.js';
+import type { DrillSpec } from '../../core/model/drill.js';
+import type { Clock, MonotonicClock } from '../../core/ports/clock.js';
+import type { BackupCheck, CheckOutcome, RestoreTarget, ScratchTarget } from '../../core/ports/restore-target.js';
+
+/** One measured stretch of a drill, on the monotonic clock (ns since the clock's origin). */
+export interface PhaseMark {
+  readonly phase: 'verify' | 'copy' | 'start' | 'wal-replay' | 'first-write' | 'validation';
+  readonly startNs: bigint;
+  readonly endNs: bigint;
+}
+
+export interface DrillEvent {
+  /** UTC, with ms. */
+  readonly at: string;
+  readonly event: string;
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+/** What a restore or PITR drill did and measured: the evidence's raw material. */
+export interface RestoreDrillResult {
+  readonly runId: string;
+  readonly drill: string;
+  readonly type: 'restore' | 'pitr';
+  readonly toolVersions: Readonly<Record<string, string>>;
+  readonly scope: string;
+  /** The wall-clock time of the monotonic origin mark (the restore's start), to stamp marks in UTC. */
+  readonly anchor: { readonly at: string; readonly ns: bigint };
+  readonly marks: readonly PhaseMark[];
+  readonly backupCheck: BackupCheck | null;
+  /** pitr: the point asked for. */
+  readonly requestedTarget: Date | null;
+  readonly recovery: RecoveryLog | null;
+  readonly checks: readonly CheckOutcome[];
+  readonly events: readonly DrillEvent[];
+  /** Why the drill stopped before the end, if it did: an error, or the abort criterion that fired. */
+  readonly stoppedBy: { readonly kind: 'error' | 'abort' | 'precheck'; readonly reason: string } | null;
+  readonly scratchRemoved: boolean;
+}
+
+export interface RestoreDrillOptions {
+  readonly runId: string;
+  /** Restore even when the pre-check finds the backup unfit (a forced run): the recovery then shows what it reaches. */
+  readonly force?: boolean;
+  /** pitr: overrides the spec's target (a run now, to a time given). */
+  readonly targetTime?: Date;
+}
+
+/**
+ * A restore or PITR drill: check the backup (manifest, WAL continuity) before touching anything,
+ * restore into a scratch cluster, replay WAL (to the end, or to the target), prove a write, run the
+ * checks, and tear the scratch cluster down on every path. Phases are contiguous on one monotonic
+ * clock from the restore's start to the end of validation, so they sum to the RTO exactly.
+ * The verdict is not decided here (core/drills); this records what happened.
+ */
+export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, clocks: { wall: Clock; mono: MonotonicClock }, opts: RestoreDrillOptions): Promise<RestoreDrillResult> {
+  if (spec.type !== 'restore' && spec.type !== 'pitr') throw new Error(`drill ${spec.name} is a ${spec.type} drill, not a restore`);
+  if (!spec.target.backup) throw new Error(`drill ${spec.name} has no backup source`);
+  const source = spec.target.backup;
+  const events: DrillEvent[] = [];
+  const marks: PhaseMark[] = [];
+  const event = (name: string, detail?: Record<string, unknown>) => events.push({ at: clocks.wall.now().toISOString(), event: name, ...(detail ? { detail } : {}) });
+  const requestedTarget = spec.type === 'pitr' ? (opts.targetTime ?? targetOf(spec, clocks.wall.now())) : null;
+
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new DrillAborted(`maxDuration ${spec.abort.maxDurationSeconds}s reached`)), spec.abort.maxDurationSeconds * 1000);
+  let phaseStart = clocks.mono.nanos();
+  const anchor = { at: clocks.wall.now().toISOString(), ns: phaseStart };
+  const phase = async <T>(name: PhaseMark['phase'], work: () => Promise<T>): Promise<T> => {
+    abort.signal.throwIfAborted();
+    const result = await work();
+    const end = clocks.mono.nanos();
+    marks.push({ phase: name, startNs: phaseStart, endNs: end });
+    phaseStart = end;
+    return result;
+  };
+
+  let toolVersions: Record<string, string> = {};
+  let backupCheck: BackupCheck | null = null;
+  let recovery: RecoveryLog | null = null;
+  let checks: CheckOutcome[] = [];
+  let stoppedBy: RestoreDrillResult['stoppedBy'] = null;
+  let scratch: ScratchTarget | null = null;
+  let scratchRemoved = true;
+  try {
+    toolVersions = await target.toolVersions();
+    event('drill.started', { type: spec.type, ...(requestedTarget ? { requestedTarget: requestedTarget.toISOString() } : {}) });
+    backupCheck = await phase('verify', () => target.verifyBackup(source, abort.signal));
+    const unfit = precheckProblem(backupCheck, requestedTarget);
+    event('backup.verified', { manifest: backupCheck.manifest.ok ? 'ok' : backupCheck.manifest.problem, wal: backupCheck.wal, lastRecoverableCommitAt: backupCheck.lastRecoverableCommitAt?.toISOString() ?? null });
+    if (unfit && !opts.force) {
+      stoppedBy = { kind: 'precheck', reason: unfit };
+      return result();
+    }
+    if (unfit) event('precheck.overridden', { problem: unfit });
+    // RTO counts from here: the restore starts.
+    phaseStart = clocks.mono.nanos();
+    Object.assign(anchor, { at: clocks.wall.now().toISOString(), ns: phaseStart });
+    scratch = await target.createScratch(opts.runId);
+    scratchRemoved = false;
+    event('restore.started', { scratch: scratch.description });
+    const s = scratch;
+    await phase('copy', async () => {
+      await s.copyBackup(source, abort.signal);
+      await s.configureRecovery(source, requestedTarget ? { time: requestedTarget } : null);
+    });
+    await phase('start', () => s.start(abort.signal));
+    event('server.accepting');
+    await phase('wal-replay', () => s.recoveryEnded(abort.signal));
+    recovery = parseRecoveryLog(await s.serverLog());
+    event('recovery.ended', { lastCompletedTransactionAt: recovery.lastCompletedTransactionAt?.toISOString() ?? null, redoDoneLsn: recovery.redoDoneLsn, timeline: recovery.newTimeline });
+    await phase('first-write', () => s.firstWrite());
+    checks = await phase('validation', async () => {
+      const out: CheckOutcome[] = [];
+      for (const c of spec.checks) out.push(await s.runCheck(c));
+      return out;
+    });
+    event('validated', { passed: checks.filter((c) => c.passed).length, failed: checks.filter((c) => !c.passed).length });
+  } catch (err) {
+    const reason = abort.signal.aborted && abort.signal.reason instanceof DrillAborted ? abort.signal.reason : err;
+    stoppedBy = reason instanceof DrillAborted ? { kind: 'abort', reason: reason.message } : { kind: 'error', reason: (reason as Error).message };
+    event(stoppedBy.kind === 'abort' ? 'drill.aborted' : 'drill.error', { reason: stoppedBy.reason });
+    if (scratch && !recovery) recovery = parseRecoveryLog(await scratch.serverLog());
+  } finally {
+    clearTimeout(timer);
+    if (scratch) {
+      await scratch.remove().then(
+        () => {
+          scratchRemoved = true;
+          event('scratch.removed');
+        },
+        (err: unknown) => event('scratch.remove_failed', { error: (err as Error).message }),
+      );
+    }
+  }
+  return result();
+
+  function result(): RestoreDrillResult {
+    return {
+      runId: opts.runId,
+      drill: spec.name,
+      type: spec.type as 'restore' | 'pitr',
+      toolVersions,
+      scope: describeSource(source),
+      anchor,
+      marks,
+      backupCheck,
+      requestedTarget,
+      recovery,
+      checks,
+      events,
+      stoppedBy,
+      scratchRemoved,
+    };
+  }
+}
+
+class DrillAborted extends Error {}
+
+/** Why the backup cannot give what the drill asks, found before restoring; undefined when it can. */
+export function precheckProblem(check: BackupCheck, requestedTarget: Date | null): string | undefined {
+  if (!check.manifest.ok) return `backup verification failed: ${check.manifest.problem}`;
+  if (!check.wal.ok) {
+    const reach = check.lastRecoverableCommitAt ? `the last commit that can still be recovered is at ${check.lastRecoverableCommitAt.toISOString()}` : 'no commit after the backup can be recovered';
+    if (requestedTarget && check.lastRecoverableCommitAt && requestedTarget <= check.lastRecoverableCommitAt) return undefined;
+    return `WAL segment ${check.wal.missing} is missing from the archive (${check.wal.unreachable} archived after it cannot be reached); ${reach}`;
+  }
+  return undefined;
+}
+
+function targetOf(spec: DrillSpec, now: Date): Date {
+  const t = spec.recoveryTarget;
+  if (!t) throw new Error(`pitr drill ${spec.name} has no recovery target`);
+  return t.kind === 'time' ? t.at : new Date(now.getTime() - t.seconds * 1000);
+}
+
+function describeSource(source: NonNullable<DrillSpec['target']['backup']>): string {
+  return source.kind === 'pgbackrest' ? `pgBackRest stanza ${source.stanza}` : `base backup ${source.baseBackupDir} with WAL archive ${source.walArchiveDir}`;
+}

@@ -1,0 +1,221 @@
+import { open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SystemClock, SystemMonotonicClock } from '../../src/adapters/clock/system-clock.js';
+import { BaseBackupRestoreTarget } from '../../src/adapters/drills/basebackup-restore.target.js';
+import { PostgresTools } from '../../src/adapters/drills/postgres-tools.js';
+import { removeLeftoverScratch, ScratchCluster } from '../../src/adapters/drills/scratch-cluster.js';
+import type { DrillCheck, DrillSpec } from '../../src/core/model/drill.js';
+import { RestoreTarget, type ScratchTarget } from '../../src/core/ports/restore-target.js';
+import { runRestoreDrill } from '../../src/usecases/drills/run-restore-drill.js';
+import { PG_BIN, startArchivingPrimary, type ArchivingPrimary } from '../support/archiving-postgres.js';
+
+/**
+ * Restore and PITR drills against a real PostgreSQL 15: a primary archiving its WAL, a
+ * pg_basebackup of it, and the drill restoring into scratch clusters with the PostgreSQL tools.
+ */
+
+const AT = { file: 'drills/orders.yaml', line: 1, col: 1 };
+const tools = new PostgresTools(PG_BIN, 'postgres');
+const clocks = { wall: new SystemClock(), mono: new SystemMonotonicClock() };
+let primary: ArchivingPrimary;
+let base: string;
+let scratchRoot: string;
+let runs = 0;
+
+beforeAll(async () => {
+  primary = await startArchivingPrimary();
+  await primary.query(`CREATE TABLE orders (id int PRIMARY KEY, amount numeric NOT NULL)`);
+  await primary.query(`INSERT INTO orders SELECT g, g * 1.5 FROM generate_series(1, 10000) g`);
+  base = await primary.baseBackup('base');
+  // After the backup: only WAL replay brings these back.
+  await primary.query(`INSERT INTO orders SELECT g, 1 FROM generate_series(10001, 12000) g`);
+  await primary.switchWal();
+  scratchRoot = join(tmpdir(), `vigil-drill-scratch-${process.pid}`);
+}, 120_000);
+
+afterAll(async () => {
+  await primary?.stop();
+  await rm(scratchRoot, { recursive: true, force: true });
+});
+
+const check = (c: Partial<DrillCheck> & { name: string }): DrillCheck => ({ kind: 'sql', sql: 'SELECT 1', expect: '1', at: AT, ...c }) as DrillCheck;
+
+function spec(over: Partial<DrillSpec> = {}, walArchiveDir = primary.archiveDir, baseBackupDir = base): DrillSpec {
+  return {
+    name: 'orders-restore',
+    owner: 'team-payments',
+    type: 'restore',
+    target: { binDir: PG_BIN, backup: { kind: 'basebackup', baseBackupDir, walArchiveDir }, osUser: 'postgres' },
+    schedule: { kind: 'cron', expression: '0 3 1 * *', timeZone: 'UTC' },
+    objectives: { rtoSeconds: 3600, rpoSeconds: 900 },
+    checks: [
+      check({ name: 'all orders', kind: 'rowCount', table: 'public.orders', equals: 12000 } as Partial<DrillCheck> & { name: string }),
+      check({ name: 'order total', sql: 'SELECT sum(amount)::text FROM orders', expect: '75009500.0' }),
+    ],
+    abort: { maxDurationSeconds: 600 },
+    notify: [],
+    at: AT,
+    ...over,
+  };
+}
+
+/** The test's own stopwatch: from the scratch cluster's creation (the restore's start) to the last check's answer. */
+class Stopwatched extends RestoreTarget {
+  started = 0;
+  validated = 0;
+  constructor(private readonly inner: RestoreTarget) {
+    super();
+  }
+  toolVersions() {
+    return this.inner.toolVersions();
+  }
+  verifyBackup(...a: Parameters<RestoreTarget['verifyBackup']>) {
+    return this.inner.verifyBackup(...a);
+  }
+  async createScratch(runId: string): Promise<ScratchTarget> {
+    this.started = performance.now();
+    const s = await this.inner.createScratch(runId);
+    const runCheck = s.runCheck.bind(s);
+    s.runCheck = async (c) => {
+      const r = await runCheck(c);
+      this.validated = performance.now();
+      return r;
+    };
+    return s;
+  }
+}
+
+const target = () => new BaseBackupRestoreTarget(tools, scratchRoot, 'postgres');
+const seconds = (ns: bigint) => Number(ns) / 1e9;
+
+it('restores the latest backup and WAL into a scratch cluster, measures RTO in phases that sum to it, passes its checks, and removes the cluster', async () => {
+  const watched = new Stopwatched(target());
+  const r = await runRestoreDrill(spec(), watched, clocks, { runId: `run-${++runs}` });
+  expect(r.stoppedBy).toBeNull();
+  expect(r.checks).toEqual([
+    { name: 'all orders', kind: 'rowCount', expected: '= 12000', actual: '12000', passed: true },
+    { name: 'order total', kind: 'sql', expected: '75009500.0', actual: '75009500.0', passed: true },
+  ]);
+  expect(r.marks.map((m) => m.phase)).toEqual(['verify', 'copy', 'start', 'wal-replay', 'first-write', 'validation']);
+  const rto = r.marks.filter((m) => m.phase !== 'verify');
+  for (let i = 1; i < rto.length; i++) expect(rto[i]!.startNs).toBe(rto[i - 1]!.endNs);
+  const total = seconds(rto.at(-1)!.endNs - rto[0]!.startNs);
+  const parts = rto.reduce((sum, m) => sum + seconds(m.endNs - m.startNs), 0);
+  expect(parts).toBeCloseTo(total, 9);
+  const stopwatch = (watched.validated - watched.started) / 1000;
+  expect(Math.abs(total - stopwatch) / stopwatch).toBeLessThan(0.05);
+  expect(r.backupCheck).toMatchObject({ manifest: { ok: true }, wal: { ok: true, from: '000000010000000000000002' } });
+  expect(r.recovery?.lastCompletedTransactionAt).toBeInstanceOf(Date);
+  expect(r.scratchRemoved).toBe(true);
+  expect(await readdir(scratchRoot)).toEqual([]);
+  expect(r.toolVersions.postgres).toMatch(/^postgres \(PostgreSQL\) 15\./);
+});
+
+it('reports a check with a wrong expected value with both values, and still removes the scratch cluster', async () => {
+  const r = await runRestoreDrill(spec({ checks: [check({ name: 'order count', sql: 'SELECT count(*) FROM orders', expect: '9999' })] }), target(), clocks, { runId: `run-${++runs}` });
+  expect(r.checks).toEqual([{ name: 'order count', kind: 'sql', expected: '9999', actual: '12000', passed: false }]);
+  expect(r.scratchRemoved).toBe(true);
+  expect(await readdir(scratchRoot)).toEqual([]);
+});
+
+it('stops at its maxDuration, and the scratch cluster is removed on that path too', async () => {
+  const r = await runRestoreDrill(spec({ abort: { maxDurationSeconds: 0.2 }, checks: [check({ name: 'slow', sql: 'SELECT pg_sleep(5)::text', expect: '' })] }), target(), clocks, { runId: `run-${++runs}` });
+  expect(r.stoppedBy).toEqual({ kind: 'abort', reason: 'maxDuration 0.2s reached' });
+  expect(r.events.map((e) => e.event)).toContain('drill.aborted');
+  expect(await readdir(scratchRoot)).toEqual([]);
+});
+
+it('flags a deleted WAL segment before restoring, naming it and the last commit still recoverable; a forced PITR past it ends before its target', async () => {
+  // Two more segments with commits in each; the one before the newest goes missing.
+  for (const id of [20001, 20002]) {
+    await primary.query(`INSERT INTO orders VALUES (${id}, 1)`);
+    await primary.switchWal();
+  }
+  const archive = join(primary.dir, `archive-gap-${++runs}`);
+  await tools.run('cp', ['-a', primary.archiveDir, archive]);
+  const names = (await readdir(archive)).filter((n) => /^[0-9A-F]{24}$/.test(n)).sort();
+  await rm(join(archive, names.at(-2)!));
+  const late = new Date();
+  const r = await runRestoreDrill(spec({}, archive), target(), clocks, { runId: `run-${++runs}` });
+  expect(r.stoppedBy?.kind).toBe('precheck');
+  expect(r.stoppedBy?.reason).toContain(`WAL segment ${names.at(-2)} is missing from the archive (1 archived after it cannot be reached)`);
+  expect(r.stoppedBy?.reason).toMatch(/the last commit that can still be recovered is at 20\d\d-/);
+  expect(r.marks.map((m) => m.phase)).toEqual(['verify']);
+
+  const forced = await runRestoreDrill(spec({ type: 'pitr' }, archive), target(), clocks, { runId: `run-${++runs}`, force: true, targetTime: late });
+  expect(forced.events.map((e) => e.event)).toContain('precheck.overridden');
+  expect(forced.stoppedBy?.kind).toBe('error');
+  expect(forced.recovery?.endedBeforeTarget).toBe(true);
+  expect(await readdir(scratchRoot)).toEqual([]);
+});
+
+it('finds a corrupted backup before restoring and names the file', async () => {
+  const copy = join(primary.dir, `base-corrupt-${++runs}`);
+  await tools.run('cp', ['-a', base, copy]);
+  const [{ path }] = (await primary.query<{ path: string }>(`SELECT pg_relation_filepath('orders') AS path`)) as [{ path: string }];
+  const fh = await open(join(copy, path), 'r+');
+  await fh.write(Buffer.from('garbage!'), 0, 8, 8192 + 100);
+  await fh.close();
+  const r = await runRestoreDrill(spec({}, primary.archiveDir, copy), target(), clocks, { runId: `run-${++runs}` });
+  expect(r.stoppedBy?.kind).toBe('precheck');
+  expect(r.stoppedBy?.reason).toContain(`checksum mismatch for file "${path}"`);
+});
+
+it('removes scratch folders a crashed Vigil left behind, stopping the server still running in one', async () => {
+  const left = await ScratchCluster.create(scratchRoot, `crashed-${++runs}`, tools);
+  await left.copyBaseBackup(base);
+  await left.configureRecovery(primary.archiveDir);
+  await left.start(60);
+  const pid = Number((await readFile(join(left.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  // Its state letter in /proc (proc(5)); a zombie (Z) has exited: here nobody reaps a postmaster pg_ctl left to init.
+  const state = () => readFile(`/proc/${pid}/stat`, 'utf8').then((t) => t.slice(t.lastIndexOf(')') + 2, t.lastIndexOf(')') + 3), () => 'gone');
+  expect(await state()).toMatch(/^[RSD]$/);
+  // As a marker written by a process that is gone.
+  await writeFile(join(left.dir, 'vigil-drill.json'), JSON.stringify({ runId: 'crashed', pid: 999_999_999 }));
+  expect(await removeLeftoverScratch(scratchRoot, tools)).toEqual([left.dir]);
+  expect(await readdir(scratchRoot)).toEqual([]);
+  expect(await state()).toMatch(/^(gone|Z)$/);
+});
+
+it('PITR to just before a DROP TABLE brings the table back with its rows, and no heartbeat committed after the target', async () => {
+  await primary.query(`CREATE TABLE doomed (id int)`);
+  await primary.query(`INSERT INTO doomed SELECT generate_series(1, 500)`);
+  await primary.query(`CREATE TABLE heartbeat (at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+  const beat = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      await primary.query(`INSERT INTO heartbeat DEFAULT VALUES`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  await beat(10);
+  const point = new Date();
+  await beat(3);
+  await primary.query(`DROP TABLE doomed`);
+  await beat(10);
+  await primary.switchWal();
+  const r = await runRestoreDrill(
+    spec({
+      type: 'pitr',
+      checks: [
+        check({ name: 'doomed is back', kind: 'rowCount', table: 'doomed', equals: 500 } as Partial<DrillCheck> & { name: string }),
+        check({ name: 'no heartbeat after the target', sql: `SELECT count(*) FROM heartbeat WHERE at > '${point.toISOString()}'`, expect: '0' }),
+        check({ name: 'heartbeats before it', sql: `SELECT (count(*) >= 9)::text FROM heartbeat`, expect: 'true' }),
+      ],
+    }),
+    target(),
+    clocks,
+    { runId: `run-${++runs}`, targetTime: point },
+  );
+  expect(r.stoppedBy).toBeNull();
+  expect(r.checks.map((c) => [c.name, c.passed, c.actual])).toEqual([
+    ['doomed is back', true, '500'],
+    ['no heartbeat after the target', true, '0'],
+    ['heartbeats before it', true, 'true'],
+  ]);
+  expect(r.requestedTarget).toEqual(point);
+  // Achieved: the last replayed commit is at or before the target, and replay stopped at the first one after it.
+  expect(r.recovery!.lastCompletedTransactionAt!.getTime()).toBeLessThanOrEqual(point.getTime());
+  expect(r.recovery!.stoppedAt).toMatchObject({ before: true });
+  expect(r.recovery!.stoppedAt!.at.getTime()).toBeGreaterThan(point.getTime());
+});
