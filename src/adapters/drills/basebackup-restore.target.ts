@@ -4,6 +4,7 @@ import { parseWaldumpLastCommit } from '../../core/drills/waldump.js';
 import { checkWalContinuity, parseSegmentName } from '../../core/drills/wal-segments.js';
 import type { BackupSource, DrillCheck } from '../../core/model/drill.js';
 import { RestoreTarget, type BackupCheck, type CheckOutcome, type ScratchTarget } from '../../core/ports/restore-target.js';
+import { runDrillCheck } from './drill-checks.js';
 import { PostgresTools, ToolFailed } from './postgres-tools.js';
 import { ScratchCluster } from './scratch-cluster.js';
 
@@ -117,23 +118,8 @@ class BaseBackupScratch implements ScratchTarget {
     await this.query('postgres', `CREATE TABLE vigil_drill_first_write (at timestamptz NOT NULL DEFAULT now()); INSERT INTO vigil_drill_first_write DEFAULT VALUES`);
   }
 
-  async runCheck(check: DrillCheck): Promise<CheckOutcome> {
-    const database = check.database ?? 'postgres';
-    try {
-      if (check.kind === 'sql') {
-        const rows = await this.query<Record<string, unknown>>(database, check.sql);
-        const first = rows[0] ? Object.values(rows[0])[0] : undefined;
-        const actual = first === undefined ? '(no rows)' : first === null ? 'NULL' : String(first);
-        return { name: check.name, kind: check.kind, expected: check.expect, actual, passed: actual === check.expect };
-      }
-      const table = check.table.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
-      const count = Number((await this.query<{ n: string }>(database, `SELECT count(*) AS n FROM ${table}`))[0]!.n);
-      const expected = check.equals !== undefined ? `= ${check.equals}` : `≥ ${check.atLeast ?? 1}`;
-      const passed = check.equals !== undefined ? count === check.equals : count >= (check.atLeast ?? 1);
-      return { name: check.name, kind: check.kind, expected, actual: String(count), passed };
-    } catch (err) {
-      return { name: check.name, kind: check.kind, expected: check.kind === 'sql' ? check.expect : 'a row count', actual: null, passed: false, error: (err as Error).message };
-    }
+  runCheck(check: DrillCheck): Promise<CheckOutcome> {
+    return runDrillCheck((database, sql) => this.query(database, sql), check);
   }
 
   serverLog(): Promise<string> {

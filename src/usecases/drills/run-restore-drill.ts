@@ -2,20 +2,7 @@ import { parseRecoveryLog, type RecoveryLog } from '../../core/drills/recovery-l
 import type { DrillSpec } from '../../core/model/drill.js';
 import type { Clock, MonotonicClock } from '../../core/ports/clock.js';
 import type { BackupCheck, CheckOutcome, RestoreTarget, ScratchTarget } from '../../core/ports/restore-target.js';
-
-/** One measured stretch of a drill, on the monotonic clock (ns since the clock's origin). */
-export interface PhaseMark {
-  readonly phase: 'verify' | 'copy' | 'start' | 'wal-replay' | 'first-write' | 'validation';
-  readonly startNs: bigint;
-  readonly endNs: bigint;
-}
-
-export interface DrillEvent {
-  /** UTC, with ms. */
-  readonly at: string;
-  readonly event: string;
-  readonly detail?: Readonly<Record<string, unknown>>;
-}
+import { DrillRecorder, drillDeadline, type DrillEvent, type PhaseMark } from './drill-recorder.js';
 
 /** What a restore or PITR drill did and measured: the evidence's raw material. */
 export interface RestoreDrillResult {
@@ -57,23 +44,10 @@ export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, cl
   if (spec.type !== 'restore' && spec.type !== 'pitr') throw new Error(`drill ${spec.name} is a ${spec.type} drill, not a restore`);
   if (!spec.target.backup) throw new Error(`drill ${spec.name} has no backup source`);
   const source = spec.target.backup;
-  const events: DrillEvent[] = [];
-  const marks: PhaseMark[] = [];
-  const event = (name: string, detail?: Record<string, unknown>) => events.push({ at: clocks.wall.now().toISOString(), event: name, ...(detail ? { detail } : {}) });
+  const rec = new DrillRecorder(clocks);
   const requestedTarget = spec.type === 'pitr' ? (opts.targetTime ?? targetOf(spec, clocks.wall.now())) : null;
-
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new DrillAborted(`maxDuration ${spec.abort.maxDurationSeconds}s reached`)), spec.abort.maxDurationSeconds * 1000);
-  let phaseStart = clocks.mono.nanos();
-  const anchor = { at: clocks.wall.now().toISOString(), ns: phaseStart };
-  const phase = async <T>(name: PhaseMark['phase'], work: () => Promise<T>): Promise<T> => {
-    abort.signal.throwIfAborted();
-    const result = await work();
-    const end = clocks.mono.nanos();
-    marks.push({ phase: name, startNs: phaseStart, endNs: end });
-    phaseStart = end;
-    return result;
-  };
+  const deadline = drillDeadline(spec.abort.maxDurationSeconds);
+  const signal = deadline.signal;
 
   let toolVersions: Record<string, string> = {};
   let backupCheck: BackupCheck | null = null;
@@ -84,52 +58,50 @@ export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, cl
   let scratchRemoved = true;
   try {
     toolVersions = await target.toolVersions();
-    event('drill.started', { type: spec.type, ...(requestedTarget ? { requestedTarget: requestedTarget.toISOString() } : {}) });
-    backupCheck = await phase('verify', () => target.verifyBackup(source, abort.signal));
+    rec.event('drill.started', { type: spec.type, ...(requestedTarget ? { requestedTarget: requestedTarget.toISOString() } : {}) });
+    backupCheck = await rec.phase('verify', signal, () => target.verifyBackup(source, signal));
     const unfit = precheckProblem(backupCheck, requestedTarget);
-    event('backup.verified', { manifest: backupCheck.manifest.ok ? 'ok' : backupCheck.manifest.problem, wal: backupCheck.wal, lastRecoverableCommitAt: backupCheck.lastRecoverableCommitAt?.toISOString() ?? null });
+    rec.event('backup.verified', { manifest: backupCheck.manifest.ok ? 'ok' : backupCheck.manifest.problem, wal: backupCheck.wal, lastRecoverableCommitAt: backupCheck.lastRecoverableCommitAt?.toISOString() ?? null });
     if (unfit && !opts.force) {
       stoppedBy = { kind: 'precheck', reason: unfit };
       return result();
     }
-    if (unfit) event('precheck.overridden', { problem: unfit });
+    if (unfit) rec.event('precheck.overridden', { problem: unfit });
     // RTO counts from here: the restore starts.
-    phaseStart = clocks.mono.nanos();
-    Object.assign(anchor, { at: clocks.wall.now().toISOString(), ns: phaseStart });
+    rec.startRto();
     scratch = await target.createScratch(opts.runId);
     scratchRemoved = false;
-    event('restore.started', { scratch: scratch.description });
+    rec.event('restore.started', { scratch: scratch.description });
     const s = scratch;
-    await phase('copy', async () => {
-      await s.copyBackup(source, abort.signal);
+    await rec.phase('copy', signal, async () => {
+      await s.copyBackup(source, signal);
       await s.configureRecovery(source, requestedTarget ? { time: requestedTarget } : null);
     });
-    await phase('start', () => s.start(abort.signal));
-    event('server.accepting');
-    await phase('wal-replay', () => s.recoveryEnded(abort.signal));
+    await rec.phase('start', signal, () => s.start(signal));
+    rec.event('server.accepting');
+    await rec.phase('wal-replay', signal, () => s.recoveryEnded(signal));
     recovery = parseRecoveryLog(await s.serverLog());
-    event('recovery.ended', { lastCompletedTransactionAt: recovery.lastCompletedTransactionAt?.toISOString() ?? null, redoDoneLsn: recovery.redoDoneLsn, timeline: recovery.newTimeline });
-    await phase('first-write', () => s.firstWrite());
-    checks = await phase('validation', async () => {
+    rec.event('recovery.ended', { lastCompletedTransactionAt: recovery.lastCompletedTransactionAt?.toISOString() ?? null, redoDoneLsn: recovery.redoDoneLsn, timeline: recovery.newTimeline });
+    await rec.phase('first-write', signal, () => s.firstWrite());
+    checks = await rec.phase('validation', signal, async () => {
       const out: CheckOutcome[] = [];
       for (const c of spec.checks) out.push(await s.runCheck(c));
       return out;
     });
-    event('validated', { passed: checks.filter((c) => c.passed).length, failed: checks.filter((c) => !c.passed).length });
+    rec.event('validated', { passed: checks.filter((c) => c.passed).length, failed: checks.filter((c) => !c.passed).length });
   } catch (err) {
-    const reason = abort.signal.aborted && abort.signal.reason instanceof DrillAborted ? abort.signal.reason : err;
-    stoppedBy = reason instanceof DrillAborted ? { kind: 'abort', reason: reason.message } : { kind: 'error', reason: (reason as Error).message };
-    event(stoppedBy.kind === 'abort' ? 'drill.aborted' : 'drill.error', { reason: stoppedBy.reason });
+    stoppedBy = deadline.reasonOf(err);
+    rec.event(stoppedBy.kind === 'abort' ? 'drill.aborted' : 'drill.error', { reason: stoppedBy.reason });
     if (scratch && !recovery) recovery = parseRecoveryLog(await scratch.serverLog());
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
     if (scratch) {
       await scratch.remove().then(
         () => {
           scratchRemoved = true;
-          event('scratch.removed');
+          rec.event('scratch.removed');
         },
-        (err: unknown) => event('scratch.remove_failed', { error: (err as Error).message }),
+        (err: unknown) => rec.event('scratch.remove_failed', { error: (err as Error).message }),
       );
     }
   }
@@ -142,20 +114,18 @@ export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, cl
       type: spec.type as 'restore' | 'pitr',
       toolVersions,
       scope: describeSource(source),
-      anchor,
-      marks,
+      anchor: rec.anchor,
+      marks: rec.marks,
       backupCheck,
       requestedTarget,
       recovery,
       checks,
-      events,
+      events: rec.events,
       stoppedBy,
       scratchRemoved,
     };
   }
 }
-
-class DrillAborted extends Error {}
 
 /** Why the backup cannot give what the drill asks, found before restoring; undefined when it can. */
 export function precheckProblem(check: BackupCheck, requestedTarget: Date | null): string | undefined {

@@ -1,0 +1,141 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import type { DrillCheck, FailoverSettings } from '../../core/model/drill.js';
+import { FailoverTarget, type FailoverBaseline, type Heartbeat, type RejoinResult } from '../../core/ports/failover-target.js';
+import type { CheckOutcome } from '../../core/ports/restore-target.js';
+import { runDrillCheck } from './drill-checks.js';
+import { startHeartbeatWriter } from './heartbeat-writer.js';
+import type { PostgresTools } from './postgres-tools.js';
+
+const exec = promisify(execFile);
+
+export interface StreamingPair {
+  /** libpq URLs, resolved from the spec's secret references by the caller. */
+  readonly primaryUrl: string;
+  readonly replicaUrl: string;
+  readonly primaryDataDir: string;
+  readonly replicaDataDir: string;
+  readonly fault: FailoverSettings['fault'];
+  /** Where heartbeat ledgers are kept (evidence: not removed after the run). */
+  readonly ledgerDir: string;
+}
+
+/**
+ * A primary and its streaming replica on this machine: the fault is `pg_ctl stop -m immediate`
+ * (or the operator's command), promotion is `pg_promote()`, and the failed primary comes back
+ * with `pg_rewind` (PostgreSQL 13+ runs the crash recovery it needs first) and starts as a standby
+ * with the options it last ran with (postmaster.opts).
+ */
+export class StreamingFailoverTarget extends FailoverTarget {
+  constructor(
+    private readonly tools: PostgresTools,
+    private readonly pair: StreamingPair,
+    private readonly nanos: () => bigint,
+  ) {
+    super();
+  }
+
+  async toolVersions(): Promise<Record<string, string>> {
+    const versions: Record<string, string> = {};
+    for (const tool of ['postgres', 'pg_ctl', 'pg_rewind']) versions[tool] = await this.tools.version(tool);
+    return versions;
+  }
+
+  async baseline(): Promise<FailoverBaseline> {
+    const version = await query<{ v: string }>(this.pair.primaryUrl, 'SHOW server_version');
+    const rows = await query<{ state: string; sync_state: string; lag: number | null }>(
+      this.pair.primaryUrl,
+      `SELECT state, sync_state, (EXTRACT(epoch FROM replay_lag) * 1000)::float8 AS lag FROM pg_stat_replication ORDER BY backend_start LIMIT 1`,
+    );
+    const r = rows[0];
+    return { serverVersion: version[0]!.v, replication: r ? { state: r.state, syncState: r.sync_state, replayLagMs: r.lag } : null };
+  }
+
+  startHeartbeat(runId: string, intervalMs: number): Promise<Heartbeat> {
+    return startHeartbeatWriter(this.pair.primaryUrl, runId, intervalMs, join(this.pair.ledgerDir, `${runId}.ledger`), this.nanos);
+  }
+
+  async fault(signal: AbortSignal): Promise<void> {
+    const f = this.pair.fault;
+    if (f.kind === 'immediate') await this.tools.pg('pg_ctl', ['-D', this.pair.primaryDataDir, '-m', 'immediate', '-w', '-t', '60', 'stop'], 90_000, signal);
+    else await exec(f.argv[0]!, f.argv.slice(1), { timeout: 5 * 60_000, signal });
+    // Down means it no longer answers, whatever the command claimed.
+    while (await query(this.pair.primaryUrl, 'SELECT 1').then(() => true, () => false)) {
+      signal.throwIfAborted();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async promote(signal: AbortSignal): Promise<void> {
+    await query(this.pair.replicaUrl, 'SELECT pg_promote(true, 300)');
+    while ((await query<{ r: boolean }>(this.pair.replicaUrl, 'SELECT pg_is_in_recovery() AS r'))[0]!.r) {
+      signal.throwIfAborted();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async survivors(runId: string): Promise<number[]> {
+    const rows = await query<{ seq: string }>(this.pair.replicaUrl, 'SELECT seq FROM vigil_drill_heartbeat WHERE run_id = $1', [runId]).catch(() => []);
+    return rows.map((r) => Number(r.seq));
+  }
+
+  async firstWrite(): Promise<void> {
+    await query(this.pair.replicaUrl, `CREATE TABLE IF NOT EXISTS vigil_drill_first_write (at timestamptz NOT NULL DEFAULT now()); INSERT INTO vigil_drill_first_write DEFAULT VALUES`);
+  }
+
+  runCheck(check: DrillCheck): Promise<CheckOutcome> {
+    return runDrillCheck((database, sql) => query(withDatabase(this.pair.replicaUrl, database), sql), check);
+  }
+
+  async rejoin(mode: 'rewind' | 'reclone', signal: AbortSignal): Promise<RejoinResult> {
+    if (mode === 'reclone') throw new Error('rejoin by re-cloning is not supported yet: use failback: rewind');
+    const opts = await postmasterOptions(this.pair.primaryDataDir);
+    // The promoted side's control file names its new timeline only after a checkpoint; pg_rewind reads it there.
+    await query(this.pair.replicaUrl, 'CHECKPOINT');
+    const out = await this.tools.pg('pg_rewind', ['--target-pgdata', this.pair.primaryDataDir, '--source-server', this.pair.replicaUrl, '--write-recovery-conf'], 60 * 60_000, signal);
+    const output = `${out.stdout}${out.stderr}`;
+    const m = /servers diverged at WAL location ([0-9A-F]+\/[0-9A-F]+) on timeline (\d+)/.exec(output);
+    await this.tools.pg('pg_ctl', ['-D', this.pair.primaryDataDir, '-l', join(this.pair.primaryDataDir, 'vigil-drill-rejoin.log'), '-o', opts, '-w', '-t', '300', 'start'], 330_000, signal);
+    let streaming = false;
+    for (let i = 0; i < 600 && !streaming; i++) {
+      signal.throwIfAborted();
+      streaming = (await query<{ n: number }>(this.pair.replicaUrl, `SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'`))[0]!.n > 0;
+      if (!streaming) await new Promise((r) => setTimeout(r, 50));
+    }
+    return { mode, divergedAt: m ? { lsn: m[1]!, timeline: Number(m[2]) } : null, streaming, output: output.trim() };
+  }
+}
+
+async function query<T = Record<string, unknown>>(url: string, sql: string, values?: unknown[]): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url, application_name: 'vigil-drill', connectionTimeoutMillis: 5000 });
+  c.on('error', () => undefined);
+  await c.connect();
+  try {
+    const r = await c.query(sql, values);
+    return (Array.isArray(r) ? (r as pg.QueryResult[]).at(-1)!.rows : r.rows) as T[];
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+/** The URL with another database. By text: a socket URL (`postgresql://user@/db?host=/dir`) has no host the URL class accepts. */
+function withDatabase(url: string, database: string): string {
+  const m = /^(postgres(?:ql)?:\/\/[^/?]*)(?:\/[^?]*)?(\?.*)?$/.exec(url);
+  if (!m) throw new Error('the connection reference does not hold a postgresql:// URL');
+  return `${m[1]}/${encodeURIComponent(database)}${m[2] ?? ''}`;
+}
+
+/** The server options the data folder last started with (postmaster.opts), less the binary and -D: what pg_ctl -o takes. */
+async function postmasterOptions(dataDir: string): Promise<string> {
+  const text = (await readFile(join(dataDir, 'postmaster.opts'), 'utf8')).trim();
+  const args = [...text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-D') i++;
+    else kept.push(args[i]!);
+  }
+  return kept.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+}
