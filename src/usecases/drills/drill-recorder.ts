@@ -1,4 +1,6 @@
+import type { DrillCheck } from '../../core/model/drill.js';
 import type { Clock, MonotonicClock } from '../../core/ports/clock.js';
+import type { CheckOutcome } from '../../core/ports/restore-target.js';
 
 export type PhaseName = 'verify' | 'copy' | 'start' | 'wal-replay' | 'fault' | 'promote' | 'first-write' | 'validation' | 'rejoin';
 
@@ -40,6 +42,17 @@ export class DrillRecorder {
   startRto(): void {
     this.phaseStart = this.clocks.mono.nanos();
     this.anchor = { at: this.clocks.wall.now().toISOString(), ns: this.phaseStart };
+  }
+
+  /** The validation phase: every check in order (one failing does not stop the others), then the `validated` event. */
+  async validate(signal: AbortSignal, checks: readonly DrillCheck[], run: (c: DrillCheck) => Promise<CheckOutcome>): Promise<CheckOutcome[]> {
+    const out = await this.phase('validation', signal, async () => {
+      const results: CheckOutcome[] = [];
+      for (const c of checks) results.push(await run(c));
+      return results;
+    });
+    this.event('validated', { passed: out.filter((c) => c.passed).length, failed: out.filter((c) => !c.passed).length });
+    return out;
   }
 
   /** Runs `work` as the next phase; the phase is recorded only when it completes. */

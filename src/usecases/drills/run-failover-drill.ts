@@ -81,12 +81,7 @@ export async function runFailoverDrill(spec: DrillSpec, target: FailoverTarget, 
     loss = heartbeatLoss(written.acks, written.inDoubt, await target.survivors(opts.runId));
     rec.event('loss.measured', { acknowledged: loss.acknowledged, lost: loss.lostTransactions, rpoMs: loss.rpoMs, inDoubt: loss.inDoubt });
     await rec.phase('first-write', signal, () => target.firstWrite());
-    checks = await rec.phase('validation', signal, async () => {
-      const out: CheckOutcome[] = [];
-      for (const c of spec.checks) out.push(await target.runCheck(c));
-      return out;
-    });
-    rec.event('validated', { passed: checks.filter((c) => c.passed).length, failed: checks.filter((c) => !c.passed).length });
+    checks = await rec.validate(signal, spec.checks, (c) => target.runCheck(c));
     if (settings.failback !== 'none') {
       const started = clocks.mono.nanos();
       const r = await target.rejoin(settings.failback, signal);

@@ -83,12 +83,7 @@ export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, cl
     recovery = parseRecoveryLog(await s.serverLog());
     rec.event('recovery.ended', { lastCompletedTransactionAt: recovery.lastCompletedTransactionAt?.toISOString() ?? null, redoDoneLsn: recovery.redoDoneLsn, timeline: recovery.newTimeline });
     await rec.phase('first-write', signal, () => s.firstWrite());
-    checks = await rec.phase('validation', signal, async () => {
-      const out: CheckOutcome[] = [];
-      for (const c of spec.checks) out.push(await s.runCheck(c));
-      return out;
-    });
-    rec.event('validated', { passed: checks.filter((c) => c.passed).length, failed: checks.filter((c) => !c.passed).length });
+    checks = await rec.validate(signal, spec.checks, (c) => s.runCheck(c));
   } catch (err) {
     stoppedBy = deadline.reasonOf(err);
     rec.event(stoppedBy.kind === 'abort' ? 'drill.aborted' : 'drill.error', { reason: stoppedBy.reason });
