@@ -29,7 +29,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .command('validate')
     .description('check every spec in the folder; prints file:line:col: message for each problem')
     .addOption(slosOption())
-    .action(async (opts: { slos: string }) => {
+    // No commander default: an absent default folder means no drills, a folder named here must exist.
+    .option('--drills <dir>', 'folder of drill specs (kind: Drill); default drills, skipped when it does not exist')
+    .action(async (opts: { slos: string; drills?: string }) => {
       code = await (await import('./commands/validate.command.js')).validateCommand(opts, io);
     });
 

@@ -8,6 +8,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       slosDir: 'slos',
+      drillsDir: 'drills',
       outDir: '.',
       dataDir: '.vigil',
       logLevel: 'log',

@@ -34,6 +34,7 @@ const envSchema = z.object({
     }),
   ),
   VIGIL_SLOS_DIR: optional(z.string()),
+  VIGIL_DRILLS_DIR: optional(z.string()),
   VIGIL_OUT_DIR: optional(z.string()),
   VIGIL_DATA_DIR: optional(z.string()),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
@@ -71,6 +72,8 @@ export interface VigilConfig {
   /** Unset: Vigil runs its own PostgreSQL under `dataDir`. */
   readonly databaseUrl?: string;
   readonly slosDir: string;
+  /** DR drill specs (kind: Drill, docs/drill-spec.md); a missing folder means no drills. */
+  readonly drillsDir: string;
   readonly outDir: string;
   readonly dataDir: string;
   readonly logLevel: NestLogLevel;
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     host: e.HOST ?? '127.0.0.1',
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     slosDir: e.VIGIL_SLOS_DIR ?? 'slos',
+    drillsDir: e.VIGIL_DRILLS_DIR ?? 'drills',
     outDir: e.VIGIL_OUT_DIR ?? '.',
     dataDir: e.VIGIL_DATA_DIR ?? '.vigil',
     logLevel: e.LOG_LEVEL === 'info' ? 'log' : (e.LOG_LEVEL ?? 'log'),

@@ -1,8 +1,10 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { checkDrillsAgainstOnCall } from './definitions/drill.parser.js';
 import { checkOnCall, checkOnCallAgainstRouting } from './definitions/oncall.parser.js';
 import { checkRetention } from './definitions/retention.parser.js';
 import { checkRouting } from './definitions/routing.parser.js';
 import { loadSpecs, type SpecInput } from './definitions/load-specs.js';
+import type { DrillSpec } from './model/drill.js';
 import type { OnCallSpec } from './model/oncall.js';
 import type { RetentionSpec } from './model/retention.js';
 import type { RoutingSpec } from './model/routing.js';
@@ -20,11 +22,15 @@ export interface CheckedSpecs {
   readonly retention: readonly RetentionSpec[];
   /** Who is paged (kind: OnCall); nothing is generated from it. */
   readonly oncall?: OnCallSpec;
+  /** DR drills (kind: Drill), from the drills folder. */
+  readonly drills: readonly DrillSpec[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function check(inputs: readonly SpecInput[]): CheckedSpecs {
+/** `inputs` are the specs folder's files, `drillInputs` the drills folder's. */
+export function check(inputs: readonly SpecInput[], drillInputs: readonly SpecInput[] = []): CheckedSpecs {
   const loaded = loadSpecs(inputs);
+  const drills = loadSpecs(drillInputs, 'drills');
   const validated = validateFleet(loaded.documents);
   const fleet = validated.fleet;
   const [routing, ...extraRouting] = loaded.routing;
@@ -37,6 +43,8 @@ export function check(inputs: readonly SpecInput[]): CheckedSpecs {
     ...checkRetention(loaded.retention),
     ...(oncall ? checkOnCall(oncall, fleet) : []),
     ...(oncall && routing ? checkOnCallAgainstRouting(oncall, routing) : []),
+    ...drills.diagnostics,
+    ...checkDrillsAgainstOnCall(drills.drills, oncall),
   ]);
-  return { fleet, routing, retention: loaded.retention, oncall, diagnostics };
+  return { fleet, routing, retention: loaded.retention, oncall, drills: drills.drills, diagnostics };
 }

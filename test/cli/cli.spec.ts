@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,7 +19,7 @@ const SPEC = 'slos/checkout.yaml';
 describe('vigil validate', () => {
   it('exits 0 and summarises a valid folder', async () => {
     const r = await vigil(dir, 'validate');
-    expect(r).toEqual({ code: 0, out: '1 file(s) valid: 1 service(s), 1 SLO(s), 0 alert(s)\n', err: '' });
+    expect(r).toEqual({ code: 0, out: '1 file(s) valid: 1 service(s), 1 SLO(s), 0 alert(s), 0 drill(s)\n', err: '' });
   });
 
   it('exits 1 with file:line:col for every problem', async () => {
@@ -37,8 +37,58 @@ describe('vigil validate', () => {
     [['validate', '--no-such-flag']],
     [['frobnicate']],
     [['validate', '--slos', 'missing-folder']],
+    // Without --drills a fleet need not have drills/; a folder named on the command line must exist.
+    [['validate', '--drills', 'missing-folder']],
   ])('exits 2 on usage errors: %j', async (argv) => {
     expect((await vigil(dir, ...argv)).code).toBe(2);
+  });
+});
+
+describe('vigil validate with drills', () => {
+  beforeEach(async () => {
+    // The committed drills notify people and schedules of the committed OnCall spec.
+    await cp('drills', join(dir, 'drills'), { recursive: true });
+    await cp('slos/oncall.yaml', join(dir, 'slos/oncall.yaml'));
+  });
+
+  it('passes on the committed examples, skipping drills/README.md', async () => {
+    const r = await vigil(dir, 'validate');
+    expect(r).toEqual({ code: 0, out: '5 file(s) valid: 1 service(s), 1 SLO(s), 0 alert(s), 3 drill(s)\n', err: '' });
+  });
+
+  it('exits 1 with file:line:col for a bad drill, never echoing an inline connection URL', async () => {
+    const text = await readFile(join(dir, 'drills/postgres-restore.yaml'), 'utf8');
+    await writeFile(
+      join(dir, 'drills/postgres-restore.yaml'),
+      text.replace('primary: { env: VIGIL_DRILL_PRIMARY_URL }', 'primary: postgresql://drill:s3cret@db1/greenlang').replace('maxDuration: 2h', 'maxDuration: 45m'),
+    );
+    await writeFile(join(dir, 'drills/typo.yml'), 'apiVersion: vigil/v1\nkind: Drill\nname: typo\nowner: platform\ntype: pitr\ntarget: { backup: { pgbackrest: { stanza: main } } }\nrecoveryTarget: { ago: 10m }\nchecks: [{ name: agents, rowCount: agents, atLeast: 1 }]\nnotfy: [{ person: ana }]\n');
+    const r = await vigil(dir, 'validate');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n').filter(Boolean)).toEqual([
+      'drills/postgres-restore.yaml:13:12: primary would put a connection URL (and its password) in the spec, which is committed: write primary: { file: /path/to/secret } or primary: { env: VARIABLE }',
+      'drills/postgres-restore.yaml:39:16: maxDuration 45m must be longer than the RTO objective (1h), or a slow recovery is aborted before it can be measured against it',
+      'drills/typo.yml:9:1: unknown field "notfy", did you mean "notify"?',
+      '3 problem(s) in 2 file(s)',
+    ]);
+    expect(r.err).not.toContain('s3cret');
+  });
+
+  it('passes on the examples in docs/drill-spec.md, one per type', async () => {
+    const doc = await readFile('docs/drill-spec.md', 'utf8');
+    const examples = [...doc.matchAll(/```yaml\n(apiVersion: vigil\/v1\nkind: Drill\n[\s\S]*?)```/g)].map((m) => m[1]);
+    await rm(join(dir, 'drills'), { recursive: true });
+    await mkdir(join(dir, 'drills'));
+    await writeFile(join(dir, 'drills/doc.yaml'), examples.join('---\n'));
+    expect(await vigil(dir, 'validate')).toEqual({ code: 0, out: '3 file(s) valid: 1 service(s), 1 SLO(s), 0 alert(s), 4 drill(s)\n', err: '' });
+  });
+
+  it('reads the folder --drills names', async () => {
+    await cp(join(dir, 'drills'), join(dir, 'dr'), { recursive: true });
+    await rm(join(dir, 'drills'), { recursive: true });
+    expect((await vigil(dir, 'validate')).out).toContain(', 0 drill(s)');
+    expect((await vigil(dir, 'validate', '--drills', 'dr')).out).toContain(', 3 drill(s)');
   });
 });
 

@@ -13,10 +13,10 @@ async function vigil(...argv: string[]) {
 }
 
 describe('the repository', () => {
-  it('has valid specs in slos/', async () => {
+  it('has valid specs in slos/ and drills/ (the restore, PITR and failover examples)', async () => {
     const r = await vigil('validate');
     expect(r.err).toBe('');
-    expect(r.out).toMatch(/^\d+ file\(s\) valid: 7 service\(s\), \d+ SLO\(s\), \d+ alert\(s\)\n$/);
+    expect(r.out).toMatch(/^\d+ file\(s\) valid: 7 service\(s\), \d+ SLO\(s\), \d+ alert\(s\), 3 drill\(s\)\n$/);
     expect(r.code).toBe(0);
   });
 

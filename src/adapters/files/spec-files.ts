@@ -25,10 +25,15 @@ export class LocalSpecFiles extends SpecFiles {
   }
 }
 
-/** Reads every *.yaml / *.yml under `dir` (recursively, sorted), or the one file `dir` names; paths relative to `cwd` for messages. */
-export async function readSpecDir(dir: string, cwd = process.cwd()): Promise<SpecInput[]> {
+/**
+ * Reads every *.yaml / *.yml under `dir` (recursively, sorted), or the one file `dir` names; paths
+ * relative to `cwd` for messages. A missing folder is an error unless `missingOk` (a default
+ * folder a fleet need not have, such as drills/).
+ */
+export async function readSpecDir(dir: string, cwd = process.cwd(), opts: { missingOk?: boolean } = {}): Promise<SpecInput[]> {
   const root = resolve(cwd, dir);
   const info = await stat(root).catch(() => undefined);
+  if (!info && opts.missingOk) return [];
   if (!info) throw new Error(`spec folder ${dir} does not exist`);
   const paths = info.isFile() ? [root] : (await listFiles(root)).filter((p) => /\.ya?ml$/.test(p)).sort();
   return Promise.all(paths.map(async (p) => ({ path: relative(cwd, p) || p, text: await readFile(p, 'utf8') })));

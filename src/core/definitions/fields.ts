@@ -1,7 +1,10 @@
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { diagnostic, type Diagnostic } from '../diagnostics.js';
-import { parseDuration } from '../duration.js';
+import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
+import { formatDuration, parseDuration } from '../duration.js';
+import type { SecretRef } from '../model/oncall.js';
 import type { Query } from '../model/slo.js';
+import { checkShape, suggest } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
 
 /** Field building blocks shared by the spec formats, and the checks that need a source position. */
@@ -51,6 +54,20 @@ export function checkServiceName(src: YamlDocument, path: Path, value: string, o
   if (owner) out.push(diagnostic(src.pos(path), `service name "${value}" is reserved for ${owner}; choose another`));
 }
 
+/** The names items define, reporting each one defined twice against the first. */
+export function definedNames(src: YamlDocument, kind: string, field: string, list: readonly unknown[], out: Diagnostic[], base: Path = []): string[] {
+  const first = new Map<string, SourcePos>();
+  list.forEach((item, i) => {
+    const name = (item as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string' || name === '') return;
+    const at = src.pos([...base, field, i, 'name']);
+    const seen = first.get(name);
+    if (seen) out.push(diagnostic(at, `${kind} "${name}" is already defined at ${seen.line}:${seen.col}`));
+    else first.set(name, at);
+  });
+  return [...first.keys()];
+}
+
 export function checkName(src: YamlDocument, path: Path, value: string, what: string, out: Diagnostic[]): void {
   if (!NAME_RE.test(value)) {
     out.push(
@@ -64,6 +81,25 @@ export function durationAt(src: YamlDocument, path: Path, text: string, out: Dia
   const seconds = parseDuration(text);
   if (seconds === undefined) {
     out.push(diagnostic(src.pos(path), `"${text}" is not a duration (use e.g. 30s, 5m, 1h30m, 30d)`));
+  }
+  return seconds;
+}
+
+/**
+ * Seconds longer than 0s (and at most `max`), or undefined after recording a diagnostic. A bound
+ * is for durations that become timers or intervals, where a huge value would overflow.
+ */
+export function positiveDurationAt(src: YamlDocument, path: Path, text: string, out: Diagnostic[], max?: number): number | undefined {
+  const seconds = durationAt(src, path, text, out);
+  if (seconds === undefined) return undefined;
+  const field = String(path.at(-1));
+  if (seconds === 0) {
+    out.push(diagnostic(src.pos(path), `${field} must be longer than 0s`));
+    return undefined;
+  }
+  if (max !== undefined && seconds > max) {
+    out.push(diagnostic(src.pos(path), `${field} ${text} is longer than the ${formatDuration(max)} allowed`));
+    return undefined;
   }
   return seconds;
 }
@@ -104,4 +140,43 @@ export function httpUrlAt(src: YamlDocument, path: Path, value: string, what: st
 /** Credentials in the user info or the query. */
 export function urlCarriesSecret(url: URL): boolean {
   return url.username !== '' || url.password !== '' || SECRET_QUERY_RE.test(url.search);
+}
+
+export function timeZoneAt(src: YamlDocument, path: Path, zone: string, out: Diagnostic[]): string | undefined {
+  if (IANAZone.isValidZone(zone)) return zone;
+  const hint = suggest(zone, Intl.supportedValuesOf('timeZone'));
+  out.push(diagnostic(src.pos(path), `time zone "${zone}" is not an IANA zone${hint ? `, did you mean "${hint}"?` : ' (e.g. Europe/Berlin, America/New_York, UTC)'}`));
+  return undefined;
+}
+
+const secretRefSchema = z.strictObject({ file: z.string().min(1).optional(), env: z.string().min(1).optional() });
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A secret by reference: `{ file: /abs/path }` (a mounted Secret, a systemd credential) or
+ * `{ env: NAME }`. Written inline it is refused without being echoed, since CI logs are read by
+ * more people than the secret is meant for; `what` names it in that message.
+ */
+export function secretAt(src: YamlDocument, path: Path, value: unknown, out: Diagnostic[], what = 'a secret'): SecretRef | undefined {
+  const field = String(path.at(-1));
+  if (typeof value === 'string' || typeof value === 'number') {
+    out.push(diagnostic(src.pos(path), `${field} would put ${what} in the spec, which is committed: write ${field}: { file: /path/to/secret } or ${field}: { env: VARIABLE }`));
+    return undefined;
+  }
+  const checked = checkShape(secretRefSchema, src, value, path);
+  out.push(...checked.diagnostics);
+  if (!checked.value) return undefined;
+  const { file, env } = checked.value;
+  if ((file === undefined) === (env === undefined)) {
+    out.push(diagnostic(src.pos(path), `${field} needs exactly one of file, env`));
+    return undefined;
+  }
+  if (file !== undefined) {
+    if (file.startsWith('/') && !/\s/.test(file)) return { file };
+    out.push(diagnostic(src.pos([...path, 'file']), `file "${file}" must be an absolute path`));
+    return undefined;
+  }
+  if (ENV_NAME_RE.test(env!)) return { env: env! };
+  out.push(diagnostic(src.pos([...path, 'env']), `env "${env}" is not an environment variable name`));
+  return undefined;
 }

@@ -1,8 +1,10 @@
-import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
+import type { DrillSpec } from '../model/drill.js';
 import type { OnCallSpec } from '../model/oncall.js';
 import type { RetentionSpec } from '../model/retention.js';
 import type { RoutingSpec } from '../model/routing.js';
 import type { Slo, SpecDocument } from '../model/slo.js';
+import { parseDrillDocument } from './drill.parser.js';
 import { parseNativeDocument } from './native.parser.js';
 import { parseOnCallDocument } from './oncall.parser.js';
 import { parseRetentionDocument } from './retention.parser.js';
@@ -25,14 +27,23 @@ export interface LoadedSpecs {
   readonly retention: readonly RetentionSpec[];
   /** `kind: OnCall` documents; a fleet has at most one (a second is an error, reported here). */
   readonly oncall: readonly OnCallSpec[];
+  /** `kind: Drill` documents, read from the drills folder only. */
+  readonly drills: readonly DrillSpec[];
   readonly diagnostics: readonly Diagnostic[];
 }
+
+/**
+ * Where the inputs were read from. Drills are run from their own folder (VIGIL_DRILLS_DIR) and
+ * nothing else is read from it, so a document in the other folder would pass validation and then
+ * be silently ignored: each folder refuses the other's kinds.
+ */
+export type SpecFolder = 'slos' | 'drills';
 
 /**
  * Parses every document of every file, whatever its format: `apiVersion: vigil/v1` (native),
  * `version: prometheus/v1` (Sloth) or `apiVersion: openslo/v1`.
  */
-export function loadSpecs(inputs: readonly SpecInput[]): LoadedSpecs {
+export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'slos'): LoadedSpecs {
   const diagnostics: Diagnostic[] = [];
   const documents: SpecDocument[] = [];
   const openslo: Extract<OpenSloParsed, { kind: 'slo' }>[] = [];
@@ -40,6 +51,9 @@ export function loadSpecs(inputs: readonly SpecInput[]): LoadedSpecs {
   const routing: RoutingSpec[] = [];
   const retention: RetentionSpec[] = [];
   const oncall: OnCallSpec[] = [];
+  const drills: DrillSpec[] = [];
+  // Counted whether or not the first parsed cleanly, like the OnCall spec below.
+  const drillNames = new Map<string, SourcePos>();
   // Counted whether or not the first parsed cleanly: two on-call specs are one mistake of its own.
   let firstOnCall: string | undefined;
 
@@ -48,7 +62,17 @@ export function loadSpecs(inputs: readonly SpecInput[]): LoadedSpecs {
     diagnostics.push(...parsed.diagnostics);
     for (const src of parsed.documents) {
       const format = detectFormat(src);
-      if (format === 'vigil') collect(parseNativeDocument(src));
+      if (typeof format === 'string' && (format === 'vigil-drill') !== (folder === 'drills')) {
+        diagnostics.push(diagnostic(src.pos(['kind']), format === 'vigil-drill' ? DRILL_ELSEWHERE : NOT_A_DRILL));
+      } else if (format === 'vigil-drill') {
+        const name = (src.toJS() as { name?: unknown }).name;
+        const seen = typeof name === 'string' ? drillNames.get(name) : undefined;
+        if (seen) diagnostics.push(diagnostic(src.pos(['name']), `drill "${String(name)}" is already defined at ${seen.file}:${seen.line}:${seen.col}`));
+        else if (typeof name === 'string') drillNames.set(name, src.pos(['name']));
+        const r = parseDrillDocument(src);
+        diagnostics.push(...r.diagnostics);
+        if (r.spec && !seen) drills.push(r.spec);
+      } else if (format === 'vigil') collect(parseNativeDocument(src));
       else if (format === 'vigil-routing') gather(parseRoutingDocument(src), routing);
       else if (format === 'vigil-retention') gather(parseRetentionDocument(src), retention);
       else if (format === 'vigil-oncall') {
@@ -78,7 +102,7 @@ export function loadSpecs(inputs: readonly SpecInput[]): LoadedSpecs {
     const slo = openSloToSlo(p, slis, diagnostics);
     if (slo) documents.push(fromOpenSlo(p.src.file, slo));
   }
-  return { documents, routing, retention, oncall, diagnostics };
+  return { documents, routing, retention, oncall, drills, diagnostics };
 
   function gather<T>(r: { spec?: T; diagnostics: Diagnostic[] }, into: T[]): void {
     diagnostics.push(...r.diagnostics);
@@ -95,10 +119,13 @@ function fromOpenSlo(file: string, slo: Slo): SpecDocument {
   return { file, format: 'openslo/v1', service: slo.service, labels: {}, slos: [slo], alerts: [] };
 }
 
-type Format = 'vigil' | 'vigil-routing' | 'vigil-retention' | 'vigil-oncall' | 'sloth' | 'openslo' | { error: string };
+type Format = 'vigil' | 'vigil-routing' | 'vigil-retention' | 'vigil-oncall' | 'vigil-drill' | 'sloth' | 'openslo' | { error: string };
+
+const DRILL_ELSEWHERE = 'kind: Drill belongs in the drills folder (--drills, VIGIL_DRILLS_DIR): drills are run from there only';
+const NOT_A_DRILL = 'the drills folder holds kind: Drill documents only; move this one to the specs folder (--slos, VIGIL_SLOS_DIR)';
 
 /** Native documents without a kind (or `kind: Service`) describe a service; other kinds are fleet-wide. */
-const NATIVE_KINDS: Record<string, Format> = { Service: 'vigil', Routing: 'vigil-routing', Retention: 'vigil-retention', OnCall: 'vigil-oncall' };
+const NATIVE_KINDS: Record<string, Format> = { Service: 'vigil', Routing: 'vigil-routing', Retention: 'vigil-retention', OnCall: 'vigil-oncall', Drill: 'vigil-drill' };
 
 function detectFormat(src: YamlDocument): Format {
   const v = src.toJS();

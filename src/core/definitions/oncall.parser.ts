@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import { formatDuration, parseDuration } from '../duration.js';
@@ -23,7 +23,7 @@ import type { RoutingSpec } from '../model/routing.js';
 import type { Fleet } from '../model/slo.js';
 import { anyOf, parseMatchers } from '../oncall/label-matcher.js';
 import { DEFAULT_ROUTE } from '../oncall/route-decision.js';
-import { checkName, durationAt, httpUrlAt, LABEL_NAME_RE, urlCarriesSecret } from './fields.js';
+import { checkName, definedNames, durationAt, httpUrlAt, LABEL_NAME_RE, positiveDurationAt, secretAt, timeZoneAt, urlCarriesSecret } from './fields.js';
 import { checkShape, suggest } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
 
@@ -154,14 +154,11 @@ const incidentsSchema = z.strictObject({
   silenceCheckAfter: text.optional(),
 });
 
-const secretRefSchema = z.strictObject({ file: text.optional(), env: text.optional() });
-
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Slack member ids: U… (users) or W… (Enterprise Grid). */
 const SLACK_USER_RE = /^[UW][A-Z0-9]{2,}$/;
 /** A channel by name, or by id (C… public, G… private). */
 const SLACK_CHANNEL_RE = /^(#[a-z0-9][a-z0-9_.-]*|[CG][A-Z0-9]{2,})$/;
-const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LOCAL_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/;
 
@@ -182,9 +179,9 @@ export function parseOnCallDocument(src: YamlDocument): { spec?: OnCallSpec; dia
   const file = top.value ?? salvage(raw);
 
   const names: Names = {
-    people: defined(src, 'person', 'people', file.people, out),
-    schedules: defined(src, 'schedule', 'schedules', file.schedules ?? [], out),
-    policies: defined(src, 'policy', 'policies', file.policies, out),
+    people: definedNames(src, 'person', 'people', file.people, out),
+    schedules: definedNames(src, 'schedule', 'schedules', file.schedules ?? [], out),
+    policies: definedNames(src, 'policy', 'policies', file.policies, out),
   };
   const refer = (kind: 'person' | 'schedule' | 'policy', path: Path, name: string) => {
     const known = kind === 'person' ? names.people : kind === 'schedule' ? names.schedules : names.policies;
@@ -198,7 +195,7 @@ export function parseOnCallDocument(src: YamlDocument): { spec?: OnCallSpec; dia
   const policies = items(src, policySchema, ['policies'], file.policies, out, (p, path) => toPolicy(src, p, path, refer, out));
   if (file.defaultPolicy !== '') refer('policy', ['defaultPolicy'], file.defaultPolicy);
 
-  defined(src, 'route', 'routes', file.routes ?? [], out);
+  definedNames(src, 'route', 'routes', file.routes ?? [], out);
   const routes = items(src, routeSchema, ['routes'], file.routes ?? [], out, (r, path) => {
     const before = out.length;
     checkName(src, [...path, 'name'], r.name, 'route name', out);
@@ -209,7 +206,7 @@ export function parseOnCallDocument(src: YamlDocument): { spec?: OnCallSpec; dia
     return { name: r.name, matchers, policy: r.policy, at: src.pos(path) } satisfies IncidentRoute;
   });
 
-  defined(src, 'maintenance window', 'maintenance', file.maintenance ?? [], out);
+  definedNames(src, 'maintenance window', 'maintenance', file.maintenance ?? [], out);
   const maintenance = items(src, maintenanceSchema, ['maintenance'], file.maintenance ?? [], out, (m, path) => {
     const before = out.length;
     checkName(src, [...path, 'name'], m.name, 'maintenance window name', out);
@@ -289,20 +286,6 @@ function items<S extends z.ZodType, T>(
   return result;
 }
 
-/** The names items define, reporting each one defined twice against the first. */
-function defined(src: YamlDocument, kind: string, field: string, list: readonly unknown[], out: Out, base: Path = []): string[] {
-  const first = new Map<string, SourcePos>();
-  list.forEach((item, i) => {
-    const name = (item as { name?: unknown } | null)?.name;
-    if (typeof name !== 'string' || name === '') return;
-    const at = src.pos([...base, field, i, 'name']);
-    const seen = first.get(name);
-    if (seen) out.push(diagnostic(at, `${kind} "${name}" is already defined at ${seen.line}:${seen.col}`));
-    else first.set(name, at);
-  });
-  return [...first.keys()];
-}
-
 function toPerson(src: YamlDocument, p: z.output<typeof personSchema>, path: Path, out: Out): Person | undefined {
   const before = out.length;
   checkName(src, [...path, 'name'], p.name, 'person name', out);
@@ -327,13 +310,13 @@ function toPerson(src: YamlDocument, p: z.output<typeof personSchema>, path: Pat
   return { name: p.name, displayName: p.displayName ?? p.name, contacts, at: src.pos(path) };
 }
 
-type Refer = (kind: 'person' | 'schedule' | 'policy', path: Path, name: string) => void;
+export type Refer = (kind: 'person' | 'schedule' | 'policy', path: Path, name: string) => void;
 
 function toSchedule(src: YamlDocument, s: z.output<typeof scheduleSchema>, path: Path, refer: Refer, out: Out): Schedule | undefined {
   const before = out.length;
   checkName(src, [...path, 'name'], s.name, 'schedule name', out);
   const zone = timeZoneAt(src, [...path, 'timeZone'], s.timeZone, out);
-  defined(src, 'rotation', 'rotations', s.rotations, out, path);
+  definedNames(src, 'rotation', 'rotations', s.rotations, out, path);
   const rotations = items(src, rotationSchema, [...path, 'rotations'], s.rotations, out, (r, at) => toRotation(src, r, at, zone, refer, out));
   const overrides = items(src, overrideSchema, [...path, 'overrides'], s.overrides ?? [], out, (o, at) => {
     refer('person', [...at, 'person'], o.person);
@@ -383,13 +366,6 @@ function turnAt(src: YamlDocument, path: Path, value: string, out: Out): Rotatio
   return undefined;
 }
 
-function timeZoneAt(src: YamlDocument, path: Path, zone: string, out: Out): string | undefined {
-  if (IANAZone.isValidZone(zone)) return zone;
-  const hint = suggest(zone, Intl.supportedValuesOf('timeZone'));
-  out.push(diagnostic(src.pos(path), `time zone "${zone}" is not an IANA zone${hint ? `, did you mean "${hint}"?` : ' (e.g. Europe/Berlin, America/New_York, UTC)'}`));
-  return undefined;
-}
-
 /** A wall-clock time in `zone`; one the clocks skip is refused, since it would silently move by the gap. */
 function localTimeAt(src: YamlDocument, path: Path, value: string, zone: string, out: Out): DateTime | undefined {
   const field = String(path.at(-1));
@@ -410,7 +386,7 @@ function localTimeAt(src: YamlDocument, path: Path, value: string, zone: string,
 }
 
 /** An instant with its offset; with a zone, a local time in that zone is accepted too. */
-function instantAt(src: YamlDocument, path: Path, value: string, zone: string | undefined, out: Out): Date | undefined {
+export function instantAt(src: YamlDocument, path: Path, value: string, zone: string | undefined, out: Out): Date | undefined {
   if (INSTANT_RE.test(value)) {
     const t = DateTime.fromISO(value, { setZone: true });
     if (t.isValid) return t.toJSDate();
@@ -452,7 +428,7 @@ function toPolicy(src: YamlDocument, p: z.output<typeof policySchema>, path: Pat
       out.push(diagnostic(src.pos([...at, 'after']), `level ${i + 1} after ${l.after} must be later than level ${i} (${formatDuration(previous)})`));
     }
     previous = afterSeconds;
-    const targets = l.targets.map((t, j) => toTarget(src, t, [...at, 'targets', j], refer, out));
+    const targets = l.targets.map((t, j) => policyTargetAt(src, t, [...at, 'targets', j], refer, out));
     levels.push({ afterSeconds, targets: targets.filter((t): t is PolicyTarget => t !== undefined), at: src.pos(at) });
   });
   const repeatAfterSeconds = durationAt(src, [...path, 'repeatAfter'], p.repeatAfter ?? ONCALL_DEFAULTS.repeatAfter, out);
@@ -462,7 +438,7 @@ function toPolicy(src: YamlDocument, p: z.output<typeof policySchema>, path: Pat
     if (s === 0) out.push(diagnostic(src.pos([...path, 'ackTimeout']), 'ackTimeout must be longer than 0s; leave it out to never re-page an acknowledged incident'));
     ackTimeoutSeconds = s ?? null;
   }
-  const fallback = (p.fallback ?? []).map((t, j) => toTarget(src, t, [...path, 'fallback', j], refer, out));
+  const fallback = (p.fallback ?? []).map((t, j) => policyTargetAt(src, t, [...path, 'fallback', j], refer, out));
   if (out.length > before || repeatAfterSeconds === undefined) return undefined;
   return {
     name: p.name,
@@ -475,7 +451,12 @@ function toPolicy(src: YamlDocument, p: z.output<typeof policySchema>, path: Pat
   };
 }
 
-function toTarget(src: YamlDocument, item: unknown, path: Path, refer: Refer, out: Out): PolicyTarget | undefined {
+/**
+ * One target as policies write it (person, schedule, slackChannel, email, webhook, pagerduty);
+ * `refer` is told of every person and schedule named, for the caller to check they exist.
+ * Drill specs notify with the same syntax.
+ */
+export function policyTargetAt(src: YamlDocument, item: unknown, path: Path, refer: Refer, out: Out): PolicyTarget | undefined {
   const checked = checkShape(targetSchema, src, item, path);
   out.push(...checked.diagnostics);
   if (!checked.value) return undefined;
@@ -535,31 +516,6 @@ function required(src: YamlDocument, path: Path, field: string, value: unknown, 
     return undefined;
   }
   return secretAt(src, [...path, field], value, out);
-}
-
-/** A secret by reference: `{ file: /abs/path }` (a mounted Secret, a systemd credential) or `{ env: NAME }`. */
-function secretAt(src: YamlDocument, path: Path, value: unknown, out: Out): SecretRef | undefined {
-  const field = String(path.at(-1));
-  if (typeof value === 'string' || typeof value === 'number') {
-    out.push(diagnostic(src.pos(path), `${field} would put a secret in the spec, which is committed: write ${field}: { file: /path/to/secret } or ${field}: { env: VARIABLE }`));
-    return undefined;
-  }
-  const checked = checkShape(secretRefSchema, src, value, path);
-  out.push(...checked.diagnostics);
-  if (!checked.value) return undefined;
-  const { file, env } = checked.value;
-  if ((file === undefined) === (env === undefined)) {
-    out.push(diagnostic(src.pos(path), `${field} needs exactly one of file, env`));
-    return undefined;
-  }
-  if (file !== undefined) {
-    if (file.startsWith('/') && !/\s/.test(file)) return { file };
-    out.push(diagnostic(src.pos([...path, 'file']), `file "${file}" must be an absolute path`));
-    return undefined;
-  }
-  if (ENV_NAME_RE.test(env!)) return { env: env! };
-  out.push(diagnostic(src.pos([...path, 'env']), `env "${env}" is not an environment variable name`));
-  return undefined;
 }
 
 /** `matchers: ['a="b"', …]` and the short `match: { a: b }` (a list of values is any of them); all must hold. */
@@ -640,11 +596,7 @@ function toIncidents(src: YamlDocument, raw: unknown, out: Out): IncidentSetting
   if (!checked.value) return undefined;
   const before = out.length;
   const i = checked.value;
-  const positive = (field: 'flapWindow' | 'staleAfter' | 'silenceCheckAfter') => {
-    const s = durationAt(src, [...path, field], i[field] ?? ONCALL_DEFAULTS[field], out);
-    if (s === 0) out.push(diagnostic(src.pos([...path, field]), `${field} must be longer than 0s`));
-    return s;
-  };
+  const positive = (field: 'flapWindow' | 'staleAfter' | 'silenceCheckAfter') => positiveDurationAt(src, [...path, field], i[field] ?? ONCALL_DEFAULTS[field], out);
   const flapWindowSeconds = positive('flapWindow');
   const staleAfterSeconds = positive('staleAfter');
   const silenceCheckAfterSeconds = positive('silenceCheckAfter');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import { esDuration } from '../duration.js';
 import { PHASES, type IndexTemplate, type PhaseName, type RetentionPhase, type RetentionPolicy, type RetentionSpec, type Rollover } from '../model/retention.js';
-import { checkName, durationAt, stringMap } from './fields.js';
+import { checkName, durationAt, positiveDurationAt, stringMap } from './fields.js';
 import { checkShape } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
 
@@ -209,7 +209,7 @@ function toPhase(src: YamlDocument, name: PhaseName, p: PhaseInput, path: Path, 
     if (Object.keys(r).length === 0) {
       out.push(diagnostic(src.pos(rp), 'rollover needs at least one of max_age, max_primary_shard_size, max_docs, max_primary_shard_docs'));
     }
-    const maxAgeSeconds = r.max_age === undefined ? undefined : positiveDuration(src, [...rp, 'max_age'], r.max_age, out);
+    const maxAgeSeconds = r.max_age === undefined ? undefined : positiveDurationAt(src, [...rp, 'max_age'], r.max_age, out);
     byteSize(src, [...rp, 'max_primary_shard_size'], r.max_primary_shard_size, out);
     rollover = { maxAgeSeconds, maxPrimaryShardSize: r.max_primary_shard_size, maxDocs: r.max_docs, maxPrimaryShardDocs: r.max_primary_shard_docs };
   }
@@ -278,12 +278,6 @@ function toTemplate(
 
 function hint(names: readonly string[]): string {
   return names.length === 0 ? '' : ` (defined: ${[...names].sort().join(', ')})`;
-}
-
-function positiveDuration(src: YamlDocument, path: Path, value: string, out: Diagnostic[]): number | undefined {
-  const seconds = durationAt(src, path, value, out);
-  if (seconds === 0) out.push(diagnostic(src.pos(path), `${String(path.at(-1))} must be longer than 0s`));
-  return seconds;
 }
 
 function byteSize(src: YamlDocument, path: Path, value: string | undefined, out: Diagnostic[]): void {

@@ -37,6 +37,13 @@ export function checkShape<S extends z.ZodType>(
   return { diagnostics };
 }
 
+/** checkShape for a parser collecting every problem in `out`: the value, or undefined once its problems are there. */
+export function checkShapeInto<S extends z.ZodType>(schema: S, src: YamlDocument, value: unknown, base: Path, out: Diagnostic[]): z.output<S> | undefined {
+  const checked = checkShape(schema, src, value, base);
+  out.push(...checked.diagnostics);
+  return checked.value;
+}
+
 export function unknownField(key: string, known: readonly string[]): string {
   const hint = suggest(key, known);
   return `unknown field "${key}"${hint ? `, did you mean "${hint}"?` : ''}`;

@@ -53,6 +53,16 @@ export class YamlDocument {
   }
 
   /**
+   * The scalar at `path` as written: a plain `1.50` stays "1.50", where the parsed value would be
+   * the number 1.5. For values compared as text with what another program prints.
+   */
+  scalarSource(path: Path): string | undefined {
+    const node = this.doc.getIn(path, true);
+    if (!(node instanceof Scalar)) return undefined;
+    return typeof node.source === 'string' && node.type === Scalar.PLAIN ? node.source : String(node.value);
+  }
+
+  /**
    * Position of character `offset` inside the string scalar at `path`. Exact for one-line plain
    * or quoted scalars and for `|` blocks; other styles point at the scalar itself.
    */

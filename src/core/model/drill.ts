@@ -27,10 +27,13 @@ export interface DrillSpec {
   /** failover and switchover only. */
   readonly failover?: FailoverSettings;
   /** Told of drill.started / drill.completed through the incident sinks (OnCall spec names). */
-  readonly notify: readonly PolicyTarget[];
+  readonly notify: readonly DrillNotifyTarget[];
   /** Where the document starts, for messages about it. */
   readonly at: SourcePos;
 }
+
+/** A target in the OnCall spec's syntax, with where it is written: people and schedules are checked against the OnCall spec, which is another file. */
+export type DrillNotifyTarget = PolicyTarget & { readonly at: SourcePos };
 
 export interface DrillTarget {
   /** The PostgreSQL server binaries folder (pg_ctl, pg_verifybackup, pg_rewind …), e.g. /usr/lib/postgresql/15/bin. */
