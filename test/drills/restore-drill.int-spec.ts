@@ -70,6 +70,9 @@ class Stopwatched extends RestoreTarget {
   toolVersions() {
     return this.inner.toolVersions();
   }
+  primaryRowCounts(...a: Parameters<RestoreTarget['primaryRowCounts']>) {
+    return this.inner.primaryRowCounts(...a);
+  }
   verifyBackup(...a: Parameters<RestoreTarget['verifyBackup']>) {
     return this.inner.verifyBackup(...a);
   }
@@ -86,16 +89,19 @@ class Stopwatched extends RestoreTarget {
   }
 }
 
-const target = () => new BaseBackupRestoreTarget(tools, scratchRoot, 'postgres');
+const target = (primaryUrl: string | null = null) => new BaseBackupRestoreTarget(tools, scratchRoot, 'postgres', primaryUrl);
 const seconds = (ns: bigint) => Number(ns) / 1e9;
 
 it('restores the latest backup and WAL into a scratch cluster, measures RTO in phases that sum to it, passes its checks, and removes the cluster', async () => {
-  const watched = new Stopwatched(target());
-  const r = await runRestoreDrill(spec(), watched, clocks, { runId: `run-${++runs}` });
+  const watched = new Stopwatched(target(`postgresql://postgres@/postgres?host=${encodeURIComponent(primary.socketDir)}&port=${primary.port}`));
+  const likePrimary = check({ name: 'orders as on the primary', kind: 'rowCount', table: 'orders' } as Partial<DrillCheck> & { name: string });
+  const r = await runRestoreDrill(spec({ checks: [...spec().checks, likePrimary] }), watched, clocks, { runId: `run-${++runs}` });
   expect(r.stoppedBy).toBeNull();
+  expect(r.baseline).toEqual([{ database: 'postgres', table: 'orders', rows: 12000 }]);
   expect(r.checks).toEqual([
     { name: 'all orders', kind: 'rowCount', expected: '= 12000', actual: '12000', passed: true },
     { name: 'order total', kind: 'sql', expected: '75009500.0', actual: '75009500.0', passed: true },
+    { name: 'orders as on the primary', kind: 'rowCount', expected: '= 12000', actual: '12000', passed: true },
   ]);
   expect(r.marks.map((m) => m.phase)).toEqual(['verify', 'copy', 'start', 'wal-replay', 'first-write', 'validation']);
   const rto = r.marks.filter((m) => m.phase !== 'verify');

@@ -4,7 +4,8 @@ import { parseWaldumpLastCommit } from '../../core/drills/waldump.js';
 import { checkWalContinuity, parseSegmentName } from '../../core/drills/wal-segments.js';
 import type { BackupSource, DrillCheck } from '../../core/model/drill.js';
 import { RestoreTarget, type BackupCheck, type CheckOutcome, type ScratchTarget } from '../../core/ports/restore-target.js';
-import { runDrillCheck } from './drill-checks.js';
+import { countRows, runDrillCheck } from './drill-checks.js';
+import { queryUrl, withDatabase } from './postgres-url.js';
 import { PostgresTools, ToolFailed } from './postgres-tools.js';
 import { ScratchCluster } from './scratch-cluster.js';
 
@@ -22,8 +23,21 @@ export class BaseBackupRestoreTarget extends RestoreTarget {
     private readonly scratchRoot: string,
     /** The role checks run as on the restored cluster (the scratch socket trusts it). */
     private readonly role: string,
+    /** The primary's libpq URL (resolved from the spec's reference), for the baseline; null without one. */
+    private readonly primaryUrl: string | null = null,
   ) {
     super();
+  }
+
+  async primaryRowCounts(tables: readonly { readonly database?: string; readonly table: string }[]) {
+    if (!this.primaryUrl) return null;
+    const url = this.primaryUrl;
+    const out: { database: string; table: string; rows: number }[] = [];
+    for (const t of tables) {
+      const database = t.database ?? 'postgres';
+      out.push({ database, table: t.table, rows: await countRows((db, sql) => queryUrl(withDatabase(url, db), sql), database, t.table) });
+    }
+    return out;
   }
 
   async toolVersions(): Promise<Record<string, string>> {

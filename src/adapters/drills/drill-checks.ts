@@ -18,12 +18,17 @@ export async function runDrillCheck(query: QueryIn, check: DrillCheck): Promise<
       const actual = first === undefined ? '(no rows)' : first === null ? 'NULL' : String(first);
       return { name: check.name, kind: check.kind, expected: check.expect, actual, passed: actual === check.expect };
     }
-    const table = check.table.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
-    const count = Number((await query<{ n: string }>(database, `SELECT count(*) AS n FROM ${table}`))[0]!.n);
+    const count = await countRows(query, database, check.table);
     const expected = check.equals !== undefined ? `= ${check.equals}` : `≥ ${check.atLeast ?? 1}`;
     const passed = check.equals !== undefined ? count === check.equals : count >= (check.atLeast ?? 1);
     return { name: check.name, kind: check.kind, expected, actual: String(count), passed };
   } catch (err) {
     return { name: check.name, kind: check.kind, expected: check.kind === 'sql' ? check.expect : 'a row count', actual: null, passed: false, error: (err as Error).message };
   }
+}
+
+/** `SELECT count(*)` of a table named in a spec (schema-qualified or not), each part quoted as an identifier. */
+export async function countRows(query: QueryIn, database: string, table: string): Promise<number> {
+  const quoted = table.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
+  return Number((await query<{ n: string }>(database, `SELECT count(*) AS n FROM ${quoted}`))[0]!.n);
 }

@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import type { DrillCheck, FailoverSettings } from '../../core/model/drill.js';
 import { FailoverTarget, type FailoverBaseline, type Heartbeat, type RejoinResult } from '../../core/ports/failover-target.js';
 import type { CheckOutcome } from '../../core/ports/restore-target.js';
 import { runDrillCheck } from './drill-checks.js';
+import { queryUrl as query, withDatabase } from './postgres-url.js';
 import { startHeartbeatWriter } from './heartbeat-writer.js';
 import type { PostgresTools } from './postgres-tools.js';
 
@@ -107,25 +107,6 @@ export class StreamingFailoverTarget extends FailoverTarget {
     }
     return { mode, divergedAt: m ? { lsn: m[1]!, timeline: Number(m[2]) } : null, streaming, output: output.trim() };
   }
-}
-
-async function query<T = Record<string, unknown>>(url: string, sql: string, values?: unknown[]): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url, application_name: 'vigil-drill', connectionTimeoutMillis: 5000 });
-  c.on('error', () => undefined);
-  await c.connect();
-  try {
-    const r = await c.query(sql, values);
-    return (Array.isArray(r) ? (r as pg.QueryResult[]).at(-1)!.rows : r.rows) as T[];
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
-
-/** The URL with another database. By text: a socket URL (`postgresql://user@/db?host=/dir`) has no host the URL class accepts. */
-function withDatabase(url: string, database: string): string {
-  const m = /^(postgres(?:ql)?:\/\/[^/?]*)(?:\/[^?]*)?(\?.*)?$/.exec(url);
-  if (!m) throw new Error('the connection reference does not hold a postgresql:// URL');
-  return `${m[1]}/${encodeURIComponent(database)}${m[2] ?? ''}`;
 }
 
 /** The server options the data folder last started with (postmaster.opts), less the binary and -D: what pg_ctl -o takes. */

@@ -11,6 +11,11 @@ export abstract class RestoreTarget {
   abstract toolVersions(): Promise<Record<string, string>>;
   /** Backup manifest verification and WAL continuity, before restoring. */
   abstract verifyBackup(source: BackupSource, signal: AbortSignal): Promise<BackupCheck>;
+  /**
+   * Row counts on the primary, read before restoring, for row-count checks that compare with it;
+   * null when the drill names no primary.
+   */
+  abstract primaryRowCounts(tables: readonly { readonly database?: string; readonly table: string }[]): Promise<readonly { readonly database: string; readonly table: string; readonly rows: number }[] | null>;
   /** A new, empty scratch cluster folder for this run. */
   abstract createScratch(runId: string): Promise<ScratchTarget>;
 }

@@ -1,5 +1,5 @@
 import { parseRecoveryLog, type RecoveryLog } from '../../core/drills/recovery-log.js';
-import type { DrillSpec } from '../../core/model/drill.js';
+import type { DrillCheck, DrillSpec } from '../../core/model/drill.js';
 import type { Clock, MonotonicClock } from '../../core/ports/clock.js';
 import type { BackupCheck, CheckOutcome, RestoreTarget, ScratchTarget } from '../../core/ports/restore-target.js';
 import { DrillRecorder, drillDeadline, type DrillEvent, type PhaseMark } from './drill-recorder.js';
@@ -14,6 +14,8 @@ export interface RestoreDrillResult {
   /** The wall-clock time of the monotonic origin mark (the restore's start), to stamp marks in UTC. */
   readonly anchor: { readonly at: string; readonly ns: bigint };
   readonly marks: readonly PhaseMark[];
+  /** The primary's row counts read before restoring, for checks that compare with them; null when none do. */
+  readonly baseline: readonly { readonly database: string; readonly table: string; readonly rows: number }[] | null;
   readonly backupCheck: BackupCheck | null;
   /** pitr: the point asked for. */
   readonly requestedTarget: Date | null;
@@ -50,6 +52,7 @@ export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, cl
   const signal = deadline.signal;
 
   let toolVersions: Record<string, string> = {};
+  let baseline: RestoreDrillResult['baseline'] = null;
   let backupCheck: BackupCheck | null = null;
   let recovery: RecoveryLog | null = null;
   let checks: CheckOutcome[] = [];
@@ -58,6 +61,10 @@ export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, cl
   let scratchRemoved = true;
   try {
     toolVersions = await target.toolVersions();
+    // Row counts compared with the primary's are read before anything else: the steady state.
+    const compared = spec.checks.filter((c): c is Extract<DrillCheck, { kind: 'rowCount' }> => c.kind === 'rowCount' && c.equals === undefined && c.atLeast === undefined);
+    baseline = compared.length > 0 ? await target.primaryRowCounts(compared) : null;
+    if (compared.length > 0 && !baseline) throw new Error('row counts are compared with the primary, but the drill names no primary');
     rec.event('drill.started', { type: spec.type, ...(requestedTarget ? { requestedTarget: requestedTarget.toISOString() } : {}) });
     backupCheck = await rec.phase('verify', signal, () => target.verifyBackup(source, signal));
     const unfit = precheckProblem(backupCheck, requestedTarget);
@@ -83,7 +90,7 @@ export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, cl
     recovery = parseRecoveryLog(await s.serverLog());
     rec.event('recovery.ended', { lastCompletedTransactionAt: recovery.lastCompletedTransactionAt?.toISOString() ?? null, redoDoneLsn: recovery.redoDoneLsn, timeline: recovery.newTimeline });
     await rec.phase('first-write', signal, () => s.firstWrite());
-    checks = await rec.validate(signal, spec.checks, (c) => s.runCheck(c));
+    checks = await rec.validate(signal, withBaseline(spec.checks, baseline), (c) => s.runCheck(c));
   } catch (err) {
     stoppedBy = deadline.reasonOf(err);
     rec.event(stoppedBy.kind === 'abort' ? 'drill.aborted' : 'drill.error', { reason: stoppedBy.reason });
@@ -111,6 +118,7 @@ export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, cl
       scope: describeSource(source),
       anchor: rec.anchor,
       marks: rec.marks,
+      baseline,
       backupCheck,
       requestedTarget,
       recovery,
@@ -131,6 +139,15 @@ export function precheckProblem(check: BackupCheck, requestedTarget: Date | null
     return `WAL segment ${check.wal.missing} is missing from the archive (${check.wal.unreachable} archived after it cannot be reached); ${reach}`;
   }
   return undefined;
+}
+
+/** A row count compared with the primary's runs as `equals` the count read before restoring. */
+function withBaseline(checks: readonly DrillCheck[], baseline: RestoreDrillResult['baseline']): DrillCheck[] {
+  return checks.map((c) => {
+    if (c.kind !== 'rowCount' || c.equals !== undefined || c.atLeast !== undefined) return c;
+    const b = baseline?.find((x) => x.table === c.table && x.database === (c.database ?? 'postgres'));
+    return b ? { ...c, equals: b.rows } : c;
+  });
 }
 
 function targetOf(spec: DrillSpec, now: Date): Date {
