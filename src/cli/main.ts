@@ -115,6 +115,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       code = await (await import('./commands/apply/apply-grafana.command.js')).applyGrafanaCommand(opts, io);
     });
 
+  program
+    .command('report')
+    .description('DR drill reports')
+    .command('verify')
+    .description('check a stored drill report, or a folder of them as one hash chain; exit 1 naming the first report that was altered, removed or reordered')
+    .argument('<path>', 'a report .json file, or a folder of them')
+    .action(async (path: string) => {
+      code = await (await import('./commands/report.command.js')).reportVerifyCommand(path, io);
+    });
+
   const token = program
     .command('token')
     .description('API tokens (DATABASE_URL, or the embedded database in VIGIL_DATA_DIR): create, list, revoke');
