@@ -1,5 +1,7 @@
 import { openEmbeddedPostgres } from '../adapters/postgres/embedded-postgres.js';
-import type { VigilConfig } from '../config/config.js';
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig, type VigilConfig } from '../config/config.js';
+import { EXIT, type CliIo } from './io.js';
 import { openCliRepositories, type CliRepositories } from '../persistence/standalone.js';
 
 /**
@@ -22,5 +24,27 @@ export async function withDatabase<T>(config: VigilConfig, fn: (repos: CliReposi
     }
   } finally {
     await server.stop();
+  }
+}
+
+/**
+ * A command on the database: the configuration loaded (paths resolved from the command's cwd),
+ * `fn` run with the repositories, and any failure printed as `vigil <command>: …` with exit 2.
+ */
+export async function commandWithDatabase(io: CliIo, command: string, fn: (repos: CliRepositories, config: VigilConfig) => Promise<number>): Promise<number> {
+  let config: VigilConfig;
+  try {
+    const loaded = loadConfig();
+    config = { ...loaded, dataDir: resolve(io.cwd, loaded.dataDir), drillWorkDir: resolve(io.cwd, loaded.drillWorkDir) };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.err(`vigil ${command}: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await withDatabase(config, (repos) => fn(repos, config));
+  } catch (err) {
+    io.err(`vigil ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT.usage;
   }
 }

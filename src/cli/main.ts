@@ -3,6 +3,7 @@ import type { ApplyElasticsearchOptions } from './commands/apply/apply-elasticse
 import type { ApplyGrafanaOptions } from './commands/apply/apply-grafana.command.js';
 import type { ApplyPrometheusOptions } from './commands/apply/apply-prometheus.command.js';
 import type { BudgetOptions } from './commands/budget.command.js';
+import type { DrillRunOptions } from './commands/drill.command.js';
 import type { RouteTestOptions } from './commands/route.command.js';
 import type { TokenCreateOptions, TokenListOptions } from './commands/token.command.js';
 import { ROLES } from '../core/auth/roles.js';
@@ -123,6 +124,34 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .argument('<path>', 'a report .json file, or a folder of them')
     .action(async (path: string) => {
       code = await (await import('./commands/report.command.js')).reportVerifyCommand(path, io);
+    });
+
+  const drill = program.command('drill').description('DR drills (drills/*.yaml): run one now, read and export their reports (DATABASE_URL, or the embedded database)');
+  drill
+    .command('run')
+    .description('run the drill now on this machine; records the run and seals its report into the chain; exit 0 only for PASS')
+    .argument('<name>', 'drill name')
+    .option('--slos <dir>', 'spec folder (the OnCall spec the drill notifies through)', 'slos')
+    .option('--drills <dir>', 'drill folder (default: drills)')
+    .option('--force', 'restore even when the backup check finds it unfit: the recovery then shows how far it gets', false)
+    .option('--target-time <iso>', 'pitr: recover to this time instead of the spec\'s target')
+    .action(async (name: string, opts: DrillRunOptions) => {
+      code = await (await import('./commands/drill.command.js')).drillRunCommand(name, opts, io);
+    });
+  drill
+    .command('report')
+    .description("print a run's latest report: the sealed JSON, or rendered as Markdown or HTML")
+    .argument('<run-id>', 'run id, as `vigil drill run` prints it')
+    .addOption(new Option('--format <format>', 'output').choices(['json', 'md', 'html']).default('json'))
+    .action(async (runId: string, opts: { format: 'json' | 'md' | 'html' }) => {
+      code = await (await import('./commands/drill.command.js')).drillReportCommand(runId, opts, io);
+    });
+  drill
+    .command('export')
+    .description('write every stored report, as sealed, into a folder that `vigil report verify` checks as one chain')
+    .argument('<dir>', 'folder to write into (created; existing files are never overwritten)')
+    .action(async (dir: string) => {
+      code = await (await import('./commands/drill.command.js')).drillExportCommand(dir, io);
     });
 
   const token = program

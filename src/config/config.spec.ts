@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       slosDir: 'slos',
       drillsDir: 'drills',
+      drillWorkDir: '.vigil/drills',
       outDir: '.',
       dataDir: '.vigil',
       logLevel: 'log',

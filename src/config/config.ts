@@ -35,6 +35,7 @@ const envSchema = z.object({
   ),
   VIGIL_SLOS_DIR: optional(z.string()),
   VIGIL_DRILLS_DIR: optional(z.string()),
+  VIGIL_DRILL_WORK_DIR: optional(z.string()),
   VIGIL_OUT_DIR: optional(z.string()),
   VIGIL_DATA_DIR: optional(z.string()),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
@@ -74,6 +75,8 @@ export interface VigilConfig {
   readonly slosDir: string;
   /** DR drill specs (kind: Drill, docs/drill-spec.md); a missing folder means no drills. */
   readonly drillsDir: string;
+  /** Scratch clusters (as big as the database restored) and heartbeat ledgers; default `<dataDir>/drills`. */
+  readonly drillWorkDir: string;
   readonly outDir: string;
   readonly dataDir: string;
   readonly logLevel: NestLogLevel;
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     slosDir: e.VIGIL_SLOS_DIR ?? 'slos',
     drillsDir: e.VIGIL_DRILLS_DIR ?? 'drills',
+    drillWorkDir: e.VIGIL_DRILL_WORK_DIR ?? `${e.VIGIL_DATA_DIR ?? '.vigil'}/drills`,
     outDir: e.VIGIL_OUT_DIR ?? '.',
     dataDir: e.VIGIL_DATA_DIR ?? '.vigil',
     logLevel: e.LOG_LEVEL === 'info' ? 'log' : (e.LOG_LEVEL ?? 'log'),

@@ -1,17 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { DrillType } from '../core/model/drill.js';
+import { DrillRunStore, type FinishedRun, type NewDrillRun, type Sealer } from '../core/ports/drill-run-store.js';
 
-export interface DrillRunRow {
-  readonly runId: string;
-  readonly drill: string;
-  readonly type: DrillType;
-  readonly trigger: 'schedule' | 'manual';
-  readonly requestedBy: string;
-  readonly slot: Date | null;
-  readonly startedAt: Date;
+export interface DrillRunRow extends NewDrillRun {
   readonly finishedAt: Date | null;
-  readonly verdict: 'PASS' | 'FAIL' | 'ABORTED' | 'INCONCLUSIVE' | null;
+  readonly verdict: FinishedRun['verdict'] | null;
   readonly rtoMs: number | null;
   readonly rpoMs: number | null;
 }
@@ -27,32 +21,26 @@ export interface StoredReport {
   readonly sealedAt: Date;
 }
 
-/** What sealing a report needs to know: the chain's last link (null for the first report) and the run's latest revision. */
-export interface ChainTip {
-  readonly sequence: number;
-  readonly hash: string;
-}
-
-export type Sealer = (tip: ChainTip | null, previousRevision: StoredReport | null) => { readonly sequence: number; readonly hash: string; readonly previousHash: string; readonly canonical: string };
-
 type Row = Record<string, unknown>;
 /** Appending to the chain is serialised by this lock: two replicas sealing at once would both link to the same tip. */
 const CHAIN_LOCK = `SELECT pg_advisory_xact_lock(hashtext('vigil_drill_report_chain'))`;
 
 /** Drill runs and their hash-chained reports (migration 1764500000000). */
 @Injectable()
-export class DrillRunRepository {
-  constructor(private readonly dataSource: DataSource) {}
+export class DrillRunRepository extends DrillRunStore {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
 
   /** Recorded before the drill touches anything: a run that dies stays visible, unfinished. */
-  async start(r: Omit<DrillRunRow, 'finishedAt' | 'verdict' | 'rtoMs' | 'rpoMs'>): Promise<void> {
+  async start(r: NewDrillRun): Promise<void> {
     await this.dataSource.query(`INSERT INTO drill_runs (run_id, drill, type, trigger, requested_by, slot, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
       r.runId, r.drill, r.type, r.trigger, r.requestedBy, r.slot, r.startedAt,
     ]);
   }
 
   /** Finishes the run and seals its report into the chain, in one transaction. */
-  async finish(runId: string, result: { finishedAt: Date; verdict: NonNullable<DrillRunRow['verdict']>; rtoMs: number | null; rpoMs: number | null }, seal: Sealer): Promise<StoredReport> {
+  async finish(runId: string, result: FinishedRun, seal: Sealer): Promise<StoredReport> {
     return this.dataSource.transaction(async (m) => {
       await m.query(CHAIN_LOCK);
       await m.query(`UPDATE drill_runs SET finished_at = $2, verdict = $3, rto_ms = $4, rpo_ms = $5 WHERE run_id = $1`, [runId, result.finishedAt, result.verdict, result.rtoMs, result.rpoMs]);
@@ -90,14 +78,12 @@ export class DrillRunRepository {
     return rows[0] ? toReport(rows[0]) : null;
   }
 
-  /** The latest report of each earlier run of the drill, newest first: what findings carry over from. */
-  async previousReports(drill: string, beforeRunId: string, limit = 20): Promise<StoredReport[]> {
+  async latestReportText(drill: string, excludingRunId: string): Promise<string | null> {
     const rows = (await this.dataSource.query(
-      `SELECT DISTINCT ON (r.run_id) d.* FROM drill_reports d JOIN drill_runs r USING (run_id)
-        WHERE r.drill = $1 AND r.run_id <> $2 ORDER BY r.run_id, d.revision DESC`,
-      [drill, beforeRunId],
-    )) as Row[];
-    return rows.map(toReport).sort((a, b) => b.sequence - a.sequence).slice(0, limit);
+      `SELECT d.canonical FROM drill_reports d JOIN drill_runs r USING (run_id) WHERE r.drill = $1 AND r.run_id <> $2 ORDER BY d.sequence DESC LIMIT 1`,
+      [drill, excludingRunId],
+    )) as { canonical: string }[];
+    return rows[0]?.canonical ?? null;
   }
 
   /** The whole chain in order, for verification. */
@@ -107,8 +93,8 @@ export class DrillRunRepository {
 
   private async append(m: { query(sql: string, values?: unknown[]): Promise<unknown> }, runId: string, seal: Sealer, at: Date): Promise<StoredReport> {
     const tip = ((await m.query(`SELECT sequence, hash FROM drill_reports ORDER BY sequence DESC LIMIT 1`)) as { sequence: number; hash: string }[])[0] ?? null;
-    const previous = ((await m.query(`SELECT * FROM drill_reports WHERE run_id = $1 ORDER BY revision DESC LIMIT 1`, [runId])) as Row[])[0];
-    const sealed = seal(tip, previous ? toReport(previous) : null);
+    const previous = ((await m.query(`SELECT revision FROM drill_reports WHERE run_id = $1 ORDER BY revision DESC LIMIT 1`, [runId])) as { revision: number }[])[0];
+    const sealed = seal(tip ? { sequence: Number(tip.sequence), hash: tip.hash } : null);
     const revision = previous ? Number(previous.revision) + 1 : 1;
     await m.query(`INSERT INTO drill_reports (sequence, run_id, revision, hash, previous_hash, canonical, sealed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
       sealed.sequence, runId, revision, sealed.hash, sealed.previousHash, sealed.canonical, at,

@@ -3,11 +3,13 @@ import { redactUrl } from '../config/config.js';
 import { ApiTokenRepository } from './api-token.repository.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { openDatabase } from './data-source.js';
+import { DrillRunRepository } from './drill-run.repository.js';
 
 /** The repositories the CLI uses, on a connection of its own (no Nest application). */
 export interface CliRepositories {
   readonly tokens: ApiTokenRepository;
   readonly audit: AuditLogRepository;
+  readonly drillRuns: DrillRunRepository;
   readonly close: () => Promise<void>;
 }
 
@@ -24,7 +26,7 @@ export async function openCliRepositories(url: string, warn: (message: string) =
   } catch (err) {
     throw new Error(`database ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  return { tokens: new ApiTokenRepository(ds), audit: new AuditLogRepository(ds), close: () => ds.destroy() };
+  return { tokens: new ApiTokenRepository(ds), audit: new AuditLogRepository(ds), drillRuns: new DrillRunRepository(ds), close: () => ds.destroy() };
 }
 
 function quietLogger(warn: (message: string) => void): TypeOrmLogger {

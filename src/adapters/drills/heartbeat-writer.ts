@@ -18,18 +18,19 @@ export async function startHeartbeatWriter(url: string, runId: string, intervalM
   mkdirSync(dirname(ledgerFile), { recursive: true });
   const fd = openSync(ledgerFile, 'a', 0o600);
   const acks: Ack[] = [];
-  const inDoubt: number[] = [];
+  const inDoubt: { seq: number; sentAt: string }[] = [];
   let stopping = false;
   let seq = 0;
   const loop = (async () => {
     let next = nanos();
     while (!stopping) {
       seq += 1;
+      const sentAt = new Date().toISOString();
       try {
         await client.query('INSERT INTO vigil_drill_heartbeat (run_id, seq) VALUES ($1, $2)', [runId, seq]);
       } catch {
         // Sent, never answered: the commit may or may not have happened.
-        inDoubt.push(seq);
+        inDoubt.push({ seq, sentAt });
         return;
       }
       const ackNs = nanos();

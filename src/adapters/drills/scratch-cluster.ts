@@ -44,6 +44,10 @@ export class ScratchCluster {
     const cluster = new ScratchCluster(dir, await freePort(), tools, owner);
     await cluster.write(MARKER, `${JSON.stringify({ runId, pid: process.pid, createdAt: new Date().toISOString() })}\n`);
     if (owner) await chown(dir, owner.uid, owner.gid);
+    // Said now, in words, rather than by cp or initdb failing later with EACCES.
+    await tools.run('test', ['-w', dir]).catch(() => {
+      throw new Error(`${dir}: the drill's OS user ${tools.osUser} cannot write here; every folder above the drill work folder (VIGIL_DRILL_WORK_DIR) must be searchable by it`);
+    });
     return cluster;
   }
 

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
 import { displayPrefix, formatApiToken, hashApiToken, TOKEN_BYTES, tokenNameProblem } from '../../core/auth/api-token.js';
 import { isRole, ROLES, type Role } from '../../core/auth/roles.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
-import { ConfigError, loadConfig, type VigilConfig } from '../../config/config.js';
 import { TokenNameTakenError, type ApiToken } from '../../persistence/api-token.repository.js';
 import type { CliRepositories } from '../../persistence/standalone.js';
-import { withDatabase } from '../database.js';
+import { commandWithDatabase } from '../database.js';
 import { EXIT, type CliIo } from '../io.js';
 
 export interface TokenCreateOptions {
@@ -34,7 +32,7 @@ export async function tokenCreateCommand(opts: TokenCreateOptions, io: CliIo): P
   }
   const role = opts.role as Role;
   const token = formatApiToken(randomBytes(TOKEN_BYTES));
-  return database(io, async (repos) => {
+  return commandWithDatabase(io, 'token', async (repos) => {
     const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
     const command = `vigil token create --role ${role} --name ${opts.name}${expiresIn ? ` --expires-in ${formatDuration(expiresIn)}` : ''}`;
     try {
@@ -53,7 +51,7 @@ export async function tokenCreateCommand(opts: TokenCreateOptions, io: CliIo): P
 }
 
 export async function tokenListCommand(opts: TokenListOptions, io: CliIo): Promise<number> {
-  return database(io, async (repos) => {
+  return commandWithDatabase(io, 'token', async (repos) => {
     const tokens = await repos.tokens.list();
     io.out(opts.json ? `${JSON.stringify(tokens.map(toJson), null, 2)}\n` : table(tokens));
     return EXIT.ok;
@@ -61,7 +59,7 @@ export async function tokenListCommand(opts: TokenListOptions, io: CliIo): Promi
 }
 
 export async function tokenRevokeCommand(name: string, io: CliIo): Promise<number> {
-  return database(io, async (repos) => {
+  return commandWithDatabase(io, 'token', async (repos) => {
     const revoked = await repos.tokens.revoke(name);
     const command = `vigil token revoke ${name}`;
     if (!revoked) {
@@ -73,24 +71,6 @@ export async function tokenRevokeCommand(name: string, io: CliIo): Promise<numbe
     io.out(`revoked ${revoked.role} token "${name}" (${revoked.prefix}…); running servers refuse it within 5 s\n`);
     return EXIT.ok;
   });
-}
-
-async function database(io: CliIo, fn: (repos: CliRepositories) => Promise<number>): Promise<number> {
-  let config: VigilConfig;
-  try {
-    const loaded = loadConfig();
-    config = { ...loaded, dataDir: resolve(io.cwd, loaded.dataDir) };
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.err(`vigil token: ${err.message}\n`);
-    return EXIT.usage;
-  }
-  try {
-    return await withDatabase(config, fn);
-  } catch (err) {
-    io.err(`vigil token: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT.usage;
-  }
 }
 
 function actor(): string {

@@ -32,7 +32,7 @@ export interface FailoverBaseline {
 
 export interface Heartbeat {
   /** Stops writing; answers every acknowledged commit and the sequence numbers sent without an answer. */
-  stop(): Promise<{ readonly acks: readonly Ack[]; readonly inDoubt: readonly number[]; readonly ledgerFile: string }>;
+  stop(): Promise<{ readonly acks: readonly Ack[]; readonly inDoubt: readonly { readonly seq: number; readonly sentAt: string }[]; readonly ledgerFile: string }>;
 }
 
 export interface RejoinResult {

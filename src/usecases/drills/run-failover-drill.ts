@@ -17,9 +17,11 @@ export interface FailoverDrillResult {
   readonly marks: readonly PhaseMark[];
   readonly loss: HeartbeatLoss | null;
   readonly ledgerFile: string | null;
+  /** Heartbeat commits sent and never answered, with when they were sent. */
+  readonly inDoubt: readonly { readonly seq: number; readonly sentAt: string }[];
   readonly checks: readonly CheckOutcome[];
   /** The failed primary back as a standby (reported apart: not part of the RTO). */
-  readonly rejoin: (RejoinResult & { readonly seconds: number }) | null;
+  readonly rejoin: (RejoinResult & { readonly startNs: bigint; readonly endNs: bigint }) | null;
   readonly events: readonly DrillEvent[];
   readonly stoppedBy: { readonly kind: 'error' | 'abort' | 'precheck'; readonly reason: string } | null;
 }
@@ -48,6 +50,7 @@ export async function runFailoverDrill(spec: DrillSpec, target: FailoverTarget, 
   let heartbeat: Heartbeat | null = null;
   let loss: HeartbeatLoss | null = null;
   let ledgerFile: string | null = null;
+  let inDoubt: FailoverDrillResult['inDoubt'] = [];
   let checks: CheckOutcome[] = [];
   let rejoin: FailoverDrillResult['rejoin'] = null;
   let stoppedBy: FailoverDrillResult['stoppedBy'] = null;
@@ -78,14 +81,15 @@ export async function runFailoverDrill(spec: DrillSpec, target: FailoverTarget, 
     const written = await heartbeat.stop();
     heartbeat = null;
     ledgerFile = written.ledgerFile;
-    loss = heartbeatLoss(written.acks, written.inDoubt, await target.survivors(opts.runId));
+    inDoubt = written.inDoubt;
+    loss = heartbeatLoss(written.acks, written.inDoubt.map((d) => d.seq), await target.survivors(opts.runId));
     rec.event('loss.measured', { acknowledged: loss.acknowledged, lost: loss.lostTransactions, rpoMs: loss.rpoMs, inDoubt: loss.inDoubt });
     await rec.phase('first-write', signal, () => target.firstWrite());
     checks = await rec.validate(signal, spec.checks, (c) => target.runCheck(c));
     if (settings.failback !== 'none') {
       const started = clocks.mono.nanos();
       const r = await target.rejoin(settings.failback, signal);
-      rejoin = { ...r, seconds: Number(clocks.mono.nanos() - started) / 1e9 };
+      rejoin = { ...r, startNs: started, endNs: clocks.mono.nanos() };
       rec.event('old_primary.rejoined', { mode: r.mode, divergedAt: r.divergedAt, streaming: r.streaming });
     }
   } catch (err) {
@@ -98,6 +102,6 @@ export async function runFailoverDrill(spec: DrillSpec, target: FailoverTarget, 
   return result();
 
   function result(): FailoverDrillResult {
-    return { runId: opts.runId, drill: spec.name, type: 'failover', toolVersions, baseline, anchor: rec.anchor, marks: rec.marks, loss, ledgerFile, checks, rejoin, events: rec.events, stoppedBy };
+    return { runId: opts.runId, drill: spec.name, type: 'failover', toolVersions, baseline, anchor: rec.anchor, marks: rec.marks, loss, ledgerFile, inDoubt, checks, rejoin, events: rec.events, stoppedBy };
   }
 }

@@ -1,0 +1,85 @@
+import { buildDrillReport, readDrillReport, type DrillReport } from '../../core/drills/drill-report.js';
+import { serializeSealed } from '../../core/drills/report-chain.js';
+import type { DrillSpec } from '../../core/model/drill.js';
+import type { Clock, MonotonicClock } from '../../core/ports/clock.js';
+import type { DrillRunStore } from '../../core/ports/drill-run-store.js';
+import type { FailoverTarget } from '../../core/ports/failover-target.js';
+import type { RestoreTarget } from '../../core/ports/restore-target.js';
+import { failoverOutcome, restoreOutcome, type RunContext } from './drill-outcome-of.js';
+import { runFailoverDrill } from './run-failover-drill.js';
+import { runRestoreDrill } from './run-restore-drill.js';
+
+export interface DrillDeps {
+  /** Built per run: connections are resolved from the spec's references when the drill starts. */
+  readonly restoreTarget: (spec: DrillSpec) => Promise<RestoreTarget>;
+  readonly failoverTarget: (spec: DrillSpec) => Promise<FailoverTarget>;
+  readonly clocks: { readonly wall: Clock; readonly mono: MonotonicClock };
+  readonly store: DrillRunStore;
+  readonly vigilVersion: string;
+  readonly host: string;
+}
+
+export interface DrillRequest {
+  readonly runId: string;
+  readonly trigger: 'schedule' | 'manual';
+  /** A token's name, or `schedule`. */
+  readonly requestedBy: string;
+  readonly slot?: Date | null;
+  readonly force?: boolean;
+  readonly targetTime?: Date;
+  readonly steadyStateMs?: number;
+  /** drill.started / drill.completed to the spec's targets; answers what was sent, for the report. */
+  readonly notify?: (event: 'drill.started' | 'drill.completed', summary: string) => Promise<RunContext['communications']>;
+}
+
+export interface ExecutedDrill {
+  readonly report: DrillReport;
+  readonly sequence: number;
+  readonly hash: string;
+}
+
+/**
+ * One drill run, start to sealed report: the run is recorded before anything is touched, the
+ * drill runs (restore/pitr or failover), its outcome becomes the report (verdict decided in core),
+ * and the report is appended to the chain with the run's result in one transaction. `vigil drill
+ * run` and the service's jobs both come here.
+ */
+export async function executeDrill(spec: DrillSpec, deps: DrillDeps, req: DrillRequest): Promise<ExecutedDrill> {
+  if (spec.type === 'switchover') throw new Error(`${spec.type} drills are not run by this version of Vigil yet`);
+  const startedAt = deps.clocks.wall.now();
+  await deps.store.start({ runId: req.runId, drill: spec.name, type: spec.type, trigger: req.trigger, requestedBy: req.requestedBy, slot: req.slot ?? null, startedAt });
+  const communications = [...((await req.notify?.('drill.started', `${spec.type} drill ${spec.name} started (run ${req.runId})`)) ?? [])];
+  const outcomeOf = async () => {
+    if (spec.type === 'restore' || spec.type === 'pitr') {
+      const r = await runRestoreDrill(spec, await deps.restoreTarget(spec), deps.clocks, { runId: req.runId, ...(req.force ? { force: true } : {}), ...(req.targetTime ? { targetTime: req.targetTime } : {}) });
+      return (ctx: RunContext) => restoreOutcome(spec, r, ctx);
+    }
+    if (spec.type === 'failover') {
+      const r = await runFailoverDrill(spec, await deps.failoverTarget(spec), deps.clocks, { runId: req.runId, ...(req.steadyStateMs !== undefined ? { steadyStateMs: req.steadyStateMs } : {}) });
+      return (ctx: RunContext) => failoverOutcome(spec, r, ctx);
+    }
+    throw new Error(`${spec.type} drills are not run by this version of Vigil yet`);
+  };
+  // A failure outside the drill's own handling (a connection reference that does not resolve) still ends the run.
+  const build = await outcomeOf();
+  const finishedAt = deps.clocks.wall.now();
+  const ctx = (comms: RunContext['communications']): RunContext => ({ vigilVersion: deps.vigilVersion, host: deps.host, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), communications: comms });
+  // The verdict is known before the report is sealed, so drill.completed can say it and the report can list it as sent.
+  const draft = buildDrillReport({ spec, outcome: build(ctx(communications)), chainTip: null, previousFindings: [], preparedBy: deps.vigilVersion, preparedAt: finishedAt.toISOString() });
+  communications.push(...((await req.notify?.('drill.completed', `${spec.type} drill ${spec.name}: ${draft.verdict.status}${draft.verdict.reasons.length ? ` (${draft.verdict.reasons.map((r) => r.text).join('; ')})` : ''}`)) ?? []));
+  const outcome = build(ctx(communications));
+  const previousText = await deps.store.latestReportText(spec.name, req.runId);
+  const previousFindings = previousText ? readDrillReport({ name: `latest report of ${spec.name}`, text: previousText }).findings : [];
+  let report!: DrillReport;
+  const rto = draft.measurements.rto;
+  const rpo = draft.measurements.rpo;
+  const stored = await deps.store.finish(
+    req.runId,
+    { finishedAt, verdict: draft.verdict.status, rtoMs: rto.measured ? rto.totalNs / 1e6 : null, rpoMs: rpo.measured ? rpo.lostMs : null },
+    (tip) => {
+      report = buildDrillReport({ spec, outcome, chainTip: tip, previousFindings, preparedBy: deps.vigilVersion, preparedAt: finishedAt.toISOString() });
+      return { sequence: report.sequence, hash: report.hash, previousHash: report.previousHash, canonical: serializeSealed(report) };
+    },
+  );
+  return { report, sequence: stored.sequence, hash: stored.hash };
+}
