@@ -12,6 +12,7 @@ import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { SloModule } from './modules/slo/slo.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { IncidentsModule } from './modules/incidents/incidents.module.js';
+import { DrillsModule } from './modules/drills/drills.module.js';
 import { BudgetModule } from './modules/budget/budget.module.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -26,7 +27,7 @@ export class AppModule implements BeforeApplicationShutdown {
   static forRoot(config: VigilConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, clock), ScheduleModule.forRoot(), HttpModule, AuthModule, AuditModule, MetricsModule, HealthModule, JobsModule, SloModule, WebhooksModule, BudgetModule, IncidentsModule],
+      imports: [ConfigModule.forRoot(config, clock), ScheduleModule.forRoot(), HttpModule, AuthModule, AuditModule, MetricsModule, HealthModule, JobsModule, SloModule, WebhooksModule, BudgetModule, IncidentsModule, DrillsModule],
     };
   }
 

@@ -64,6 +64,15 @@ export class DrillRunRepository extends DrillRunStore {
     return rows.map(toRun);
   }
 
+  /** Per drill: its latest finished run, and when it last passed. */
+  async latestByDrill(): Promise<{ drill: string; last: DrillRunRow; lastPassAt: Date | null }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT ON (drill) *, (SELECT max(finished_at) FROM drill_runs p WHERE p.drill = r.drill AND p.verdict = 'PASS') AS last_pass_at
+         FROM drill_runs r WHERE finished_at IS NOT NULL ORDER BY drill, finished_at DESC, started_at DESC, run_id DESC`,
+    )) as Row[];
+    return rows.map((r) => ({ drill: String(r.drill), last: toRun(r), lastPassAt: (r.last_pass_at as Date | null) ?? null }));
+  }
+
   async run(runId: string): Promise<DrillRunRow | null> {
     const rows = (await this.dataSource.query(`SELECT * FROM drill_runs WHERE run_id = $1`, [runId])) as Row[];
     return rows[0] ? toRun(rows[0]) : null;

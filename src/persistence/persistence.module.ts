@@ -12,6 +12,7 @@ import { ReplicaSession } from './replica-session.js';
 import { ApiTokenRepository } from './api-token.repository.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { IncidentRepository } from './incident.repository.js';
+import { DrillRunRepository } from './drill-run.repository.js';
 
 /** The database Vigil talks to: the operator's (DATABASE_URL) or its own embedded one. */
 export interface DatabaseServer {
@@ -82,7 +83,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     ApiTokenRepository,
     AuditLogRepository,
     IncidentRepository,
+    DrillRunRepository,
   ],
-  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ReplicaSession, ApiTokenRepository, AuditLogRepository, IncidentRepository],
+  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ReplicaSession, ApiTokenRepository, AuditLogRepository, IncidentRepository, DrillRunRepository],
 })
 export class PersistenceModule {}

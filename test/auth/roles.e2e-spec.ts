@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +72,22 @@ const EXAMPLES: Record<string, Example> = {
   'POST /api/incidents/{id}/notes': { permission: 'respond', status: 201, params: async () => ({ id: await newIncident() }), body: { text: 'checked the dashboards' } },
   'GET /api/oncall': { permission: 'read', status: 200 },
   'POST /api/routes/test': { permission: 'read', status: 200, body: { labels: { severity: 'critical', service: 'checkout' } } },
+  // The repository's example drills (drills/): runs requested here fail at once, their connections are not set.
+  'GET /api/drills': { permission: 'read', status: 200 },
+  'GET /api/drills/{name}/runs': { permission: 'read', status: 200, params: () => ({ name: 'postgres-restore' }) },
+  'POST /api/drills/{name}/runs': { permission: 'respond', status: 202, params: () => ({ name: 'postgres-restore' }), body: {} },
+  'GET /api/drill-runs/{id}/report': { permission: 'read', status: 200, params: async () => ({ id: await storedDrillReport() }) },
 };
+
+let drillReports = 0;
+/** A run with a stored report, written as the repository writes one (its content does not matter to who may read it). */
+async function storedDrillReport(): Promise<string> {
+  const runId = `roles-${++drillReports}`;
+  await sql(`INSERT INTO drill_runs (run_id, drill, type, trigger, requested_by, started_at) VALUES ($1, 'postgres-restore', 'restore', 'manual', 'test', now())`, [runId]);
+  const hash = createHash('sha256').update(runId).digest('hex');
+  await sql(`INSERT INTO drill_reports (sequence, run_id, hash, previous_hash, canonical, sealed_at) VALUES ($1, $2, $3, $4, '{}', now())`, [drillReports, runId, hash, '0'.repeat(64)]);
+  return runId;
+}
 
 /** An Alertmanager v4 notification, the smallest a sender may send. */
 function amBody(): object {

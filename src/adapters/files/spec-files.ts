@@ -12,8 +12,8 @@ export class LocalSpecFiles extends SpecFiles {
     super();
   }
 
-  read(dir: string): Promise<SpecInput[]> {
-    return readSpecDir(dir, this.cwd);
+  read(dir: string, opts: { readonly missingOk?: boolean } = {}): Promise<SpecInput[]> {
+    return readSpecDir(dir, this.cwd, opts);
   }
 
   plan(outDir: string, files: readonly GeneratedFile[]): Promise<OutputPlan> {

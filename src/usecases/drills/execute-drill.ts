@@ -46,21 +46,20 @@ export interface ExecutedDrill {
  */
 export async function executeDrill(spec: DrillSpec, deps: DrillDeps, req: DrillRequest): Promise<ExecutedDrill> {
   if (spec.type === 'switchover') throw new Error(`${spec.type} drills are not run by this version of Vigil yet`);
+  // Connections are resolved before the run is recorded: a reference that does not resolve fails the request, not a run.
+  const restore = spec.type === 'restore' || spec.type === 'pitr' ? await deps.restoreTarget(spec) : null;
+  const failover = spec.type === 'failover' ? await deps.failoverTarget(spec) : null;
   const startedAt = deps.clocks.wall.now();
   await deps.store.start({ runId: req.runId, drill: spec.name, type: spec.type, trigger: req.trigger, requestedBy: req.requestedBy, slot: req.slot ?? null, startedAt });
   const communications = [...((await req.notify?.('drill.started', `${spec.type} drill ${spec.name} started (run ${req.runId})`)) ?? [])];
   const outcomeOf = async () => {
-    if (spec.type === 'restore' || spec.type === 'pitr') {
-      const r = await runRestoreDrill(spec, await deps.restoreTarget(spec), deps.clocks, { runId: req.runId, ...(req.force ? { force: true } : {}), ...(req.targetTime ? { targetTime: req.targetTime } : {}) });
+    if (restore) {
+      const r = await runRestoreDrill(spec, restore, deps.clocks, { runId: req.runId, ...(req.force ? { force: true } : {}), ...(req.targetTime ? { targetTime: req.targetTime } : {}) });
       return (ctx: RunContext) => restoreOutcome(spec, r, ctx);
     }
-    if (spec.type === 'failover') {
-      const r = await runFailoverDrill(spec, await deps.failoverTarget(spec), deps.clocks, { runId: req.runId, ...(req.steadyStateMs !== undefined ? { steadyStateMs: req.steadyStateMs } : {}) });
-      return (ctx: RunContext) => failoverOutcome(spec, r, ctx);
-    }
-    throw new Error(`${spec.type} drills are not run by this version of Vigil yet`);
+    const r = await runFailoverDrill(spec, failover!, deps.clocks, { runId: req.runId, ...(req.steadyStateMs !== undefined ? { steadyStateMs: req.steadyStateMs } : {}) });
+    return (ctx: RunContext) => failoverOutcome(spec, r, ctx);
   };
-  // A failure outside the drill's own handling (a connection reference that does not resolve) still ends the run.
   const build = await outcomeOf();
   const finishedAt = deps.clocks.wall.now();
   const ctx = (comms: RunContext['communications']): RunContext => ({ vigilVersion: deps.vigilVersion, host: deps.host, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), communications: comms });
