@@ -156,16 +156,16 @@ it('flags a deleted WAL segment before restoring, naming it and the last commit 
   expect(await readdir(scratchRoot)).toEqual([]);
 });
 
-it('finds a corrupted backup before restoring and names the file', async () => {
+it('finds a corrupted backup before restoring and names the file and its table', async () => {
   const copy = join(primary.dir, `base-corrupt-${++runs}`);
   await tools.run('cp', ['-a', base, copy]);
   const [{ path }] = (await primary.query<{ path: string }>(`SELECT pg_relation_filepath('orders') AS path`)) as [{ path: string }];
   const fh = await open(join(copy, path), 'r+');
   await fh.write(Buffer.from('garbage!'), 0, 8, 8192 + 100);
   await fh.close();
-  const r = await runRestoreDrill(spec({}, primary.archiveDir, copy), target(), clocks, { runId: `run-${++runs}` });
+  const r = await runRestoreDrill(spec({}, primary.archiveDir, copy), target(`postgresql://postgres@/postgres?host=${encodeURIComponent(primary.socketDir)}&port=${primary.port}`), clocks, { runId: `run-${++runs}` });
   expect(r.stoppedBy?.kind).toBe('precheck');
-  expect(r.stoppedBy?.reason).toContain(`checksum mismatch for file "${path}"`);
+  expect(r.stoppedBy?.reason).toContain(`checksum mismatch for file "${path}" (table orders in database postgres)`);
 });
 
 it('removes scratch folders a crashed Vigil left behind, stopping the server still running in one', async () => {

@@ -54,7 +54,10 @@ export class BaseBackupRestoreTarget extends RestoreTarget {
     const startTime = /START TIME: (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (UTC|GMT)/.exec(label);
     const manifest = await this.tools
       .pg('pg_verifybackup', ['--wal-directory', s.walArchiveDir, s.baseBackupDir], 60 * 60_000, signal)
-      .then(() => ({ ok: true as const }), (err: unknown) => ({ ok: false as const, problem: err instanceof ToolFailed ? err.stderr.trim() : String(err) }));
+      .then(
+        () => ({ ok: true as const }),
+        async (err: unknown) => ({ ok: false as const, problem: await this.nameTables(err instanceof ToolFailed ? err.stderr.trim() : String(err)) }),
+      );
     const wal = checkWalContinuity(await readdir(s.walArchiveDir), startSegment);
     const last = wal.ok ? wal.to : wal.lastContiguous;
     return {
@@ -67,6 +70,28 @@ export class BaseBackupRestoreTarget extends RestoreTarget {
 
   async createScratch(runId: string): Promise<ScratchTarget> {
     return new BaseBackupScratch(await ScratchCluster.create(this.scratchRoot, runId, this.tools), this.role);
+  }
+
+  /**
+   * pg_verifybackup names files (`base/16384/16385`); an operator needs the table. Each data file
+   * named is looked up on the primary (pg_filenode_relation), when the drill has one and it still
+   * has that file: `… (table public.orders in database app)`.
+   */
+  private async nameTables(problem: string): Promise<string> {
+    if (!this.primaryUrl) return problem;
+    const url = this.primaryUrl;
+    const names = new Map<string, string>();
+    for (const [path, dbOid, fileNode] of problem.matchAll(/base\/(\d+)\/(\d+)(?:[._]\w+)?/g)) {
+      if (names.has(path)) continue;
+      const name = await (async () => {
+        const db = (await queryUrl<{ datname: string }>(url, 'SELECT datname FROM pg_database WHERE oid = $1', [dbOid]))[0]?.datname;
+        if (!db) return null;
+        const rel = (await queryUrl<{ rel: string | null }>(withDatabase(url, db), 'SELECT pg_filenode_relation(0, $1)::regclass::text AS rel', [fileNode]))[0]?.rel;
+        return rel ? `table ${rel} in database ${db}` : null;
+      })().catch(() => null);
+      if (name) names.set(path, name);
+    }
+    return [...names].reduce((text, [path, name]) => text.replaceAll(`"${path}"`, `"${path}" (${name})`), problem);
   }
 
   /** The newest commit in the archive up to `last`, read back segment by segment from it. */
