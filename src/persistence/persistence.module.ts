@@ -13,6 +13,7 @@ import { ApiTokenRepository } from './api-token.repository.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { IncidentRepository } from './incident.repository.js';
 import { DrillRunRepository } from './drill-run.repository.js';
+import { BackupHealthRepository } from './backup-health.repository.js';
 
 /** The database Vigil talks to: the operator's (DATABASE_URL) or its own embedded one. */
 export interface DatabaseServer {
@@ -84,7 +85,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     AuditLogRepository,
     IncidentRepository,
     DrillRunRepository,
+    BackupHealthRepository,
   ],
-  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ReplicaSession, ApiTokenRepository, AuditLogRepository, IncidentRepository, DrillRunRepository],
+  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ReplicaSession, ApiTokenRepository, AuditLogRepository, IncidentRepository, DrillRunRepository, BackupHealthRepository],
 })
 export class PersistenceModule {}

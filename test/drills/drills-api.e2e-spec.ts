@@ -158,3 +158,31 @@ it('runs a drill on request, serves its report as sealed JSON, Markdown and HTML
   expect(metrics.text).toMatch(/vigil_drill_last_rpo_seconds\{drill="orders-restore"\} 0\n/);
   expect(metrics.text).toMatch(/vigil_drill_last_success_timestamp_seconds\{drill="orders-restore"\} \d+/);
 });
+
+it('reads backup health between drills: the backup’s end and size, the archiver’s last WAL and its failures', async () => {
+  const [a, b] = apps as [NestExpressApplication, NestExpressApplication];
+  const metrics = async () => (await request(a.getHttpServer()).get('/metrics').expect(200)).text;
+  const value = (text: string, name: string) => Number(new RegExp(`^${name}\\{drill="orders-restore"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  clock.set(new Date('2026-11-29T12:05:01.000Z'));
+  await Promise.all([a.get(JobWorker).drain(), b.get(JobWorker).drain()]);
+  const before = await metrics();
+  expect(value(before, 'vigil_backup_last_success_timestamp_seconds')).toBeGreaterThan(Date.parse('2026-01-01') / 1000);
+  expect(value(before, 'vigil_backup_last_size_bytes')).toBeGreaterThan(1_000_000);
+  expect(value(before, 'vigil_backup_last_failed')).toBe(0);
+  expect(value(before, 'vigil_wal_archive_last_timestamp_seconds')).toBeGreaterThan(Date.parse('2026-01-01') / 1000);
+  expect(value(before, 'vigil_wal_archive_failed_total')).toBe(0);
+  expect(value(before, 'vigil_backup_observed_timestamp_seconds')).toBe(Date.parse('2026-11-29T12:05:01.000Z') / 1000);
+
+  // Archiving breaks on the primary (its archive folder turns read-only): the next reading shows the failures.
+  await chmod(primary.archiveDir, 0o500);
+  try {
+    await primary.query(`INSERT INTO orders VALUES (9999999)`);
+    await primary.query(`SELECT pg_switch_wal()`);
+    await until('the archiver to fail', async () => Number((await primary.query<{ n: string }>(`SELECT failed_count AS n FROM pg_stat_archiver`))[0]!.n) > 0);
+  } finally {
+    await chmod(primary.archiveDir, 0o700);
+  }
+  clock.set(new Date('2026-11-29T12:10:01.000Z'));
+  await Promise.all([a.get(JobWorker).drain(), b.get(JobWorker).drain()]);
+  expect(value(await metrics(), 'vigil_wal_archive_failed_total')).toBeGreaterThan(0);
+});

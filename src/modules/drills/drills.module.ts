@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Module } from '@nestjs/common';
 import { SystemMonotonicClock } from '../../adapters/clock/system-clock.js';
+import { BaseBackupProbe } from '../../adapters/drills/backup-probe.js';
 import { drillTargets, drillWorkDirs } from '../../adapters/drills/drill-targets.js';
 import { PostgresTools } from '../../adapters/drills/postgres-tools.js';
 import { removeLeftoverScratch } from '../../adapters/drills/scratch-cluster.js';
@@ -21,8 +22,10 @@ import { DRILL_RUNTIME, DrillsService, type DrillRuntime } from './drills.servic
 function runtime(config: VigilConfig): DrillRuntime {
   const dirs = drillWorkDirs(config.drillWorkDir);
   const mono = new SystemMonotonicClock();
+  const secrets = new FileSecretReader();
   return {
-    ...drillTargets(dirs, new FileSecretReader(), mono),
+    ...drillTargets(dirs, secrets, mono),
+    backupProbe: new BaseBackupProbe(secrets),
     removeLeftovers: (spec: DrillSpec) => removeLeftoverScratch(dirs.scratchRoot, new PostgresTools(spec.target.binDir, spec.target.osUser ?? 'postgres')),
     mono,
     vigilVersion: vigilVersion(),

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { JobRun } from '../../core/jobs/job.js';
-import { nextSlotAfter } from '../../core/jobs/recurrence.js';
+import { every, nextSlotAfter } from '../../core/jobs/recurrence.js';
+import type { BackupProbe } from '../../core/ports/backup-probe.js';
 import type { DrillSpec } from '../../core/model/drill.js';
 import { Clock, type MonotonicClock } from '../../core/ports/clock.js';
+import { BackupHealthRepository } from '../../persistence/backup-health.repository.js';
 import { DrillRunRepository, type DrillRunRow } from '../../persistence/drill-run.repository.js';
 import { executeDrill, type DrillDeps } from '../../usecases/drills/execute-drill.js';
 import type { JobOutcome } from '../jobs/job-definition.js';
@@ -16,6 +18,7 @@ export interface DrillRuntime {
   readonly failoverTarget: DrillDeps['failoverTarget'];
   /** Removes scratch clusters a stopped run left behind; answers the folders removed. */
   readonly removeLeftovers: (spec: DrillSpec) => Promise<string[]>;
+  readonly backupProbe: BackupProbe;
   readonly mono: MonotonicClock;
   readonly vigilVersion: string;
   readonly host: string;
@@ -26,6 +29,9 @@ export const DRILL_RUNTIME = Symbol('DRILL_RUNTIME');
 export const DRILL_RUN_JOB = 'drill-run';
 /** A drill's schedule: one recurring job per drill, so each slot runs once across replicas. */
 export const drillJobName = (drill: string) => `drill:${drill}`;
+/** Backup health between drills: every drill's backup source and primary archiver, read once across replicas. */
+export const BACKUP_HEALTH_JOB = 'backup-health';
+const BACKUP_HEALTH_EVERY_SECONDS = 300;
 /** Drills outlast any lease; the worker renews it every third of this while the run goes on. */
 const LEASE_SECONDS = 120;
 
@@ -37,6 +43,7 @@ export class DrillsService implements OnModuleInit, OnApplicationBootstrap {
     private readonly specs: DrillSpecService,
     private readonly worker: JobWorker,
     private readonly runs: DrillRunRepository,
+    private readonly backups: BackupHealthRepository,
     private readonly clock: Clock,
     @Inject(DRILL_RUNTIME) private readonly runtime: DrillRuntime,
   ) {}
@@ -52,6 +59,22 @@ export class DrillsService implements OnModuleInit, OnApplicationBootstrap {
       });
     }
     this.worker.define({ name: DRILL_RUN_JOB, leaseSeconds: LEASE_SECONDS, run: (run) => this.manual(run) });
+    this.worker.define({ name: BACKUP_HEALTH_JOB, recurrence: every(BACKUP_HEALTH_EVERY_SECONDS), run: () => this.observeBackups() });
+  }
+
+  /** Reads every drill's backup source and primary; one that cannot be read is logged and the others still are. */
+  async observeBackups(): Promise<JobOutcome> {
+    const problems: string[] = [];
+    for (const spec of this.specs.all()) {
+      if (!spec.target.backup && !spec.target.primary) continue;
+      try {
+        await this.backups.record(spec.name, await this.runtime.backupProbe.observe(spec), this.clock.now());
+      } catch (err) {
+        problems.push(`${spec.name}: ${(err as Error).message}`);
+      }
+    }
+    for (const p of problems) this.log.warn(`backup health not read for ${p}`);
+    return { status: 'succeeded', result: { unread: problems.length } };
   }
 
   async onApplicationBootstrap(): Promise<void> {
