@@ -12,6 +12,7 @@ import { startArchivingPrimary, type ArchivingPrimary } from '../support/archivi
 import { adminTokenEnv, bearer } from '../support/auth.js';
 import { vigil } from '../support/cli.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
+import { SmtpSink } from '../support/smtp-sink.js';
 import { until } from '../support/until.js';
 
 /**
@@ -22,6 +23,7 @@ import { until } from '../support/until.js';
 
 let primary: ArchivingPrimary;
 let db: TestPostgres;
+let smtp: SmtpSink;
 let work: string;
 const apps: NestExpressApplication[] = [];
 /** Both instances share the clock: "the slot is due" is a step, not a wait. */
@@ -44,6 +46,18 @@ objectives: { rto: 5m, rpo: 5m }
 checks:
   - { name: orders-like-primary, rowCount: public.orders }
 abort: { maxDuration: 10m }
+notify:
+  - email: dr-team@example.com
+`;
+
+/** Just enough OnCall spec for the drill's messages: the e-mail sink (the test's SMTP server). */
+const ONCALL = (smtpPort: number) => `apiVersion: vigil/v1
+kind: OnCall
+people: [{ name: alice, email: alice@example.com }]
+policies: [{ name: default, levels: [{ targets: [{ person: alice }] }] }]
+defaultPolicy: default
+sinks:
+  email: { host: 127.0.0.1, port: ${smtpPort}, secure: false, requireTls: false, from: vigil@example.com }
 `;
 
 async function boot(): Promise<NestExpressApplication> {
@@ -75,7 +89,7 @@ async function runsInDatabase(): Promise<{ run_id: string; trigger: string; slot
 }
 
 beforeAll(async () => {
-  [primary, db] = await Promise.all([startArchivingPrimary(), startTestPostgres('vigil_drills_api_test')]);
+  [primary, db, smtp] = await Promise.all([startArchivingPrimary(), startTestPostgres('vigil_drills_api_test'), SmtpSink.start()]);
   await primary.query(`CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 2000)`);
   const base = await primary.baseBackup('base');
   // Commits after the backup: replayed from the archive, and what RPO is measured by.
@@ -86,6 +100,7 @@ beforeAll(async () => {
   await mkdir(join(work, 'slos'));
   await mkdir(join(work, 'drills'));
   await writeFile(join(work, 'drills', 'orders.yaml'), DRILL(base, primary.archiveDir));
+  await writeFile(join(work, 'slos', 'oncall.yaml'), ONCALL(smtp.port));
   process.env.DRILL_API_PRIMARY_URL = `postgresql://postgres@/postgres?host=${encodeURIComponent(primary.socketDir)}&port=${primary.port}`;
   process.env.DATABASE_URL = db.url;
 }, 120_000);
@@ -93,7 +108,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const a of apps) await a.close();
   process.env = saved;
-  await Promise.all([primary?.stop(), db?.stop()]);
+  await Promise.all([primary?.stop(), db?.stop(), smtp?.close()]);
   if (work) await rm(work, { recursive: true, force: true });
 });
 
@@ -139,6 +154,19 @@ it('runs a drill on request, serves its report as sealed JSON, Markdown and HTML
   const report = JSON.parse(json.text) as { hash: string; sequence: number; verdict: { status: string }; checks: { name: string; actual: string; passed: boolean }[] };
   expect(report).toMatchObject({ sequence: 3, hash: json.headers['x-vigil-report-hash'], verdict: { status: 'PASS' } });
   expect(report.checks.find((c) => c.name === 'orders-like-primary')).toMatchObject({ actual: '3000', passed: true });
+  // drill.started and drill.completed went out through the e-mail sink, and the report lists them.
+  // Quoted-printable wraps long lines with soft breaks (=CRLF).
+  const text = (m: { body: string }) => m.body.replace(/=\r?\n/g, '');
+  const mails = await smtp.received.waitFor(2, (m) => text(m).includes(runId));
+  expect(mails.map((m) => [m.envelope.to, m.headers.get('subject')])).toEqual([
+    [['dr-team@example.com'], '[DR drill] orders-restore (restore) started'],
+    [['dr-team@example.com'], '[DR drill] orders-restore: PASS'],
+  ]);
+  expect(text(mails[1]!)).toMatch(/RTO \S+ \(objective 5m\); RPO 0 ms \(objective 5m\)/);
+  expect((report as unknown as { communications: unknown[] }).communications).toEqual([
+    expect.objectContaining({ event: 'drill.started', sink: 'email', target: 'dr-team@example.com', outcome: 'sent' }),
+    expect.objectContaining({ event: 'drill.completed', sink: 'email', target: 'dr-team@example.com', outcome: 'sent' }),
+  ]);
   const md = await http().get(`/api/drill-runs/${runId}/report?format=md`).set(bearer(viewer)).expect(200);
   expect(md.headers['content-type']).toMatch(/^text\/markdown/);
   expect(md.text).toContain('orders-like-primary');

@@ -14,7 +14,9 @@ import { SpecFiles } from '../../core/ports/spec-files.js';
 import { PersistenceModule } from '../../persistence/persistence.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
+import { IncidentsModule } from '../incidents/incidents.module.js';
 import { DrillMetrics } from './drill-metrics.js';
+import { DrillNotifier } from './drill-notifier.js';
 import { DrillSpecService } from './drill-spec.service.js';
 import { DrillsController } from './drills.controller.js';
 import { DRILL_RUNTIME, DrillsService, type DrillRuntime } from './drills.service.js';
@@ -35,7 +37,7 @@ function runtime(config: VigilConfig): DrillRuntime {
 
 /** DR drills: scheduled and on-demand runs as durable jobs, their hash-chained reports (docs/drills.md). */
 @Module({
-  imports: [PersistenceModule, JobsModule, MetricsModule],
+  imports: [PersistenceModule, JobsModule, MetricsModule, IncidentsModule],
   controllers: [DrillsController],
   providers: [
     { provide: SpecFiles, useFactory: () => new LocalSpecFiles() },
@@ -43,6 +45,7 @@ function runtime(config: VigilConfig): DrillRuntime {
     DrillSpecService,
     DrillsService,
     DrillMetrics,
+    DrillNotifier,
   ],
 })
 export class DrillsModule {}

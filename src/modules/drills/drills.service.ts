@@ -10,6 +10,7 @@ import { DrillRunRepository, type DrillRunRow } from '../../persistence/drill-ru
 import { executeDrill, type DrillDeps } from '../../usecases/drills/execute-drill.js';
 import type { JobOutcome } from '../jobs/job-definition.js';
 import { JobWorker } from '../jobs/job-worker.js';
+import { DrillNotifier } from './drill-notifier.js';
 import { DrillSpecService } from './drill-spec.service.js';
 
 /** What the drills need from the machine, wired in drills.module.ts (adapters stay out of the service). */
@@ -46,6 +47,7 @@ export class DrillsService implements OnModuleInit, OnApplicationBootstrap {
     private readonly backups: BackupHealthRepository,
     private readonly clock: Clock,
     @Inject(DRILL_RUNTIME) private readonly runtime: DrillRuntime,
+    private readonly notifier: DrillNotifier,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -131,7 +133,12 @@ export class DrillsService implements OnModuleInit, OnApplicationBootstrap {
     const existing = await this.runs.run(req.runId);
     if (existing) return { status: 'failed', error: `run ${req.runId} was already started (${existing.finishedAt ? `finished ${existing.verdict}` : 'by a replica that stopped'}); not run twice` };
     this.log.log(`drill ${spec.name}: run ${req.runId} starting (${req.trigger}, by ${req.requestedBy})`);
-    const done = await executeDrill(spec, { ...this.runtime, clocks: { wall: this.clock, mono: this.runtime.mono }, store: this.runs }, req);
+    const publicUrl = this.notifier.publicUrl();
+    const done = await executeDrill(spec, { ...this.runtime, clocks: { wall: this.clock, mono: this.runtime.mono }, store: this.runs }, {
+      ...req,
+      notify: (message) => this.notifier.send(spec, message, req.runId),
+      reportUrl: publicUrl ? `${publicUrl}/api/drill-runs/${encodeURIComponent(req.runId)}/report?format=html` : null,
+    });
     this.log.log(`drill ${spec.name}: run ${req.runId} ${done.report.verdict.status}; report ${done.sequence} ${done.hash}`);
     return { status: 'succeeded', result: { runId: req.runId, verdict: done.report.verdict.status, sequence: done.sequence, hash: done.hash } };
   }

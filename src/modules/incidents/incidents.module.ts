@@ -62,5 +62,7 @@ async function extraCa(config: VigilConfig): Promise<string | undefined> {
     AlertmanagerSuppressionsService,
     PageDeliveryService,
   ],
+  // The drills send drill.started / drill.completed through the same sinks and settings.
+  exports: [OnCallSpecService, SecretReader, SlackSender, MailSender, WebhookSender],
 })
 export class IncidentsModule {}

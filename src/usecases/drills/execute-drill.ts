@@ -1,3 +1,4 @@
+import { drillCompletedMessage, drillStartedMessage, type DrillMessage } from '../../core/drills/drill-messages.js';
 import { buildDrillReport, readDrillReport, type DrillReport } from '../../core/drills/drill-report.js';
 import { serializeSealed } from '../../core/drills/report-chain.js';
 import type { DrillSpec } from '../../core/model/drill.js';
@@ -29,7 +30,9 @@ export interface DrillRequest {
   readonly targetTime?: Date;
   readonly steadyStateMs?: number;
   /** drill.started / drill.completed to the spec's targets; answers what was sent, for the report. */
-  readonly notify?: (event: 'drill.started' | 'drill.completed', summary: string) => Promise<RunContext['communications']>;
+  readonly notify?: (message: DrillMessage) => Promise<RunContext['communications']>;
+  /** Where the report will be readable (the UI or API behind VIGIL_PUBLIC_URL); null: none to link. */
+  readonly reportUrl?: string | null;
 }
 
 export interface ExecutedDrill {
@@ -51,7 +54,7 @@ export async function executeDrill(spec: DrillSpec, deps: DrillDeps, req: DrillR
   const failover = spec.type === 'failover' ? await deps.failoverTarget(spec) : null;
   const startedAt = deps.clocks.wall.now();
   await deps.store.start({ runId: req.runId, drill: spec.name, type: spec.type, trigger: req.trigger, requestedBy: req.requestedBy, slot: req.slot ?? null, startedAt });
-  const communications = [...((await req.notify?.('drill.started', `${spec.type} drill ${spec.name} started (run ${req.runId})`)) ?? [])];
+  const communications = [...((await req.notify?.(drillStartedMessage(spec, req.runId, startedAt))) ?? [])];
   const outcomeOf = async () => {
     if (restore) {
       const r = await runRestoreDrill(spec, restore, deps.clocks, { runId: req.runId, ...(req.force ? { force: true } : {}), ...(req.targetTime ? { targetTime: req.targetTime } : {}) });
@@ -65,7 +68,7 @@ export async function executeDrill(spec: DrillSpec, deps: DrillDeps, req: DrillR
   const ctx = (comms: RunContext['communications']): RunContext => ({ vigilVersion: deps.vigilVersion, host: deps.host, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), communications: comms });
   // The verdict is known before the report is sealed, so drill.completed can say it and the report can list it as sent.
   const draft = buildDrillReport({ spec, outcome: build(ctx(communications)), chainTip: null, previousFindings: [], preparedBy: deps.vigilVersion, preparedAt: finishedAt.toISOString() });
-  communications.push(...((await req.notify?.('drill.completed', `${spec.type} drill ${spec.name}: ${draft.verdict.status}${draft.verdict.reasons.length ? ` (${draft.verdict.reasons.map((r) => r.text).join('; ')})` : ''}`)) ?? []));
+  communications.push(...((await req.notify?.(drillCompletedMessage(spec, draft, req.reportUrl ?? null))) ?? []));
   const outcome = build(ctx(communications));
   const previousText = await deps.store.latestReportText(spec.name, req.runId);
   const previousFindings = previousText ? readDrillReport({ name: `latest report of ${spec.name}`, text: previousText }).findings : [];
