@@ -40,7 +40,14 @@ export class BaseBackupRestoreTarget extends RestoreTarget {
     const startTime = /START TIME: (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (UTC|GMT)/.exec(label);
     const manifest = await this.tools
       .pg('pg_verifybackup', ['--wal-directory', s.walArchiveDir, s.baseBackupDir], 60 * 60_000, signal)
-      .then(() => ({ ok: true as const }), (err: unknown) => ({ ok: false as const, problem: err instanceof ToolFailed ? err.stderr.trim() : String(err) }));
+      .then(
+        () => ({ ok: true as const }),
+        (err: unknown) => {
+          // Killed by the drill's deadline: that says nothing about the backup.
+          signal.throwIfAborted();
+          return { ok: false as const, problem: err instanceof ToolFailed ? err.stderr.trim() : String(err) };
+        },
+      );
     const wal = checkWalContinuity(await readdir(s.walArchiveDir), startSegment);
     const last = wal.ok ? wal.to : wal.lastContiguous;
     return {
