@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need that npm does not bring: promtool and amtool (Debian packages
-# prometheus, prometheus-alertmanager), PostgreSQL 15 server binaries (postgresql-15) and ss
-# (iproute2; the kill scenarios read the kernel's view of a connection).
+# prometheus, prometheus-alertmanager), PostgreSQL 15 server binaries (postgresql-15), pgBackRest
+# (pgbackrest; the restore drills from a stanza) and ss (iproute2; the kill scenarios read the
+# kernel's view of a connection).
 # Tests never skip because a tool is missing: either this script provides it or it stops here.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 [ -x "$PG_BIN/pg_ctl" ] || missing+=(postgresql-15)
+command -v pgbackrest >/dev/null 2>&1 || missing+=(pgbackrest)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 
 if [ ${#missing[@]} -eq 0 ]; then
@@ -22,7 +24,7 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # The packages start daemons on some systems; tests start their own on free ports.
-  for svc in prometheus prometheus-alertmanager postgresql; do
+  for svc in prometheus prometheus-alertmanager postgresql pgbackrest; do
     (command -v systemctl >/dev/null 2>&1 && systemctl stop "$svc") >/dev/null 2>&1 || true
   done
   exit 0
@@ -31,6 +33,7 @@ fi
 cat >&2 <<MSG
 The tests need these Debian packages, which are missing: ${missing[*]}
 Install them as root:  apt-get update && apt-get install -y ${missing[*]}
-(promtool/amtool judge the generated rules and routes; PostgreSQL 15 runs the database tests.)
+(promtool/amtool judge the generated rules and routes; PostgreSQL 15 runs the database tests;
+pgBackRest backs up and restores in the restore drill tests.)
 MSG
 exit 1

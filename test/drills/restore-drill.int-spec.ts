@@ -6,16 +6,16 @@ import { BaseBackupRestoreTarget } from '../../src/adapters/drills/basebackup-re
 import { PostgresTools } from '../../src/adapters/drills/postgres-tools.js';
 import { removeLeftoverScratch, ScratchCluster } from '../../src/adapters/drills/scratch-cluster.js';
 import type { DrillCheck, DrillSpec } from '../../src/core/model/drill.js';
-import { RestoreTarget, type ScratchTarget } from '../../src/core/ports/restore-target.js';
+import type { ScratchTarget } from '../../src/core/ports/restore-target.js';
 import { runRestoreDrill } from '../../src/usecases/drills/run-restore-drill.js';
 import { PG_BIN, startArchivingPrimary, type ArchivingPrimary } from '../support/archiving-postgres.js';
+import { check, DelegatingTarget, dropTableAfterPoint, ordersAfterBackup, ordersBeforeBackup, removeScratchRoot, restoreSpec, undoneDropChecks } from '../support/restore-drill-fixtures.js';
 
 /**
  * Restore and PITR drills against a real PostgreSQL 15: a primary archiving its WAL, a
  * pg_basebackup of it, and the drill restoring into scratch clusters with the PostgreSQL tools.
  */
 
-const AT = { file: 'drills/orders.yaml', line: 1, col: 1 };
 const tools = new PostgresTools(PG_BIN, 'postgres');
 const clocks = { wall: new SystemClock(), mono: new SystemMonotonicClock() };
 let primary: ArchivingPrimary;
@@ -25,60 +25,28 @@ let runs = 0;
 
 beforeAll(async () => {
   primary = await startArchivingPrimary();
-  await primary.query(`CREATE TABLE orders (id int PRIMARY KEY, amount numeric NOT NULL)`);
-  await primary.query(`INSERT INTO orders SELECT g, g * 1.5 FROM generate_series(1, 10000) g`);
+  await ordersBeforeBackup(primary);
   base = await primary.baseBackup('base');
-  // After the backup: only WAL replay brings these back.
-  await primary.query(`INSERT INTO orders SELECT g, 1 FROM generate_series(10001, 12000) g`);
-  await primary.switchWal();
+  await ordersAfterBackup(primary);
   scratchRoot = join(tmpdir(), `vigil-drill-scratch-${process.pid}`);
 }, 120_000);
 
 afterAll(async () => {
+  await removeScratchRoot(scratchRoot, tools);
   await primary?.stop();
-  await rm(scratchRoot, { recursive: true, force: true });
 });
 
-const check = (c: Partial<DrillCheck> & { name: string }): DrillCheck => ({ kind: 'sql', sql: 'SELECT 1', expect: '1', at: AT, ...c }) as DrillCheck;
-
 function spec(over: Partial<DrillSpec> = {}, walArchiveDir = primary.archiveDir, baseBackupDir = base): DrillSpec {
-  return {
-    name: 'orders-restore',
-    owner: 'team-payments',
-    type: 'restore',
-    target: { binDir: PG_BIN, backup: { kind: 'basebackup', baseBackupDir, walArchiveDir }, osUser: 'postgres' },
-    schedule: { kind: 'cron', expression: '0 3 1 * *', timeZone: 'UTC' },
-    objectives: { rtoSeconds: 3600, rpoSeconds: 900 },
-    checks: [
-      check({ name: 'all orders', kind: 'rowCount', table: 'public.orders', equals: 12000 } as Partial<DrillCheck> & { name: string }),
-      check({ name: 'order total', sql: 'SELECT sum(amount)::text FROM orders', expect: '75009500.0' }),
-    ],
-    abort: { maxDurationSeconds: 600 },
-    notify: [],
-    at: AT,
-    ...over,
-  };
+  return restoreSpec({ kind: 'basebackup', baseBackupDir, walArchiveDir }, over);
 }
 
 /** The test's own stopwatch: from the scratch cluster's creation (the restore's start) to the last check's answer. */
-class Stopwatched extends RestoreTarget {
+class Stopwatched extends DelegatingTarget {
   started = 0;
   validated = 0;
-  constructor(private readonly inner: RestoreTarget) {
-    super();
-  }
-  toolVersions() {
-    return this.inner.toolVersions();
-  }
-  primaryRowCounts(...a: Parameters<RestoreTarget['primaryRowCounts']>) {
-    return this.inner.primaryRowCounts(...a);
-  }
-  verifyBackup(...a: Parameters<RestoreTarget['verifyBackup']>) {
-    return this.inner.verifyBackup(...a);
-  }
-  async createScratch(runId: string): Promise<ScratchTarget> {
+  override async createScratch(runId: string): Promise<ScratchTarget> {
     this.started = performance.now();
-    const s = await this.inner.createScratch(runId);
+    const s = await super.createScratch(runId);
     const runCheck = s.runCheck.bind(s);
     s.runCheck = async (c) => {
       const r = await runCheck(c);
@@ -185,29 +153,11 @@ it('removes scratch folders a crashed Vigil left behind, stopping the server sti
 });
 
 it('PITR to just before a DROP TABLE brings the table back with its rows, and no heartbeat committed after the target', async () => {
-  await primary.query(`CREATE TABLE doomed (id int)`);
-  await primary.query(`INSERT INTO doomed SELECT generate_series(1, 500)`);
-  await primary.query(`CREATE TABLE heartbeat (at timestamptz NOT NULL DEFAULT clock_timestamp())`);
-  const beat = async (n: number) => {
-    for (let i = 0; i < n; i++) {
-      await primary.query(`INSERT INTO heartbeat DEFAULT VALUES`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  await beat(10);
-  const point = new Date();
-  await beat(3);
-  await primary.query(`DROP TABLE doomed`);
-  await beat(10);
-  await primary.switchWal();
+  const point = await dropTableAfterPoint(primary);
   const r = await runRestoreDrill(
     spec({
       type: 'pitr',
-      checks: [
-        check({ name: 'doomed is back', kind: 'rowCount', table: 'doomed', equals: 500 } as Partial<DrillCheck> & { name: string }),
-        check({ name: 'no heartbeat after the target', sql: `SELECT count(*) FROM heartbeat WHERE at > '${point.toISOString()}'`, expect: '0' }),
-        check({ name: 'heartbeats before it', sql: `SELECT (count(*) >= 9)::text FROM heartbeat`, expect: 'true' }),
-      ],
+      checks: [...undoneDropChecks(point), check({ name: 'heartbeats before it', sql: `SELECT (count(*) >= 9)::text FROM heartbeat`, expect: 'true' })],
     }),
     target(),
     clocks,

@@ -1,13 +1,14 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseWaldumpLastCommit } from '../../core/drills/waldump.js';
-import { checkWalContinuity, parseSegmentName } from '../../core/drills/wal-segments.js';
-import type { BackupSource, DrillCheck } from '../../core/model/drill.js';
-import { RestoreTarget, type BackupCheck, type CheckOutcome, type ScratchTarget } from '../../core/ports/restore-target.js';
-import { countRows, runDrillCheck } from './drill-checks.js';
+import { checkWalContinuity } from '../../core/drills/wal-segments.js';
+import type { BackupSource } from '../../core/model/drill.js';
+import { RestoreTarget, type BackupCheck, type ScratchTarget } from '../../core/ports/restore-target.js';
+import { primaryRowCounts } from './drill-checks.js';
+import { lastCommitUpTo } from './last-commit.js';
 import { queryUrl, withDatabase } from './postgres-url.js';
 import { PostgresTools, ToolFailed } from './postgres-tools.js';
 import { ScratchCluster } from './scratch-cluster.js';
+import { postgresTime, ScratchClusterTarget } from './scratch-cluster.target.js';
 
 type BaseBackup = Extract<BackupSource, { kind: 'basebackup' }>;
 
@@ -29,15 +30,8 @@ export class BaseBackupRestoreTarget extends RestoreTarget {
     super();
   }
 
-  async primaryRowCounts(tables: readonly { readonly database?: string; readonly table: string }[]) {
-    if (!this.primaryUrl) return null;
-    const url = this.primaryUrl;
-    const out: { database: string; table: string; rows: number }[] = [];
-    for (const t of tables) {
-      const database = t.database ?? 'postgres';
-      out.push({ database, table: t.table, rows: await countRows((db, sql) => queryUrl(withDatabase(url, db), sql), database, t.table) });
-    }
-    return out;
+  primaryRowCounts(tables: readonly { readonly database?: string; readonly table: string }[]) {
+    return primaryRowCounts(this.primaryUrl, tables);
   }
 
   async toolVersions(): Promise<Record<string, string>> {
@@ -56,7 +50,11 @@ export class BaseBackupRestoreTarget extends RestoreTarget {
       .pg('pg_verifybackup', ['--wal-directory', s.walArchiveDir, s.baseBackupDir], 60 * 60_000, signal)
       .then(
         () => ({ ok: true as const }),
-        async (err: unknown) => ({ ok: false as const, problem: await this.nameTables(err instanceof ToolFailed ? err.stderr.trim() : String(err)) }),
+        async (err: unknown) => {
+          // Killed by the drill's deadline: that says nothing about the backup.
+          signal.throwIfAborted();
+          return { ok: false as const, problem: await this.nameTables(err instanceof ToolFailed ? err.stderr.trim() : String(err)) };
+        },
       );
     const wal = checkWalContinuity(await readdir(s.walArchiveDir), startSegment);
     const last = wal.ok ? wal.to : wal.lastContiguous;
@@ -64,7 +62,7 @@ export class BaseBackupRestoreTarget extends RestoreTarget {
       manifest,
       wal,
       backup: { startedAt: startTime ? new Date(`${startTime[1]!.replace(' ', 'T')}Z`) : null, startSegment, label: label.trim() },
-      lastRecoverableCommitAt: last ? await this.lastCommitUpTo(s.walArchiveDir, startSegment, last, signal) : null,
+      lastRecoverableCommitAt: last ? await lastCommitUpTo(this.tools, startSegment, last, (segment) => inFolder(s.walArchiveDir, segment), signal) : null,
     };
   }
 
@@ -93,36 +91,9 @@ export class BaseBackupRestoreTarget extends RestoreTarget {
     }
     return [...names].reduce((text, [path, name]) => text.replaceAll(`"${path}"`, `"${path}" (${name})`), problem);
   }
-
-  /** The newest commit in the archive up to `last`, read back segment by segment from it. */
-  private async lastCommitUpTo(archive: string, first: string, last: string, signal: AbortSignal): Promise<Date | null> {
-    const from = parseSegmentName(first)!;
-    const to = parseSegmentName(last)!;
-    for (let n = to.number; n >= from.number && n > to.number - 8; n--) {
-      const name = [...(await readdir(archive))].find((f) => parseSegmentName(f)?.number === n && parseSegmentName(f)?.timeline === to.timeline);
-      if (!name) return null;
-      // pg_waldump stops with an error at the end of the WAL that was written; what it printed before is what counts.
-      const out = await this.tools.pg('pg_waldump', ['--path', archive, '--rmgr', 'Transaction', name, name], 10 * 60_000, signal).then(
-        (r) => r.stdout,
-        (err: unknown) => (err instanceof ToolFailed ? err.stdout : ''),
-      );
-      const at = parseWaldumpLastCommit(out);
-      if (at) return at;
-    }
-    return null;
-  }
 }
 
-class BaseBackupScratch implements ScratchTarget {
-  constructor(
-    private readonly cluster: ScratchCluster,
-    private readonly role: string,
-  ) {}
-
-  get description(): string {
-    return `scratch cluster in ${this.cluster.dir} (Unix socket only, port ${this.cluster.port})`;
-  }
-
+class BaseBackupScratch extends ScratchClusterTarget {
   async copyBackup(source: BackupSource): Promise<void> {
     await this.cluster.copyBaseBackup(baseBackup(source).baseBackupDir);
   }
@@ -133,52 +104,6 @@ class BaseBackupScratch implements ScratchTarget {
       target ? { recovery_target_time: postgresTime(target.time), recovery_target_inclusive: 'false', recovery_target_action: 'promote' } : {},
     );
   }
-
-  async start(): Promise<void> {
-    await this.cluster.start(3600);
-  }
-
-  async recoveryEnded(signal: AbortSignal): Promise<void> {
-    for (;;) {
-      signal.throwIfAborted();
-      const inRecovery = await this.query<{ r: boolean }>('postgres', 'SELECT pg_is_in_recovery() AS r').then(
-        (rows) => rows[0]!.r,
-        async (err: unknown) => {
-          const fatal = (await this.cluster.serverLog()).split('\n').filter((l) => /FATAL|PANIC/.test(l));
-          throw new Error(`the scratch cluster stopped during recovery: ${fatal.at(-1)?.trim() ?? String(err)}`);
-        },
-      );
-      if (!inRecovery) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
-  async firstWrite(): Promise<void> {
-    await this.query('postgres', `CREATE TABLE vigil_drill_first_write (at timestamptz NOT NULL DEFAULT now()); INSERT INTO vigil_drill_first_write DEFAULT VALUES`);
-  }
-
-  runCheck(check: DrillCheck): Promise<CheckOutcome> {
-    return runDrillCheck((database, sql) => this.query(database, sql), check);
-  }
-
-  serverLog(): Promise<string> {
-    return this.cluster.serverLog();
-  }
-
-  remove(): Promise<void> {
-    return this.cluster.remove();
-  }
-
-  private async query<T>(database: string, sql: string): Promise<T[]> {
-    const c = this.cluster.client(database, this.role);
-    await c.connect();
-    try {
-      const r = await c.query(sql);
-      return (Array.isArray(r) ? r.at(-1)!.rows : r.rows) as T[];
-    } finally {
-      await c.end().catch(() => undefined);
-    }
-  }
 }
 
 function baseBackup(source: BackupSource): BaseBackup {
@@ -186,7 +111,10 @@ function baseBackup(source: BackupSource): BaseBackup {
   return source;
 }
 
-/** `2026-11-29 12:00:00.123+00`: the form PostgreSQL prints and takes for recovery_target_time. */
-function postgresTime(t: Date): string {
-  return `${t.toISOString().replace('T', ' ').replace('Z', '')}+00`;
+/** The archive folder, when it holds the segment (archive_command copies segments under their own names). */
+async function inFolder(walArchiveDir: string, segment: string): Promise<string | null> {
+  return access(join(walArchiveDir, segment)).then(
+    () => walArchiveDir,
+    () => null,
+  );
 }

@@ -1,5 +1,6 @@
 import type { DrillCheck } from '../../core/model/drill.js';
 import type { CheckOutcome } from '../../core/ports/restore-target.js';
+import { queryUrl, withDatabase } from './postgres-url.js';
 
 /** Runs one query in a database and answers its rows (the last statement's, for several). */
 export type QueryIn = <T>(database: string, sql: string) => Promise<T[]>;
@@ -31,4 +32,15 @@ export async function runDrillCheck(query: QueryIn, check: DrillCheck): Promise<
 export async function countRows(query: QueryIn, database: string, table: string): Promise<number> {
   const quoted = table.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
   return Number((await query<{ n: string }>(database, `SELECT count(*) AS n FROM ${quoted}`))[0]!.n);
+}
+
+/** The primary's row counts of the tables checks compare with (before restoring); null without a primary. */
+export async function primaryRowCounts(primaryUrl: string | null, tables: readonly { readonly database?: string; readonly table: string }[]): Promise<{ database: string; table: string; rows: number }[] | null> {
+  if (!primaryUrl) return null;
+  const out: { database: string; table: string; rows: number }[] = [];
+  for (const t of tables) {
+    const database = t.database ?? 'postgres';
+    out.push({ database, table: t.table, rows: await countRows((db, sql) => queryUrl(withDatabase(primaryUrl, db), sql), database, t.table) });
+  }
+  return out;
 }

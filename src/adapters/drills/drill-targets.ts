@@ -5,6 +5,7 @@ import type { FailoverTarget } from '../../core/ports/failover-target.js';
 import type { RestoreTarget } from '../../core/ports/restore-target.js';
 import type { SecretReader } from '../../core/ports/secret-reader.js';
 import { BaseBackupRestoreTarget } from './basebackup-restore.target.js';
+import { PgBackRestRestoreTarget } from './pgbackrest-restore.target.js';
 import { PostgresTools } from './postgres-tools.js';
 import { StreamingFailoverTarget } from './streaming-failover.target.js';
 
@@ -28,8 +29,11 @@ export function drillTargets(dirs: DrillWorkDirs, secrets: SecretReader, mono: M
   return {
     async restoreTarget(spec: DrillSpec): Promise<RestoreTarget> {
       const source = spec.target.backup;
-      if (source?.kind !== 'basebackup') throw new Error(`drill ${spec.name}: restoring from ${source?.kind ?? 'nothing'} is not supported by this version of Vigil yet`);
-      return new BaseBackupRestoreTarget(tools(spec), dirs.scratchRoot, spec.target.osUser ?? 'postgres', await url(spec, 'primary'));
+      if (!source) throw new Error(`drill ${spec.name}: a restore drill needs target.backup`);
+      const role = spec.target.osUser ?? 'postgres';
+      return source.kind === 'pgbackrest'
+        ? new PgBackRestRestoreTarget(tools(spec), dirs.scratchRoot, role, await url(spec, 'primary'))
+        : new BaseBackupRestoreTarget(tools(spec), dirs.scratchRoot, role, await url(spec, 'primary'));
     },
     async failoverTarget(spec: DrillSpec): Promise<FailoverTarget> {
       const [primaryUrl, replicaUrl] = [await url(spec, 'primary'), await url(spec, 'replica')];

@@ -36,19 +36,8 @@ export class ScratchCluster {
   }
 
   static async create(root: string, runId: string, tools: PostgresTools): Promise<ScratchCluster> {
-    if (!/^[A-Za-z0-9_.-]+$/.test(runId)) throw new Error(`scratch cluster: run id "${runId}" is not a safe folder name`);
-    await mkdir(root, { recursive: true, mode: 0o711 });
-    const dir = join(root, runId);
-    await mkdir(dir, { mode: 0o700 });
-    const owner = await ownerOf(tools);
-    const cluster = new ScratchCluster(dir, await freePort(), tools, owner);
-    await cluster.write(MARKER, `${JSON.stringify({ runId, pid: process.pid, createdAt: new Date().toISOString() })}\n`);
-    if (owner) await chown(dir, owner.uid, owner.gid);
-    // Said now, in words, rather than by cp or initdb failing later with EACCES.
-    await tools.run('test', ['-w', dir]).catch(() => {
-      throw new Error(`${dir}: the drill's OS user ${tools.osUser} cannot write here; every folder above the drill work folder (VIGIL_DRILL_WORK_DIR) must be searchable by it`);
-    });
-    return cluster;
+    const { dir, owner } = await createScratchFolder(root, runId, tools);
+    return new ScratchCluster(dir, await freePort(), tools, owner);
   }
 
   /** Copies a plain-format base backup (pg_basebackup -Fp) into the data folder, with cp as the drill's OS user. */
@@ -58,12 +47,21 @@ export class ScratchCluster {
 
   /**
    * Archive recovery: `recovery.signal`, the restore command, and the settings that keep the
-   * cluster to itself; `settings` adds recovery targets. Written last in postgresql.auto.conf, so
-   * they win over what the backup brought along.
+   * cluster to itself; `settings` adds recovery targets.
    */
   async configureRecovery(walArchiveDir: string, settings: Readonly<Record<string, string>> = {}): Promise<void> {
+    await this.keepToItself({ restore_command: `cp ${shellQuote(`${walArchiveDir}/`)}"%f" "%p"`, ...settings });
+    await this.write('data/recovery.signal', '');
+  }
+
+  /**
+   * The settings that keep the cluster to itself (no network, no archiving, no replication, our
+   * own pg_hba.conf), plus `settings`. Alone, for a restore tool that wrote the recovery settings
+   * and recovery.signal itself (pgBackRest). Written last in postgresql.auto.conf, so they win
+   * over what the backup brought along.
+   */
+  async keepToItself(settings: Readonly<Record<string, string>> = {}): Promise<void> {
     const own = {
-      restore_command: `cp ${shellQuote(`${walArchiveDir}/`)}"%f" "%p"`,
       archive_mode: 'off',
       listen_addresses: '',
       hba_file: join(this.dir, 'pg_hba.conf'),
@@ -80,7 +78,6 @@ export class ScratchCluster {
     await this.write('pg_ident.conf', '');
     const lines = Object.entries(own).map(([k, v]) => `${k} = '${v.replace(/'/g, "''")}'`);
     await appendFile(join(this.dataDir, 'postgresql.auto.conf'), `\n# vigil drill: scratch cluster settings\n${lines.join('\n')}\n`);
-    await this.write('data/recovery.signal', '');
   }
 
   /** pg_ctl start, waiting until it accepts connections (during recovery, read-only ones). */
@@ -102,11 +99,34 @@ export class ScratchCluster {
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  private async write(relative: string, text: string): Promise<void> {
-    const file = join(this.dir, relative);
-    await writeFile(file, text, { mode: 0o600 });
-    if (this.owner) await chown(file, this.owner.uid, this.owner.gid);
+  private write(relative: string, text: string): Promise<void> {
+    return writeOwned(join(this.dir, relative), text, this.owner);
   }
+}
+
+/**
+ * A new folder `root/name` (0700, the drill's OS user's) with the marker that lets
+ * removeLeftoverScratch clean up after a crash: for a scratch cluster, or for work files a drill
+ * needs before it has one (WAL fetched to read the last commit).
+ */
+export async function createScratchFolder(root: string, name: string, tools: PostgresTools): Promise<{ dir: string; owner: { uid: number; gid: number } | null }> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`scratch folder: "${name}" is not a safe folder name`);
+  await mkdir(root, { recursive: true, mode: 0o711 });
+  const dir = join(root, name);
+  await mkdir(dir, { mode: 0o700 });
+  const owner = await ownerOf(tools);
+  await writeOwned(join(dir, MARKER), `${JSON.stringify({ runId: name, pid: process.pid, createdAt: new Date().toISOString() })}\n`, owner);
+  if (owner) await chown(dir, owner.uid, owner.gid);
+  // Said now, in words, rather than by cp or initdb failing later with EACCES.
+  await tools.run('test', ['-w', dir]).catch(() => {
+    throw new Error(`${dir}: the drill's OS user ${tools.osUser} cannot write here; every folder above the drill work folder (VIGIL_DRILL_WORK_DIR) must be searchable by it`);
+  });
+  return { dir, owner };
+}
+
+async function writeOwned(file: string, text: string, owner: { uid: number; gid: number } | null): Promise<void> {
+  await writeFile(file, text, { mode: 0o600 });
+  if (owner) await chown(file, owner.uid, owner.gid);
 }
 
 /**

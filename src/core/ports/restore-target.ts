@@ -32,9 +32,13 @@ export interface BackupCheck {
 
 export interface ScratchTarget {
   readonly description: string;
-  /** Copy the backup into the scratch data folder. */
-  copyBackup(source: BackupSource, signal: AbortSignal): Promise<void>;
-  /** Archive recovery settings; `target` adds recovery_target_time and friends. */
+  /**
+   * Copy the backup into the scratch data folder. With the recovery target, because a restore
+   * tool may choose the backup by it and write the recovery settings itself (pgBackRest's restore
+   * picks the newest backup before a time target).
+   */
+  copyBackup(source: BackupSource, target: { readonly time: Date } | null, signal: AbortSignal): Promise<void>;
+  /** Archive recovery settings the copy did not write; `target` adds recovery_target_time and friends. */
   configureRecovery(source: BackupSource, target: { readonly time: Date } | null): Promise<void>;
   /** Starts the server; resolves once it accepts connections. */
   start(signal: AbortSignal): Promise<void>;

@@ -80,9 +80,10 @@ export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, cl
     scratchRemoved = false;
     rec.event('restore.started', { scratch: scratch.description });
     const s = scratch;
+    const recoverTo = requestedTarget ? { time: requestedTarget } : null;
     await rec.phase('copy', signal, async () => {
-      await s.copyBackup(source, signal);
-      await s.configureRecovery(source, requestedTarget ? { time: requestedTarget } : null);
+      await s.copyBackup(source, recoverTo, signal);
+      await s.configureRecovery(source, recoverTo);
     });
     await rec.phase('start', signal, () => s.start(signal));
     rec.event('server.accepting');

@@ -1,0 +1,74 @@
+import type { BackupSource, DrillCheck } from '../../core/model/drill.js';
+import type { CheckOutcome, ScratchTarget } from '../../core/ports/restore-target.js';
+import { runDrillCheck } from './drill-checks.js';
+import type { ScratchCluster } from './scratch-cluster.js';
+
+/**
+ * A drill's scratch target over a ScratchCluster: everything after the backup is in place (start,
+ * the end of recovery, the first write, the checks, teardown) is the same whatever restored it.
+ * A subclass says how the backup gets into the data folder and what recovery settings it adds.
+ */
+export abstract class ScratchClusterTarget implements ScratchTarget {
+  constructor(
+    protected readonly cluster: ScratchCluster,
+    private readonly role: string,
+  ) {}
+
+  get description(): string {
+    return `scratch cluster in ${this.cluster.dir} (Unix socket only, port ${this.cluster.port})`;
+  }
+
+  abstract copyBackup(source: BackupSource, target: { readonly time: Date } | null, signal: AbortSignal): Promise<void>;
+  abstract configureRecovery(source: BackupSource, target: { readonly time: Date } | null): Promise<void>;
+
+  async start(): Promise<void> {
+    await this.cluster.start(3600);
+  }
+
+  async recoveryEnded(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      signal.throwIfAborted();
+      const inRecovery = await this.query<{ r: boolean }>('postgres', 'SELECT pg_is_in_recovery() AS r').then(
+        (rows) => rows[0]!.r,
+        async (err: unknown) => {
+          const fatal = (await this.cluster.serverLog()).split('\n').filter((l) => /FATAL|PANIC/.test(l));
+          throw new Error(`the scratch cluster stopped during recovery: ${fatal.at(-1)?.trim() ?? String(err)}`);
+        },
+      );
+      if (!inRecovery) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async firstWrite(): Promise<void> {
+    await this.query('postgres', `CREATE TABLE vigil_drill_first_write (at timestamptz NOT NULL DEFAULT now()); INSERT INTO vigil_drill_first_write DEFAULT VALUES`);
+  }
+
+  runCheck(check: DrillCheck): Promise<CheckOutcome> {
+    return runDrillCheck((database, sql) => this.query(database, sql), check);
+  }
+
+  serverLog(): Promise<string> {
+    return this.cluster.serverLog();
+  }
+
+  remove(): Promise<void> {
+    return this.cluster.remove();
+  }
+
+  private async query<T>(database: string, sql: string): Promise<T[]> {
+    const c = this.cluster.client(database, this.role);
+    await c.connect();
+    try {
+      const r = await c.query(sql);
+      return (Array.isArray(r) ? r.at(-1)!.rows : r.rows) as T[];
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+}
+
+/** `2026-11-29 12:00:00.123+00`: the form PostgreSQL prints and takes for recovery_target_time. */
+export function postgresTime(t: Date): string {
+  return `${t.toISOString().replace('T', ' ').replace('Z', '')}+00`;
+}
