@@ -7,9 +7,12 @@ import { SystemClock, SystemMonotonicClock } from '../../src/adapters/clock/syst
 import { PostgresTools } from '../../src/adapters/drills/postgres-tools.js';
 import { StreamingFailoverTarget } from '../../src/adapters/drills/streaming-failover.target.js';
 import type { DrillSpec } from '../../src/core/model/drill.js';
+import { buildDrillReport } from '../../src/core/drills/drill-report.js';
+import { failoverOutcome } from '../../src/usecases/drills/drill-outcome-of.js';
 import { runFailoverDrill } from '../../src/usecases/drills/run-failover-drill.js';
 import { PG_BIN } from '../support/archiving-postgres.js';
 import { startReplicatedPair, type ReplicatedPair } from '../support/replicated-postgres.js';
+import { until } from '../support/until.js';
 
 /**
  * Failover drills on a real PostgreSQL 15 primary and streaming replica. The replica is stalled
@@ -111,4 +114,33 @@ it('with a synchronous replica nothing acknowledged is lost: the stalled commit 
   expect(r.loss).toMatchObject({ lostTransactions: 0, rpoMs: 0, inDoubt: { count: 1 } });
   expect(r.loss!.acknowledged).toBeGreaterThan(20);
   expect(await lossFromLedger(pair, r.ledgerFile!, 'failover-sync')).toBe(0);
+});
+
+it('a switchover stops the primary cleanly, loses nothing, rejoins it as a standby and switches the roles back', async () => {
+  pair = await startReplicatedPair();
+  await pair.primary.query(`CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)`);
+  const { target } = targetFor(pair);
+  const s: DrillSpec = { ...spec(pair), name: 'orders-switchover', type: 'switchover' };
+  const r = await runFailoverDrill(s, target, clocks, { runId: 'switchover-1', steadyStateMs: 1000 });
+  expect(r.stoppedBy).toBeNull();
+  expect(r.type).toBe('switchover');
+  expect(r.loss).toMatchObject({ lostTransactions: 0, rpoMs: 0 });
+  expect(r.loss!.acknowledged).toBeGreaterThan(20);
+  expect(r.rejoin).toMatchObject({ streaming: true });
+  expect(r.switchBack).toMatchObject({ streaming: true });
+  // The roles are as before the drill, and the heartbeat rows are on both.
+  expect(await pair.primary.query('SELECT pg_is_in_recovery() AS r')).toEqual([{ r: false }]);
+  expect(await pair.replica.query('SELECT pg_is_in_recovery() AS r')).toEqual([{ r: true }]);
+  await pair.primary.query(`INSERT INTO orders VALUES (101)`);
+  await until('the replica to replay a write on the primary', async () => (await pair!.replica.query<{ n: string }>('SELECT count(*) AS n FROM orders'))[0]!.n === '101');
+  const report = buildDrillReport({
+    spec: s,
+    outcome: failoverOutcome(s, r, { vigilVersion: 'vigil test', host: 'test', startedAt: r.anchor.at, finishedAt: r.anchor.at, communications: [] }),
+    chainTip: null,
+    previousFindings: [],
+    preparedBy: 'test',
+    preparedAt: r.anchor.at,
+  });
+  expect(report.verdict).toMatchObject({ status: 'PASS', reasons: [] });
+  expect(report.failback).toMatchObject({ completed: true, phases: [expect.objectContaining({ phase: 'rewind' }), expect.objectContaining({ phase: 'switchback' })] });
 });

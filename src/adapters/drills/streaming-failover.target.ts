@@ -62,16 +62,24 @@ export class StreamingFailoverTarget extends FailoverTarget {
     const f = this.pair.fault;
     if (f.kind === 'immediate') await this.tools.pg('pg_ctl', ['-D', this.pair.primaryDataDir, '-m', 'immediate', '-w', '-t', '60', 'stop'], 90_000, signal);
     else await exec(f.argv[0]!, f.argv.slice(1), { timeout: 5 * 60_000, signal });
-    // Down means it no longer answers, whatever the command claimed.
-    while (await query(this.pair.primaryUrl, 'SELECT 1').then(() => true, () => false)) {
+    await this.untilDown(this.pair.primaryUrl, signal);
+  }
+
+  /** Down means it no longer answers, whatever the command claimed. */
+  private async untilDown(url: string, signal: AbortSignal): Promise<void> {
+    while (await query(url, 'SELECT 1').then(() => true, () => false)) {
       signal.throwIfAborted();
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 
-  async promote(signal: AbortSignal): Promise<void> {
-    await query(this.pair.replicaUrl, 'SELECT pg_promote(true, 300)');
-    while ((await query<{ r: boolean }>(this.pair.replicaUrl, 'SELECT pg_is_in_recovery() AS r'))[0]!.r) {
+  promote(signal: AbortSignal): Promise<void> {
+    return this.promoteAt(this.pair.replicaUrl, signal);
+  }
+
+  private async promoteAt(url: string, signal: AbortSignal): Promise<void> {
+    await query(url, 'SELECT pg_promote(true, 300)');
+    while ((await query<{ r: boolean }>(url, 'SELECT pg_is_in_recovery() AS r'))[0]!.r) {
       signal.throwIfAborted();
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -91,22 +99,46 @@ export class StreamingFailoverTarget extends FailoverTarget {
   }
 
   async rejoin(mode: 'rewind' | 'reclone', signal: AbortSignal): Promise<RejoinResult> {
+    return this.rewindAsStandby(mode, this.pair.primaryDataDir, this.pair.replicaUrl, signal);
+  }
+
+  async plannedStop(signal: AbortSignal): Promise<void> {
+    // A fast shutdown sends the shutdown checkpoint to the connected standbys before the primary exits.
+    await this.tools.pg('pg_ctl', ['-D', this.pair.primaryDataDir, '-m', 'fast', '-w', '-t', '300', 'stop'], 330_000, signal);
+    await this.untilDown(this.pair.primaryUrl, signal);
+  }
+
+  async switchBack(mode: 'rewind' | 'reclone', signal: AbortSignal): Promise<RejoinResult> {
+    // The roles as they were: the promoted replica stops cleanly, the old primary (its standby now) is promoted, the replica rejoins it.
+    await this.tools.pg('pg_ctl', ['-D', this.pair.replicaDataDir, '-m', 'fast', '-w', '-t', '300', 'stop'], 330_000, signal);
+    await this.untilDown(this.pair.replicaUrl, signal);
+    await this.promoteAt(this.pair.primaryUrl, signal);
+    return this.rewindAsStandby(mode, this.pair.replicaDataDir, this.pair.primaryUrl, signal);
+  }
+
+  /**
+   * Brings a stopped server back as a standby of `sourceUrl`: pg_rewind (PostgreSQL 13+ runs the
+   * crash recovery it needs first; after a clean switchover there may be nothing to rewind), then a
+   * start with the options it last ran with, until the source sees it streaming.
+   */
+  private async rewindAsStandby(mode: 'rewind' | 'reclone', dataDir: string, sourceUrl: string, signal: AbortSignal): Promise<RejoinResult> {
     if (mode === 'reclone') throw new Error('rejoin by re-cloning is not supported yet: use failback: rewind');
-    const opts = await postmasterOptions(this.pair.primaryDataDir);
+    const opts = await postmasterOptions(dataDir);
     // The promoted side's control file names its new timeline only after a checkpoint; pg_rewind reads it there.
-    await query(this.pair.replicaUrl, 'CHECKPOINT');
-    const out = await this.tools.pg('pg_rewind', ['--target-pgdata', this.pair.primaryDataDir, '--source-server', this.pair.replicaUrl, '--write-recovery-conf'], 60 * 60_000, signal);
+    await query(sourceUrl, 'CHECKPOINT');
+    const out = await this.tools.pg('pg_rewind', ['--target-pgdata', dataDir, '--source-server', sourceUrl, '--write-recovery-conf'], 60 * 60_000, signal);
     const output = `${out.stdout}${out.stderr}`;
     const m = /servers diverged at WAL location ([0-9A-F]+\/[0-9A-F]+) on timeline (\d+)/.exec(output);
-    await this.tools.pg('pg_ctl', ['-D', this.pair.primaryDataDir, '-l', join(this.pair.primaryDataDir, 'vigil-drill-rejoin.log'), '-o', opts, '-w', '-t', '300', 'start'], 330_000, signal);
+    await this.tools.pg('pg_ctl', ['-D', dataDir, '-l', join(dataDir, 'vigil-drill-rejoin.log'), '-o', opts, '-w', '-t', '300', 'start'], 330_000, signal);
     let streaming = false;
     for (let i = 0; i < 600 && !streaming; i++) {
       signal.throwIfAborted();
-      streaming = (await query<{ n: number }>(this.pair.replicaUrl, `SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'`))[0]!.n > 0;
+      streaming = (await query<{ n: number }>(sourceUrl, `SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'`))[0]!.n > 0;
       if (!streaming) await new Promise((r) => setTimeout(r, 50));
     }
     return { mode, divergedAt: m ? { lsn: m[1]!, timeline: Number(m[2]) } : null, streaming, output: output.trim() };
   }
+
 }
 
 /** The server options the data folder last started with (postmaster.opts), less the binary and -D: what pg_ctl -o takes. */

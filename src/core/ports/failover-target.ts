@@ -22,6 +22,10 @@ export abstract class FailoverTarget {
   abstract runCheck(check: DrillCheck): Promise<CheckOutcome>;
   /** Brings the failed primary back as a standby of the new one. */
   abstract rejoin(mode: 'rewind' | 'reclone', signal: AbortSignal): Promise<RejoinResult>;
+  /** switchover: stops the primary cleanly (its last WAL reaches the standby); resolves once it no longer answers. */
+  abstract plannedStop(signal: AbortSignal): Promise<void>;
+  /** switchover: the roles as they were — the new primary stops cleanly, the old one is promoted, the other rejoins it. */
+  abstract switchBack(mode: 'rewind' | 'reclone', signal: AbortSignal): Promise<RejoinResult>;
 }
 
 export interface FailoverBaseline {

@@ -53,7 +53,7 @@ export function restoreOutcome(spec: DrillSpec, r: RestoreDrillResult, ctx: RunC
   };
 }
 
-/** A failover run as the evidence reads it: RPO from the heartbeat ledger, the rejoin as its failback. */
+/** A failover or switchover run as the evidence reads it: RPO from the heartbeat ledger, the rejoin (and the switch back) as its failback. */
 export function failoverOutcome(spec: DrillSpec, r: FailoverDrillResult, ctx: RunContext): DrillOutcome {
   return {
     ...common(spec, r, ctx, `primary ${spec.target.primaryDataDir ?? '?'} failed over to replica ${spec.target.replicaDataDir ?? '?'}`),
@@ -68,11 +68,14 @@ export function failoverOutcome(spec: DrillSpec, r: FailoverDrillResult, ctx: Ru
       ? {
           failback: {
             method: r.rejoin.mode,
-            completed: r.rejoin.streaming,
+            completed: r.rejoin.streaming && (r.type !== 'switchover' || Boolean(r.switchBack?.streaming)),
             divergence: r.rejoin.divergedAt,
             // What the rewind threw away: the acknowledged commits only the old primary had.
             discardedTransactions: r.loss?.lostTransactions ?? null,
-            marks: [{ phase: r.rejoin.mode, startNs: r.rejoin.startNs, endNs: r.rejoin.endNs }],
+            marks: [
+              { phase: r.rejoin.mode, startNs: r.rejoin.startNs, endNs: r.rejoin.endNs },
+              ...(r.switchBack ? [{ phase: 'switchback' as const, startNs: r.switchBack.startNs, endNs: r.switchBack.endNs }] : []),
+            ],
           },
         }
       : {}),

@@ -48,10 +48,9 @@ export interface ExecutedDrill {
  * run` and the service's jobs both come here.
  */
 export async function executeDrill(spec: DrillSpec, deps: DrillDeps, req: DrillRequest): Promise<ExecutedDrill> {
-  if (spec.type === 'switchover') throw new Error(`${spec.type} drills are not run by this version of Vigil yet`);
   // Connections are resolved before the run is recorded: a reference that does not resolve fails the request, not a run.
   const restore = spec.type === 'restore' || spec.type === 'pitr' ? await deps.restoreTarget(spec) : null;
-  const failover = spec.type === 'failover' ? await deps.failoverTarget(spec) : null;
+  const failover = spec.type === 'failover' || spec.type === 'switchover' ? await deps.failoverTarget(spec) : null;
   const startedAt = deps.clocks.wall.now();
   await deps.store.start({ runId: req.runId, drill: spec.name, type: spec.type, trigger: req.trigger, requestedBy: req.requestedBy, slot: req.slot ?? null, startedAt });
   const communications = [...((await req.notify?.(drillStartedMessage(spec, req.runId, startedAt))) ?? [])];

@@ -9,7 +9,7 @@ import { DrillRecorder, drillDeadline, type DrillEvent, type PhaseMark } from '.
 export interface FailoverDrillResult {
   readonly runId: string;
   readonly drill: string;
-  readonly type: 'failover';
+  readonly type: 'failover' | 'switchover';
   readonly toolVersions: Readonly<Record<string, string>>;
   readonly baseline: FailoverBaseline | null;
   /** The fault's wall-clock time and its monotonic reading: RTO counts from it. */
@@ -22,6 +22,8 @@ export interface FailoverDrillResult {
   readonly checks: readonly CheckOutcome[];
   /** The failed primary back as a standby (reported apart: not part of the RTO). */
   readonly rejoin: (RejoinResult & { readonly startNs: bigint; readonly endNs: bigint }) | null;
+  /** switchover: the roles switched back as they were (reported apart too). */
+  readonly switchBack: (RejoinResult & { readonly startNs: bigint; readonly endNs: bigint }) | null;
   readonly events: readonly DrillEvent[];
   readonly stoppedBy: { readonly kind: 'error' | 'abort' | 'precheck'; readonly reason: string } | null;
 }
@@ -40,7 +42,8 @@ export interface FailoverDrillOptions {
  * failed primary rejoins as a standby. RTO = validated − fault, phases contiguous from the fault.
  */
 export async function runFailoverDrill(spec: DrillSpec, target: FailoverTarget, clocks: { wall: Clock; mono: MonotonicClock }, opts: FailoverDrillOptions): Promise<FailoverDrillResult> {
-  if (spec.type !== 'failover' || !spec.failover) throw new Error(`drill ${spec.name} is a ${spec.type} drill, not a failover`);
+  if ((spec.type !== 'failover' && spec.type !== 'switchover') || !spec.failover) throw new Error(`drill ${spec.name} is a ${spec.type} drill, not a failover or switchover`);
+  const planned = spec.type === 'switchover';
   const settings = spec.failover;
   const rec = new DrillRecorder(clocks);
   const deadline = drillDeadline(spec.abort.maxDurationSeconds);
@@ -53,6 +56,7 @@ export async function runFailoverDrill(spec: DrillSpec, target: FailoverTarget, 
   let inDoubt: FailoverDrillResult['inDoubt'] = [];
   let checks: CheckOutcome[] = [];
   let rejoin: FailoverDrillResult['rejoin'] = null;
+  let switchBack: FailoverDrillResult['switchBack'] = null;
   let stoppedBy: FailoverDrillResult['stoppedBy'] = null;
   try {
     toolVersions = await target.toolVersions();
@@ -72,8 +76,8 @@ export async function runFailoverDrill(spec: DrillSpec, target: FailoverTarget, 
     await new Promise((r) => setTimeout(r, opts.steadyStateMs ?? 2000));
     signal.throwIfAborted();
     rec.startRto();
-    rec.event('fault.injected', { fault: settings.fault.kind });
-    await rec.phase('fault', signal, () => target.fault(signal));
+    rec.event(planned ? 'switchover.started' : 'fault.injected', planned ? { stop: 'fast' } : { fault: settings.fault.kind });
+    await rec.phase('fault', signal, () => (planned ? target.plannedStop(signal) : target.fault(signal)));
     rec.event('primary.down');
     await rec.phase('promote', signal, () => target.promote(signal));
     rec.event('replica.promoted');
@@ -91,6 +95,12 @@ export async function runFailoverDrill(spec: DrillSpec, target: FailoverTarget, 
       const r = await target.rejoin(settings.failback, signal);
       rejoin = { ...r, startNs: started, endNs: clocks.mono.nanos() };
       rec.event('old_primary.rejoined', { mode: r.mode, divergedAt: r.divergedAt, streaming: r.streaming });
+      if (planned && r.streaming) {
+        const back = rejoin.endNs;
+        const b = await target.switchBack(settings.failback, signal);
+        switchBack = { ...b, startNs: back, endNs: clocks.mono.nanos() };
+        rec.event('switched_back', { divergedAt: b.divergedAt, streaming: b.streaming });
+      }
     }
   } catch (err) {
     stoppedBy = deadline.reasonOf(err);
@@ -102,6 +112,6 @@ export async function runFailoverDrill(spec: DrillSpec, target: FailoverTarget, 
   return result();
 
   function result(): FailoverDrillResult {
-    return { runId: opts.runId, drill: spec.name, type: 'failover', toolVersions, baseline, anchor: rec.anchor, marks: rec.marks, loss, ledgerFile, inDoubt, checks, rejoin, events: rec.events, stoppedBy };
+    return { runId: opts.runId, drill: spec.name, type: planned ? 'switchover' : 'failover', toolVersions, baseline, anchor: rec.anchor, marks: rec.marks, loss, ledgerFile, inDoubt, checks, rejoin, switchBack, events: rec.events, stoppedBy };
   }
 }
