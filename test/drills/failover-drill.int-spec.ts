@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -143,4 +143,15 @@ it('a switchover stops the primary cleanly, loses nothing, rejoins it as a stand
   });
   expect(report.verdict).toMatchObject({ status: 'PASS', reasons: [] });
   expect(report.failback).toMatchObject({ completed: true, phases: [expect.objectContaining({ phase: 'rewind' }), expect.objectContaining({ phase: 'switchback' })] });
+});
+
+it('fails back by re-cloning when the spec says reclone: the old primary streams again, its old folder kept aside', async () => {
+  pair = await startReplicatedPair();
+  await pair.primary.query(`CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 100)`);
+  const { target } = targetFor(pair);
+  const r = await runFailoverDrill({ ...spec(pair), failover: { heartbeatIntervalMs: 5, fault: { kind: 'immediate' }, failback: 'reclone' } }, target, clocks, { runId: 'failover-reclone', steadyStateMs: 500 });
+  expect(r.stoppedBy).toBeNull();
+  expect(r.rejoin).toMatchObject({ mode: 'reclone', streaming: true, divergedAt: null });
+  expect(await pair.primary.query('SELECT pg_is_in_recovery() AS r')).toEqual([{ r: true }]);
+  expect((await readdir(pair.dir)).filter((n) => n.startsWith('primary.before-reclone-'))).toHaveLength(1);
 });

@@ -122,21 +122,39 @@ export class StreamingFailoverTarget extends FailoverTarget {
    * start with the options it last ran with, until the source sees it streaming.
    */
   private async rewindAsStandby(mode: 'rewind' | 'reclone', dataDir: string, sourceUrl: string, signal: AbortSignal): Promise<RejoinResult> {
-    if (mode === 'reclone') throw new Error('rejoin by re-cloning is not supported yet: use failback: rewind');
     const opts = await postmasterOptions(dataDir);
+    if (mode === 'reclone') return this.recloneAsStandby(dataDir, sourceUrl, opts, signal);
     // The promoted side's control file names its new timeline only after a checkpoint; pg_rewind reads it there.
     await query(sourceUrl, 'CHECKPOINT');
     const out = await this.tools.pg('pg_rewind', ['--target-pgdata', dataDir, '--source-server', sourceUrl, '--write-recovery-conf'], 60 * 60_000, signal);
     const output = `${out.stdout}${out.stderr}`;
     const m = /servers diverged at WAL location ([0-9A-F]+\/[0-9A-F]+) on timeline (\d+)/.exec(output);
-    await this.tools.pg('pg_ctl', ['-D', dataDir, '-l', join(dataDir, 'vigil-drill-rejoin.log'), '-o', opts, '-w', '-t', '300', 'start'], 330_000, signal);
-    let streaming = false;
-    for (let i = 0; i < 600 && !streaming; i++) {
-      signal.throwIfAborted();
-      streaming = (await query<{ n: number }>(sourceUrl, `SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'`))[0]!.n > 0;
-      if (!streaming) await new Promise((r) => setTimeout(r, 50));
-    }
+    const streaming = await this.startAsStandby(dataDir, sourceUrl, opts, signal);
     return { mode, divergedAt: m ? { lsn: m[1]!, timeline: Number(m[2]) } : null, streaming, output: output.trim() };
+  }
+
+  /**
+   * A new copy instead of a rewind: the old data folder is moved aside (kept: it holds what the
+   * failover discarded), and pg_basebackup -R -X stream clones the new primary into its place
+   * (configuration files in the data folder come from the new primary).
+   */
+  private async recloneAsStandby(dataDir: string, sourceUrl: string, opts: string, signal: AbortSignal): Promise<RejoinResult> {
+    const aside = `${dataDir}.before-reclone-${Date.now()}`;
+    await this.tools.run('mv', ['--', dataDir, aside], 10 * 60_000, signal);
+    const out = await this.tools.pg('pg_basebackup', ['-d', sourceUrl, '-D', dataDir, '-R', '-X', 'stream', '-c', 'fast'], 60 * 60_000, signal);
+    const streaming = await this.startAsStandby(dataDir, sourceUrl, opts, signal);
+    return { mode: 'reclone', divergedAt: null, streaming, output: `${out.stdout}${out.stderr}`.trim() || `cloned; the old data folder is kept at ${aside}` };
+  }
+
+  /** Starts a data folder with the options it last ran with, until the source sees a standby streaming. */
+  private async startAsStandby(dataDir: string, sourceUrl: string, opts: string, signal: AbortSignal): Promise<boolean> {
+    await this.tools.pg('pg_ctl', ['-D', dataDir, '-l', join(dataDir, 'vigil-drill-rejoin.log'), '-o', opts, '-w', '-t', '300', 'start'], 330_000, signal);
+    for (let i = 0; i < 600; i++) {
+      signal.throwIfAborted();
+      if ((await query<{ n: number }>(sourceUrl, `SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'`))[0]!.n > 0) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
   }
 
 }
