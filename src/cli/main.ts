@@ -3,7 +3,7 @@ import type { ApplyElasticsearchOptions } from './commands/apply/apply-elasticse
 import type { ApplyGrafanaOptions } from './commands/apply/apply-grafana.command.js';
 import type { ApplyPrometheusOptions } from './commands/apply/apply-prometheus.command.js';
 import type { BudgetOptions } from './commands/budget.command.js';
-import type { DrillRunOptions } from './commands/drill.command.js';
+import type { DrillRunOptions, DrillSignOffOptions } from './commands/drill.command.js';
 import type { RouteTestOptions } from './commands/route.command.js';
 import type { TokenCreateOptions, TokenListOptions } from './commands/token.command.js';
 import { ROLES } from '../core/auth/roles.js';
@@ -145,6 +145,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .addOption(new Option('--format <format>', 'output').choices(['json', 'md', 'html']).default('json'))
     .action(async (runId: string, opts: { format: 'json' | 'md' | 'html' }) => {
       code = await (await import('./commands/drill.command.js')).drillReportCommand(runId, opts, io);
+    });
+  drill
+    .command('sign-off')
+    .description("record who reviewed or approved a run's report: a new revision at the end of the chain, the sealed one untouched")
+    .argument('<run-id>', 'run id')
+    .option('--reviewed-by <name>', 'the reviewer')
+    .option('--approved-by <name>', 'the approver')
+    .option('--note <text>', 'why, or what was checked')
+    .action(async (runId: string, opts: DrillSignOffOptions) => {
+      code = await (await import('./commands/drill.command.js')).drillSignOffCommand(runId, opts, io);
     });
   drill
     .command('export')

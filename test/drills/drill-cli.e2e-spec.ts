@@ -58,7 +58,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-it('runs a restore drill: PASS with RTO and RPO, FAIL naming the check, both sealed in one chain that verifies until a byte is flipped', async () => {
+it('runs a restore drill: PASS with RTO and RPO, FAIL naming the check, a sign-off as a new revision, all sealed in one chain that verifies until a byte is flipped', async () => {
   const pass = await vigil(dir, 'drill', 'run', 'orders-restore');
   expect(pass.err).toBe('');
   expect(pass.code).toBe(0);
@@ -80,10 +80,17 @@ it('runs a restore drill: PASS with RTO and RPO, FAIL naming the check, both sea
   expect(md.out).toContain('PASS');
   expect(md.out).toContain('orders-like-primary');
 
-  expect((await vigil(dir, 'drill', 'export', 'evidence')).out).toMatch(/^2 report\(s\) written to .*evidence; chain head [0-9a-f]{64}\n$/);
+  // An auditor's review is a new revision at the chain's end; the sealed report stays as it was.
+  const signed = await vigil(dir, 'drill', 'sign-off', runId, '--reviewed-by', 'Dana Auditor', '--note', 'checked against the ticket');
+  expect(signed.err).toBe('');
+  expect(signed.out).toMatch(new RegExp(`^run ${runId} reviewed by Dana Auditor: revision 2, report sequence 3, hash [0-9a-f]{64}\\n$`));
+  const revised = JSON.parse((await vigil(dir, 'drill', 'report', runId)).out) as { revision: number; corrects: string; correction: string; signOff: { reviewedBy: string; reviewedAt: string } };
+  expect(revised).toMatchObject({ revision: 2, corrects: runId, correction: 'reviewed by Dana Auditor: checked against the ticket', signOff: { reviewedBy: 'Dana Auditor' } });
+
+  expect((await vigil(dir, 'drill', 'export', 'evidence')).out).toMatch(/^3 report\(s\) written to .*evidence; chain head [0-9a-f]{64}\n$/);
   const verified = await vigil(dir, 'report', 'verify', 'evidence');
   expect(verified.code).toBe(0);
-  expect(verified.out).toMatch(/2 report\(s\) verified/);
+  expect(verified.out).toMatch(/3 report\(s\) verified/);
 
   const files = (await readdir(join(dir, 'evidence'))).sort();
   const first = join(dir, 'evidence', files[0]!);

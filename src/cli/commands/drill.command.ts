@@ -11,7 +11,8 @@ import { readSpecDir } from '../../adapters/files/spec-files.js';
 import { vigilVersion } from '../../adapters/files/vigil-version.js';
 import { check } from '../../core/check.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
-import { readDrillReport } from '../../core/drills/drill-report.js';
+import { readDrillReport, reviseReport } from '../../core/drills/drill-report.js';
+import { serializeSealed } from '../../core/drills/report-chain.js';
 import { renderDrillReportHtml, renderDrillReportMarkdown } from '../../core/drills/report-render.js';
 import { formatElapsed } from '../../core/drills/rto.js';
 import { executeDrill } from '../../usecases/drills/execute-drill.js';
@@ -95,6 +96,49 @@ export async function drillExportCommand(dir: string, io: CliIo): Promise<number
     const chain = await repos.drillRuns.chain();
     for (const r of chain) await writeFile(join(target, `${String(r.sequence).padStart(6, '0')}-${r.runId}-r${r.revision}.json`), r.canonical, { flag: 'wx' });
     io.out(`${chain.length} report(s) written to ${target}${chain.length ? `; chain head ${chain.at(-1)!.hash}` : ''}\n`);
+    return EXIT.ok;
+  });
+}
+
+export interface DrillSignOffOptions {
+  readonly reviewedBy?: string;
+  readonly approvedBy?: string;
+  readonly note?: string;
+}
+
+/**
+ * `vigil drill sign-off RUN_ID --reviewed-by NAME | --approved-by NAME`: a sign-off is a new
+ * revision of the run's report at the end of the chain (the sealed one is never edited), naming
+ * who reviewed or approved it and when.
+ */
+export async function drillSignOffCommand(runId: string, opts: DrillSignOffOptions, io: CliIo): Promise<number> {
+  if (!opts.reviewedBy && !opts.approvedBy) {
+    io.err('vigil drill sign-off: give --reviewed-by or --approved-by (or both)\n');
+    return EXIT.usage;
+  }
+  return commandWithDatabase(io, 'drill sign-off', async (repos) => {
+    const stored = await repos.drillRuns.report(runId);
+    if (!stored) {
+      io.err(`vigil drill sign-off: no report for run ${runId}\n`);
+      return EXIT.problems;
+    }
+    const original = readDrillReport({ name: `run ${runId}`, text: stored.canonical });
+    const at = new Date().toISOString();
+    const signOff = {
+      ...original.signOff,
+      ...(opts.reviewedBy ? { reviewedBy: opts.reviewedBy, reviewedAt: at } : {}),
+      ...(opts.approvedBy ? { approvedBy: opts.approvedBy, approvedAt: at } : {}),
+    };
+    const who = [opts.reviewedBy ? `reviewed by ${opts.reviewedBy}` : '', opts.approvedBy ? `approved by ${opts.approvedBy}` : ''].filter(Boolean).join(', ');
+    const sealed = await repos.drillRuns.correct(
+      runId,
+      (tip) => {
+        const revised = reviseReport(original, { note: opts.note ? `${who}: ${opts.note}` : who, changes: { signOff } }, tip!);
+        return { sequence: revised.sequence, hash: revised.hash, previousHash: revised.previousHash, canonical: serializeSealed(revised) };
+      },
+      new Date(at),
+    );
+    io.out(`run ${runId} ${who}: revision ${sealed.revision}, report sequence ${sealed.sequence}, hash ${sealed.hash}\n`);
     return EXIT.ok;
   });
 }
