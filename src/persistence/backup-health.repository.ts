@@ -31,8 +31,8 @@ export class BackupHealthRepository {
            backup_bytes = EXCLUDED.backup_bytes, backup_complete = EXCLUDED.backup_complete, wal_last_archived_at = EXCLUDED.wal_last_archived_at, wal_failed_count = EXCLUDED.wal_failed_count`,
         [drill, at, o.backup?.label ?? null, o.backup?.finishedAt ?? null, o.backup?.sizeBytes ?? null, o.backup?.complete ?? null, o.archiver?.lastArchivedAt ?? null, o.archiver?.failedCount ?? null],
       );
-      if (o.backup?.complete) {
-        await m.query(`INSERT INTO backup_sizes (drill, label, finished_at, size_bytes) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [drill, o.backup.label, o.backup.finishedAt, o.backup.sizeBytes]);
+      for (const b of [...(o.history ?? []), ...(o.backup?.complete ? [o.backup] : [])]) {
+        await m.query(`INSERT INTO backup_sizes (drill, label, finished_at, size_bytes) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [drill, b.label, b.finishedAt, b.sizeBytes]);
       }
     });
   }

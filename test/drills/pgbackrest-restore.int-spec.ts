@@ -2,7 +2,9 @@ import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock, SystemMonotonicClock } from '../../src/adapters/clock/system-clock.js';
+import { BackupSourceProbe } from '../../src/adapters/drills/backup-probe.js';
 import { PgBackRestRestoreTarget } from '../../src/adapters/drills/pgbackrest-restore.target.js';
+import { FileSecretReader } from '../../src/adapters/files/secret-file.js';
 import { PostgresTools } from '../../src/adapters/drills/postgres-tools.js';
 import type { DrillSpec } from '../../src/core/model/drill.js';
 import type { ScratchTarget } from '../../src/core/ports/restore-target.js';
@@ -129,4 +131,18 @@ it('flags a WAL segment deleted from the repository before restoring, naming it 
   expect(r.stoppedBy?.reason).toMatch(/the last commit that can still be recovered is at 20\d\d-/);
   expect(r.marks.map((m) => m.phase)).toEqual(['verify']);
   expect(await readdir(scratchRoot)).toEqual([]);
+});
+
+it('reads backup health from pgbackrest info: the newest backup, its size in the repository, complete', async () => {
+  const probe = new BackupSourceProbe(new FileSecretReader({}), scratchRoot);
+  const o = await probe.observe(spec());
+  expect(o.backup).toMatchObject({ label: backupLabel, complete: true });
+  expect(o.backup!.sizeBytes).toBeGreaterThan(100_000);
+  expect(o.backup!.finishedAt.getTime()).toBeLessThanOrEqual(Date.now());
+  // Earlier backups of the stanza are the size baseline.
+  for (const b of o.history ?? []) expect(b).toEqual({ label: expect.not.stringMatching(backupLabel), finishedAt: expect.any(Date), sizeBytes: expect.any(Number) });
+  expect((o.history ?? []).every((b) => b.finishedAt <= o.backup!.finishedAt)).toBe(true);
+  expect(o.archiver).toBeNull(); // the spec names no primary
+  // Its lock and log folder is gone again.
+  expect((await readdir(scratchRoot).catch(() => [] as string[])).filter((n) => n.startsWith('backup-health-'))).toEqual([]);
 });

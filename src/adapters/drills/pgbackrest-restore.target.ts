@@ -153,7 +153,8 @@ class PgBackRestScratch extends ScratchClusterTarget {
  * those belong to the fleet's own backups. restore writes these options into restore_command, so
  * the scratch cluster's archive-get logs there too.
  */
-class PgBackRest {
+/** pgBackRest commands for one stanza, with their lock and log files in a folder of the drill's own. */
+export class PgBackRest {
   private readonly lockPath: string;
   private readonly logPath: string;
   private made: Promise<unknown> | null = null;

@@ -1,4 +1,4 @@
-import { archivedWalNames, latestBackup, verifyProblems, type PgBackRestBackup } from './pgbackrest-output.js';
+import { archivedWalNames, backupHistory, latestBackup, verifyProblems, type PgBackRestBackup } from './pgbackrest-output.js';
 
 // As pgBackRest 2.45 printed them for a stanza with a full and an incremental backup (fields we do not read left out).
 const backup = (label: string, type: string, start: number, wal: [string, string], reference: string[] | null) => ({
@@ -101,5 +101,16 @@ describe('pgbackrest verify --log-level-console=info', () => {
     ['leaves out damage in an older backup and in WAL before this backup', log("invalid checksum '20261101-010000F/pg_data/base/5/16384'", "file missing '15-1/0000000100000000/000000010000000000000007-64fbf4bf70f6dd530b52525b549b584953e4c5ae'"), []],
   ])('%s', (_, output, problems) => {
     expect(verifyProblems(output, scope)).toEqual(problems);
+  });
+});
+
+describe('pgbackrest info --output=json, for backup health', () => {
+  it('lists every backup oldest first with its repository size, and flags one pgBackRest marked in error', () => {
+    const sized = (label: string, start: number, repo: number, error = false) => ({ ...backup(label, 'full', start, ['000000010000000000000004', '000000010000000000000004'], null), info: { size: repo * 3, repository: { size: repo, delta: repo } }, error });
+    expect(backupHistory(info([sized('B', 2000, 900), sized('A', 1000, 1000), sized('C', 3000, 400, true)]), 'demo')).toEqual([
+      { label: 'A', finishedAt: new Date(1003_000), sizeBytes: 1000, error: false },
+      { label: 'B', finishedAt: new Date(2003_000), sizeBytes: 900, error: false },
+      { label: 'C', finishedAt: new Date(3003_000), sizeBytes: 400, error: true },
+    ]);
   });
 });

@@ -31,7 +31,20 @@ interface InfoStanza {
     readonly archive: { readonly start: string | null; readonly stop: string | null };
     readonly database: { readonly id: number; readonly 'repo-key': number };
     readonly reference?: readonly string[] | null;
+    /** Sizes: `size` of the database, `repository.size` as stored (compressed). */
+    readonly info?: { readonly size?: number; readonly repository?: { readonly size?: number } };
+    /** Set by pgBackRest when the backup found page checksum errors. */
+    readonly error?: boolean;
   }[];
+}
+
+/** Every backup of `stanza`, oldest first: label, when it finished, its size in the repository, and whether pgBackRest flagged errors. */
+export function backupHistory(infoJson: string, stanza: string): { label: string; finishedAt: Date; sizeBytes: number; error: boolean }[] {
+  const s = (JSON.parse(infoJson) as InfoStanza[]).find((x) => x.name === stanza);
+  if (!s) throw new Error(`pgbackrest info knows no stanza "${stanza}"`);
+  return [...(s.backup ?? [])]
+    .sort((a, b) => a.timestamp.stop - b.timestamp.stop)
+    .map((b) => ({ label: b.label, finishedAt: new Date(b.timestamp.stop * 1000), sizeBytes: b.info?.repository?.size ?? b.info?.size ?? 0, error: b.error === true }));
 }
 
 /** The newest backup of `stanza` in `pgbackrest info --output=json`, over all repositories. */

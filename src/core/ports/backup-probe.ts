@@ -4,6 +4,8 @@ import type { DrillSpec } from '../model/drill.js';
 export interface BackupObservation {
   /** The newest backup; null when the source holds none. */
   readonly backup: { readonly label: string; readonly finishedAt: Date; readonly sizeBytes: number; readonly complete: boolean } | null;
+  /** Earlier backups the source still holds (pgBackRest lists them all), for the size baseline. */
+  readonly history?: readonly { readonly label: string; readonly finishedAt: Date; readonly sizeBytes: number }[];
   /** The primary's pg_stat_archiver; null without a primary in the spec. */
   readonly archiver: { readonly lastArchivedAt: Date | null; readonly failedCount: number } | null;
 }

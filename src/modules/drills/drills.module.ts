@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Module } from '@nestjs/common';
 import { SystemMonotonicClock } from '../../adapters/clock/system-clock.js';
-import { BaseBackupProbe } from '../../adapters/drills/backup-probe.js';
+import { BackupSourceProbe } from '../../adapters/drills/backup-probe.js';
 import { drillTargets, drillWorkDirs } from '../../adapters/drills/drill-targets.js';
 import { PostgresTools } from '../../adapters/drills/postgres-tools.js';
 import { removeLeftoverScratch } from '../../adapters/drills/scratch-cluster.js';
@@ -27,7 +27,7 @@ function runtime(config: VigilConfig): DrillRuntime {
   const secrets = new FileSecretReader();
   return {
     ...drillTargets(dirs, secrets, mono),
-    backupProbe: new BaseBackupProbe(secrets),
+    backupProbe: new BackupSourceProbe(secrets, dirs.scratchRoot),
     removeLeftovers: (spec: DrillSpec) => removeLeftoverScratch(dirs.scratchRoot, new PostgresTools(spec.target.binDir, spec.target.osUser ?? 'postgres')),
     mono,
     vigilVersion: vigilVersion(),
