@@ -38,11 +38,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 
   program
     .command('generate')
-    .description('write Prometheus rule files (plain and PrometheusRule) for every service')
+    .description('write Prometheus rule files (plain and PrometheusRule) for every service, and for the DR drills')
     .addOption(slosOption())
+    .option('--drills <dir>', 'folder of drill specs (kind: Drill), for their alert rules; default drills, skipped when it does not exist')
     .option('--out <dir>', 'output root (rules/ is written below it)', '.')
     .option('--check', 'write nothing; exit 1 listing files that would change', false)
-    .action(async (opts: { slos: string; out: string; check: boolean }) => {
+    .action(async (opts: { slos: string; drills?: string; out: string; check: boolean }) => {
       code = await (await import('./commands/generate.command.js')).generateCommand(opts, io);
     });
 

@@ -2,6 +2,7 @@ import { check } from './check.js';
 import type { Diagnostic } from './diagnostics.js';
 import { alertmanagerFiles } from './generate/alertmanager/alertmanager-files.js';
 import { dashboardFiles } from './generate/dashboards/dashboard-files.js';
+import { drillRuleFiles } from './generate/drill-rules.js';
 import { elasticsearchFiles } from './generate/elasticsearch/elasticsearch-files.js';
 import { ruleFiles, type GeneratedFile } from './generate/rule-files.js';
 import { vigilSelfRuleFiles } from './generate/vigil-self-rules.js';
@@ -16,10 +17,20 @@ export interface Compilation {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Specs in, every problem or every generated file out. The one entry point for generation. */
-export function compile(inputs: readonly SpecInput[]): Compilation {
-  const { fleet, routing, retention, diagnostics } = check(inputs);
+/**
+ * Specs in, every problem or every generated file out. The one entry point for generation.
+ * `drillInputs` are the drills folder's files: their alert rules are generated with the rest.
+ */
+export function compile(inputs: readonly SpecInput[], drillInputs: readonly SpecInput[] = []): Compilation {
+  const { fleet, routing, retention, drills, diagnostics } = check(inputs, drillInputs);
   if (diagnostics.length > 0) return { fleet, files: [], diagnostics };
-  const files = [...ruleFiles(fleet), ...vigilSelfRuleFiles(routing), ...dashboardFiles(fleet), ...alertmanagerFiles(routing), ...elasticsearchFiles(retention)];
+  const files = [
+    ...ruleFiles(fleet),
+    ...vigilSelfRuleFiles(routing),
+    ...drillRuleFiles(drills),
+    ...dashboardFiles(fleet),
+    ...alertmanagerFiles(routing),
+    ...elasticsearchFiles(retention),
+  ];
   return { fleet, files, diagnostics };
 }

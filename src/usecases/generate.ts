@@ -6,6 +6,11 @@ import type { OutputPlan, SpecFiles } from '../core/ports/spec-files.js';
 
 export interface GenerateRequest {
   readonly slosDir: string;
+  /**
+   * The drills folder, whose drills get alert rules (rules/vigil-drills.rules.yaml); `missingOk`
+   * for a default folder a fleet need not have. Unset: no drills are read.
+   */
+  readonly drills?: { readonly dir: string; readonly missingOk: boolean };
   readonly outDir: string;
   /** Plan only: compare with what is on disk and write nothing (the GitOps drift gate). */
   readonly check?: boolean;
@@ -37,16 +42,25 @@ export async function generate(files: SpecFiles, req: GenerateRequest): Promise<
   } catch (err) {
     return result(empty, 0, [], { ioError: { path: req.slosDir, message: `cannot read specs: ${(err as Error).message}` } });
   }
-  const compiled = compile(inputs);
-  if (compiled.diagnostics.length > 0) return result(compiled.fleet, inputs.length, compiled.diagnostics);
+  let drillInputs: Awaited<ReturnType<SpecFiles['read']>> = [];
+  if (req.drills) {
+    try {
+      drillInputs = await files.read(req.drills.dir, { missingOk: req.drills.missingOk });
+    } catch (err) {
+      return result(empty, 0, [], { ioError: { path: req.drills.dir, message: `cannot read drills: ${(err as Error).message}` } });
+    }
+  }
+  const specFiles = inputs.length + drillInputs.length;
+  const compiled = compile(inputs, drillInputs);
+  if (compiled.diagnostics.length > 0) return result(compiled.fleet, specFiles, compiled.diagnostics);
   let plan: OutputPlan;
   try {
     plan = await files.plan(req.outDir, compiled.files);
     if (!req.check) await files.write(req.outDir, compiled.files, plan);
   } catch (err) {
-    return result(compiled.fleet, inputs.length, [], { ioError: { path: req.outDir, message: `cannot write generated files: ${(err as Error).message}` } });
+    return result(compiled.fleet, specFiles, [], { ioError: { path: req.outDir, message: `cannot write generated files: ${(err as Error).message}` } });
   }
-  return result(compiled.fleet, inputs.length, [], { plan, written: !req.check, files: compiled.files.length });
+  return result(compiled.fleet, specFiles, [], { plan, written: !req.check, files: compiled.files.length });
 }
 
 /** Paths a plan creates, updates or removes. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -72,7 +72,7 @@ const EXAMPLES: Record<string, Example> = {
   'POST /api/incidents/{id}/notes': { permission: 'respond', status: 201, params: async () => ({ id: await newIncident() }), body: { text: 'checked the dashboards' } },
   'GET /api/oncall': { permission: 'read', status: 200 },
   'POST /api/routes/test': { permission: 'read', status: 200, body: { labels: { severity: 'critical', service: 'checkout' } } },
-  // The repository's example drills (drills/): runs requested here fail at once, their connections are not set.
+  // The repository's example restore drill (copied below): runs requested here fail at once, its connections are not set.
   'GET /api/drills': { permission: 'read', status: 200 },
   'GET /api/drills/{name}/runs': { permission: 'read', status: 200, params: () => ({ name: 'postgres-restore' }) },
   'POST /api/drills/{name}/runs': { permission: 'respond', status: 202, params: () => ({ name: 'postgres-restore' }), body: {} },
@@ -153,6 +153,7 @@ async function boot(databaseUrl: string, env: Record<string, string> = {}): Prom
     PORT: '0',
     DATABASE_URL: databaseUrl,
     VIGIL_SLOS_DIR: join(work, 'slos'),
+    VIGIL_DRILLS_DIR: join(work, 'drills'),
     VIGIL_OUT_DIR: out,
     PROMETHEUS_URL: prom.url,
     VIGIL_BUDGET_INTERVAL: '1h',
@@ -169,6 +170,10 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vigil-auth-'));
   await mkdir(join(work, 'slos'));
   await writeFile(join(work, 'slos', 'checkout.yaml'), CHECKOUT_SPEC);
+  // The repository's example restore drill: it notifies channels only, so it needs no OnCall spec
+  // (the failover example names an on-call schedule, which would make the specs' load fail).
+  await mkdir(join(work, 'drills'));
+  await copyFile('drills/postgres-restore.yaml', join(work, 'drills', 'postgres-restore.yaml'));
   [db, prom] = await Promise.all([startTestPostgres('vigil_auth_test'), startTestPrometheus({ lifecycle: false })]);
   process.env.DATABASE_URL = db.url;
   app = await boot(db.url);
@@ -458,7 +463,7 @@ describe('VIGIL_ADMIN_TOKEN_FILE', () => {
     const file = join(dir, 'admin-token');
     await writeFile(file, 'hunter2-not-a-token\n');
     const sink: string[] = [];
-    const config = loadConfig({ PORT: '0', DATABASE_URL: db.url, VIGIL_SLOS_DIR: join(work, 'slos'), VIGIL_OUT_DIR: dir, VIGIL_ADMIN_TOKEN_FILE: file });
+    const config = loadConfig({ PORT: '0', DATABASE_URL: db.url, VIGIL_SLOS_DIR: join(work, 'slos'), VIGIL_DRILLS_DIR: join(work, 'drills'), VIGIL_OUT_DIR: dir, VIGIL_ADMIN_TOKEN_FILE: file });
     const bad = await createApp(config, { logWrite: (line) => sink.push(line) });
     try {
       await expect(bad.listen(0, '127.0.0.1')).rejects.toThrow(/VIGIL_ADMIN_TOKEN_FILE: .* does not hold a Vigil API token/);

@@ -177,7 +177,7 @@ describe('the service: cycle, API, metrics, webhooks, report', () => {
   const clock = new ManualClock(new Date(end * 1000));
   const boot = async (env: Record<string, string>) => {
     const out = await mkdtemp(join(work, 'out-'));
-    const config = loadConfig({ PORT: '0', DATABASE_URL: db.url, VIGIL_SLOS_DIR: join(work, 'slos'), VIGIL_OUT_DIR: out, VIGIL_BUDGET_INTERVAL: '1h', VIGIL_WEBHOOK_BACKOFF_MS: '50', VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ...(await adminTokenEnv(out)), ...env });
+    const config = loadConfig({ PORT: '0', DATABASE_URL: db.url, VIGIL_SLOS_DIR: join(work, 'slos'), VIGIL_DRILLS_DIR: join(work, 'drills'), VIGIL_OUT_DIR: out, VIGIL_BUDGET_INTERVAL: '1h', VIGIL_WEBHOOK_BACKOFF_MS: '50', VIGIL_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ...(await adminTokenEnv(out)), ...env });
     const a = await createApp(config, { logWrite: () => {}, clock });
     await a.listen(0, '127.0.0.1');
     return a;

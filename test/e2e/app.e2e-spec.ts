@@ -62,7 +62,7 @@ async function start(env: Record<string, string>, spec?: string): Promise<Starte
   await mkdir(outDir);
   if (spec !== undefined) await writeFile(join(slosDir, 'fuel-analyzer.yaml'), spec);
   const logs: string[] = [];
-  const config = loadConfig({ PORT: '0', VIGIL_SLOS_DIR: slosDir, VIGIL_OUT_DIR: outDir, ...(await adminTokenEnv(root)), ...env });
+  const config = loadConfig({ PORT: '0', VIGIL_SLOS_DIR: slosDir, VIGIL_DRILLS_DIR: join(root, 'drills'), VIGIL_OUT_DIR: outDir, ...(await adminTokenEnv(root)), ...env });
   const app = await createApp(config, { logWrite: (line) => logs.push(line) });
   apps.push(app);
   await app.listen(0, '127.0.0.1');

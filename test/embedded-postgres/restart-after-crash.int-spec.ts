@@ -29,7 +29,7 @@ async function startVigil(dataDir: string): Promise<VigilProcess> {
   await mkdir(join(root, 'slos'));
   await mkdir(join(root, 'out'));
   const vigil = new VigilProcess(
-    { VIGIL_DATA_DIR: dataDir, VIGIL_SLOS_DIR: join(root, 'slos'), VIGIL_OUT_DIR: join(root, 'out'), PORT: String(await freePort()) },
+    { VIGIL_DATA_DIR: dataDir, VIGIL_SLOS_DIR: join(root, 'slos'), VIGIL_DRILLS_DIR: join(root, 'drills'), VIGIL_OUT_DIR: join(root, 'out'), PORT: String(await freePort()) },
     REPO,
   );
   children.push(vigil);

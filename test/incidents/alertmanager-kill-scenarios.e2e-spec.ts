@@ -66,6 +66,8 @@ class KillWorld {
         HOST: '127.0.0.1',
         DATABASE_URL: this.rig.db.url,
         VIGIL_SLOS_DIR: join(dir, 'slos'),
+        // A drills folder that does not exist: by default the repository's drills/ would be read from the working directory.
+        VIGIL_DRILLS_DIR: join(dir, 'drills'),
         VIGIL_OUT_DIR: join(dir, 'out'),
         VIGIL_DATA_DIR: join(dir, 'data'),
         VIGIL_REPLICA_ID: name,

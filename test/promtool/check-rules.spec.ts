@@ -106,12 +106,14 @@ describe('promtool check rules: fixture fleet (native, Sloth, OpenSLO)', () => {
   );
 });
 
-describe('promtool check rules: the repository slos/ folder', () => {
+describe('promtool check rules: the repository slos/ and drills/ folders', () => {
   it('compiles without diagnostics, and every file it generates passes promtool check rules', async () => {
     const inputs = await readSpecDir('slos');
-    const result = compile(inputs);
+    const result = compile(inputs, await readSpecDir('drills', process.cwd(), { missingOk: true }));
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
     if (inputs.length > 0) expect(result.files.length).toBeGreaterThan(0);
+    // The drill and backup alerts (rules/vigil-drills.rules.yaml) are checked with the services' rules.
+    expect(result.files.map((f) => f.path)).toEqual(expect.arrayContaining(['rules/vigil-drills.rules.yaml', 'rules/vigil-drills.prometheusrule.yaml']));
     const pairs = ruleFilesOf(result.files);
     expect(pairs.length * 2).toBe(result.files.filter((f) => f.path.startsWith('rules/')).length);
     if (pairs.length === 0) return;

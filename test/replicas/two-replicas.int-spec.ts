@@ -145,6 +145,8 @@ async function replica(name: string, proxy: PromProxy): Promise<{ process: Vigil
       PROMETHEUS_URL: proxy.url,
       PROMETHEUS_TIMEOUT: '20s',
       VIGIL_SLOS_DIR: join(work, 'slos'),
+      // A drills folder that does not exist: by default the repository's drills/ would be read from the working directory.
+      VIGIL_DRILLS_DIR: join(work, 'drills'),
       VIGIL_OUT_DIR: out,
       VIGIL_DATA_DIR: join(work, `data-${name}`),
       VIGIL_BUDGET_INTERVAL: `${INTERVAL}s`,

@@ -190,6 +190,8 @@ ${o.alertmanagers ? `  alertmanagers: [${o.alertmanagers.join(', ')}]\n` : ''}${
       PORT: '0',
       DATABASE_URL: this.db.url,
       VIGIL_SLOS_DIR: join(root, 'slos'),
+      // A drills folder that does not exist: by default the repository's drills/ would be read from the working directory.
+      VIGIL_DRILLS_DIR: join(root, 'drills'),
       VIGIL_OUT_DIR: join(root, 'out'),
       LOG_LEVEL: 'debug',
       VIGIL_EXTRA_CA_FILE: join(this.work, 'extra-ca.pem'),

@@ -109,6 +109,8 @@ async function start(env: Record<string, string> = {}): Promise<NestExpressAppli
     PORT: '0',
     DATABASE_URL: db.url,
     VIGIL_SLOS_DIR: join(root, 'slos'),
+    // A drills folder that does not exist: by default the repository's drills/ would be read from the working directory.
+    VIGIL_DRILLS_DIR: join(root, 'drills'),
     VIGIL_OUT_DIR: join(root, 'out'),
     LOG_LEVEL: 'debug',
     VIGIL_WEBHOOK_BACKOFF_MS: '50',

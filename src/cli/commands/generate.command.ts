@@ -2,9 +2,12 @@ import { LocalSpecFiles } from '../../adapters/files/spec-files.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
 import { changedPaths, generate } from '../../usecases/generate.js';
 import { EXIT, type CliIo } from '../io.js';
+import { DEFAULT_DRILLS_DIR } from './validate.command.js';
 
 export interface GenerateOptions {
   readonly slos: string;
+  /** Unset: `drills`, and a fleet without that folder has no drills; set: the folder must exist. */
+  readonly drills?: string;
   readonly out: string;
   readonly check: boolean;
 }
@@ -14,7 +17,8 @@ export interface GenerateOptions {
  * output differs from what the specs generate (a GitOps drift gate).
  */
 export async function generateCommand(opts: GenerateOptions, io: CliIo): Promise<number> {
-  const r = await generate(new LocalSpecFiles(io.cwd), { slosDir: opts.slos, outDir: opts.out, check: opts.check });
+  const drills = { dir: opts.drills ?? DEFAULT_DRILLS_DIR, missingOk: opts.drills === undefined };
+  const r = await generate(new LocalSpecFiles(io.cwd), { slosDir: opts.slos, drills, outDir: opts.out, check: opts.check });
   if (r.ioError) {
     io.err(`vigil: ${r.ioError.message}\n`);
     return EXIT.usage;

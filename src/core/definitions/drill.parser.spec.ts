@@ -198,6 +198,11 @@ describe('Drill spec', () => {
       [`${FILE}:10:19: invalid cron expression "61 3 * * *": CronPattern: Invalid value for minute: 61`],
     ],
     [
+      'a cron expression no date matches: the drill would never run, nor be overdue',
+      RESTORE.replace('checks:', 'schedule: { cron: "0 3 30 2 *" }\nchecks:'),
+      [`${FILE}:10:19: cron expression "0 3 30 2 *" never fires: no date matches it`],
+    ],
+    [
       'a cron expression with a seconds field, which croner would run daily',
       RESTORE.replace('checks:', 'schedule: { cron: "0 3 1 * * *" }\nchecks:'),
       [`${FILE}:10:19: cron "0 3 1 * * *" has 6 fields; write the five of crontab: minute hour day-of-month month day-of-week, e.g. 0 3 1 * *`],

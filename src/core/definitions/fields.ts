@@ -41,11 +41,15 @@ export function checkLabelNames(
   }
 }
 
-/** Fleet-wide outputs own these file names and uids: dashboards (generate/dashboards), Vigil's own rules (generate/vigil-self-rules.ts). */
+/**
+ * Fleet-wide outputs own these file names and uids: dashboards (generate/dashboards), Vigil's own
+ * rules (generate/vigil-self-rules.ts), the drill and backup alerts (generate/drill-rules.ts).
+ */
 export const RESERVED_SERVICE_NAMES: Readonly<Record<string, string>> = {
   'slo-overview': 'a fleet-wide dashboard',
   'alerts-oncall': 'a fleet-wide dashboard',
   'vigil-self': "Vigil's own alerts (rules/vigil-self.rules.yaml)",
+  'vigil-drills': 'the DR drill and backup alerts (rules/vigil-drills.rules.yaml)',
 };
 
 export function checkServiceName(src: YamlDocument, path: Path, value: string, out: Diagnostic[]): void {

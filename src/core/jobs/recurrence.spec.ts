@@ -1,4 +1,4 @@
-import { cron, describeRecurrence, every, nextSlotAfter, recurrenceProblem, slotAt, slotsBetween } from './recurrence.js';
+import { cron, describeRecurrence, every, longestGapSeconds, nextSlotAfter, recurrenceProblem, slotAt, slotsBetween } from './recurrence.js';
 
 const t = (iso: string) => new Date(iso);
 
@@ -58,6 +58,7 @@ describe('recurrenceProblem and describeRecurrence', () => {
     ['a fractional interval', every(1.5), /whole number of seconds/],
     ['an unknown time zone', cron('* * * * *', 'Mars/Olympus'), /unknown time zone "Mars\/Olympus"/],
     ['a minute of 61', cron('61 * * * *'), /invalid cron expression "61 \* \* \* \*"/],
+    ['a day no month has (croner accepts it, and it never fires)', cron('0 3 31 2 *'), /cron expression "0 3 31 2 \*" never fires: no date matches it/],
   ])('refuses %s', (_, r, message) => expect(recurrenceProblem(r)).toMatch(message));
 
   it.each([
@@ -67,5 +68,31 @@ describe('recurrenceProblem and describeRecurrence', () => {
   ])('describes %j as %s', (r, text) => {
     expect(recurrenceProblem(r)).toBeUndefined();
     expect(describeRecurrence(r)).toBe(text);
+  });
+});
+
+describe('longestGapSeconds: how long a schedule rightly goes without a slot, over a year', () => {
+  const YEAR = { spanSeconds: 365 * 86400, maxSlots: 1000 };
+  const DAY = 86400;
+  it.each([
+    ['an interval is its own gap', every(600), 600],
+    ['daily', cron('0 2 * * *'), DAY],
+    ['monthly: 31 days, not the 30.4 of an average month', cron('0 3 1 * *'), 31 * DAY],
+    ['quarterly on the 1st: October to January, 92 days', cron('0 3 1 1,4,7,10 *'), 92 * DAY],
+    // 2025: 1 July to 7 October; in Berlin both are summer time.
+    ['quarterly on the first Tuesday: up to 98 days', cron('0 10 * 1,4,7,10 2#1', 'Europe/Berlin'), 98 * DAY],
+    // A local time keeps its hour across DST in the schedule's zone, so in UTC one gap a year is 25 h.
+    ['daily at 10:00 Berlin: the night summer time ends is 25 hours long', cron('0 10 * * *', 'Europe/Berlin'), DAY + 3600],
+    ['monthly on the 30th: February has none, so January to March', cron('0 3 30 * *'), 59 * DAY],
+    ['yearly: the slot after the year counts, so the gap is the year', cron('0 3 1 1 *'), 365 * DAY],
+    ['29 February: four years, read from the slots after the span', cron('0 3 29 2 *'), (4 * 365 + 1) * DAY],
+  ])('%s', (_, r, seconds) => expect(longestGapSeconds(r, new Date('2025-01-01T00:00:00Z'), YEAR)).toBe(seconds));
+
+  it('reads at most maxSlots slots: every minute on the 1st looks like every minute after 100', () => {
+    expect(longestGapSeconds(cron('* * 1 * *'), new Date('2025-01-01T00:00:00Z'), { spanSeconds: 365 * DAY, maxSlots: 100 })).toBe(60);
+  });
+
+  it('is null for a schedule that never fires', () => {
+    expect(longestGapSeconds(cron('0 3 31 2 *'), new Date('2025-01-01T00:00:00Z'), YEAR)).toBeNull();
   });
 });

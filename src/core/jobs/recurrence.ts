@@ -27,11 +27,15 @@ export function recurrenceProblem(r: Recurrence): string | undefined {
   } catch {
     return `unknown time zone "${r.timeZone}" (use an IANA name such as Europe/Berlin)`;
   }
+  let c: Cron;
   try {
-    cronOf(r);
+    c = cronOf(r);
   } catch (err) {
     return `invalid cron expression "${r.expression}": ${(err as Error).message}`;
   }
+  // croner accepts a day no month has (31 February): such a job would never run, and its
+  // longest gap between slots, which overdue alerts are made from, would not exist.
+  if (c.nextRun(new Date(0)) === null) return `cron expression "${r.expression}" never fires: no date matches it`;
   return undefined;
 }
 
@@ -79,6 +83,31 @@ export function slotsBetween(r: Recurrence, after: Date, before: Date, limit: nu
     if (slots.length > limit) slots.shift();
   }
   return { slots, total };
+}
+
+/**
+ * The longest time between two consecutive slots, over the slots from `from` until a year
+ * (`spanSeconds`) later, plus the first slot after that, so a yearly schedule has a gap too:
+ * how long a recurring job rightly goes without running. Calendar schedules are uneven (a
+ * monthly one waits 28 to 31 days, "first Tuesday of the quarter" 84 to 98, a DST change moves
+ * a local time by an hour), so the longest gap, not the typical one, is what may pass. At most
+ * `maxSlots` slots are read (croner takes ~80 µs per slot): a schedule that fires more often is
+ * judged by its first ones. Null for a cron expression that never fires.
+ */
+export function longestGapSeconds(r: Recurrence, from: Date, opts: { readonly spanSeconds: number; readonly maxSlots: number }): number | null {
+  if (r.kind === 'every') return r.seconds;
+  const c = cronOf(r);
+  const end = from.getTime() + opts.spanSeconds * 1000;
+  let slot = c.nextRun(new Date(from.getTime() - 1));
+  let longest: number | null = null;
+  for (let n = 1; slot && n < opts.maxSlots; n++) {
+    const next = c.nextRun(slot);
+    if (!next) break;
+    longest = Math.max(longest ?? 0, (next.getTime() - slot.getTime()) / 1000);
+    if (next.getTime() >= end) break;
+    slot = next;
+  }
+  return longest;
 }
 
 function cronOf(r: Extract<Recurrence, { kind: 'cron' }>): Cron {

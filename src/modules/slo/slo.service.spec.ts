@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { ManualClock } from '../../core/ports/clock.js';
 import { SpecFiles, type OutputPlan } from '../../core/ports/spec-files.js';
 import type { SpecInput } from '../../core/definitions/load-specs.js';
@@ -9,13 +10,17 @@ import { CHECKOUT_SPEC as SPEC } from '../../../test/support/checkout-spec.js';
 import { SloService } from './slo.service.js';
 
 
-/** Specs and output in memory: what was read, planned and written. */
+/** Specs and output in memory: what was read, planned and written. The drills folder (default `drills`) holds `drills`. */
 class MemorySpecFiles extends SpecFiles {
   written: string[] = [];
-  constructor(private readonly specs: SpecInput[] | Error) {
+  constructor(
+    private readonly specs: SpecInput[] | Error,
+    private readonly drills: SpecInput[] = [],
+  ) {
     super();
   }
-  async read(): Promise<SpecInput[]> {
+  async read(dir: string): Promise<SpecInput[]> {
+    if (dir === 'drills') return this.drills;
     if (this.specs instanceof Error) throw this.specs;
     return this.specs;
   }
@@ -27,8 +32,8 @@ class MemorySpecFiles extends SpecFiles {
   }
 }
 
-async function load(specs: SpecInput[] | Error) {
-  const files = new MemorySpecFiles(specs);
+async function load(specs: SpecInput[] | Error, drills: SpecInput[] = []) {
+  const files = new MemorySpecFiles(specs, drills);
   const runs: NewGenerationRun[] = [];
   const repo = { record: async (r: NewGenerationRun) => void runs.push(r) } as unknown as GenerationRunRepository;
   const service = new SloService(loadConfig({}), repo, new MetricsService(), files, new ManualClock(new Date('2026-11-29T10:00:00Z')));
@@ -44,6 +49,13 @@ describe('SloService', () => {
     expect(files.written).toEqual(expect.arrayContaining(['rules/checkout.rules.yaml', 'rules/checkout.prometheusrule.yaml', 'dashboards/checkout.json']));
     expect(runs).toEqual([expect.objectContaining({ ok: true, specFiles: 1, slos: 2, startedAt: new Date('2026-11-29T10:00:00Z') })]);
     expect(service.list()).toMatchObject({ generated: true, problems: [] });
+  });
+
+  it('writes the drills\' alert rules too, from the drills folder (VIGIL_DRILLS_DIR)', async () => {
+    const drill = { path: 'drills/restore.yaml', text: await readFile('drills/postgres-restore.yaml', 'utf8') };
+    const { files, runs } = await load([{ path: 'slos/checkout.yaml', text: SPEC }], [drill]);
+    expect(files.written).toEqual(expect.arrayContaining(['rules/checkout.rules.yaml', 'rules/vigil-drills.rules.yaml', 'rules/vigil-drills.prometheusrule.yaml']));
+    expect(runs[0]).toMatchObject({ ok: true, specFiles: 2 });
   });
 
   it('writes nothing for a spec with a problem, and lists the problem with its place', async () => {

@@ -37,7 +37,10 @@ export class SloService implements OnModuleInit {
 
   async generate(): Promise<void> {
     const at = this.clock.now();
-    const r = await generate(this.files, { slosDir: this.config.slosDir, outDir: this.config.outDir });
+    // The drills folder as the drills module reads it (VIGIL_DRILLS_DIR, optional): without it the
+    // start-up would remove the drill alerts `vigil generate` wrote.
+    const drills = { dir: this.config.drillsDir, missingOk: true };
+    const r = await generate(this.files, { slosDir: this.config.slosDir, drills, outDir: this.config.outDir });
     const { fleet, counts } = r;
     // A folder that cannot be read or written is shown like a spec problem: the service still starts and says why.
     const problems = r.ioError ? [{ file: r.ioError.path, line: 1, col: 1, message: r.ioError.message }] : r.problems;
