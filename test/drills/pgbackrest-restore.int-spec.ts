@@ -69,6 +69,7 @@ it('restores the latest backup with pgbackrest restore, replays WAL through arch
   expect(r.checks).toEqual([
     { name: 'all orders', kind: 'rowCount', expected: '= 12000', actual: '12000', passed: true },
     { name: 'order total', kind: 'sql', expected: '75009500.0', actual: '75009500.0', passed: true },
+    { name: 'pg_amcheck', kind: 'amcheck', expected: 'no corruption in any database', actual: 'none found', passed: true },
   ]);
   expect(r.marks.map((m) => m.phase)).toEqual(['verify', 'copy', 'start', 'wal-replay', 'first-write', 'validation']);
   expect(r.backupCheck).toMatchObject({ manifest: { ok: true }, wal: { ok: true }, backup: { label: backupLabel } });
@@ -95,6 +96,7 @@ it('PITR to just before a DROP TABLE brings the table back with its rows', async
   expect(r.checks.map((c) => [c.name, c.passed, c.actual])).toEqual([
     ['doomed is back', true, '500'],
     ['no heartbeat after the target', true, '0'],
+    ['pg_amcheck', true, 'none found'],
   ]);
   expect(r.recovery!.lastCompletedTransactionAt!.getTime()).toBeLessThanOrEqual(point.getTime());
   expect(r.recovery!.stoppedAt).toMatchObject({ before: true });

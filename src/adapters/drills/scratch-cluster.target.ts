@@ -48,6 +48,17 @@ export abstract class ScratchClusterTarget implements ScratchTarget {
     return runDrillCheck((database, sql) => this.query(database, sql), check);
   }
 
+  async integrityCheck(signal: AbortSignal): Promise<CheckOutcome> {
+    const base = { name: 'pg_amcheck', kind: 'amcheck' as const, expected: 'no corruption in any database' };
+    try {
+      const r = await this.cluster.amcheck(this.role, signal);
+      return { ...base, actual: r.corrupt ? r.output.split('\n').slice(0, 20).join('\n') : 'none found', passed: !r.corrupt };
+    } catch (err) {
+      signal.throwIfAborted();
+      return { ...base, actual: null, passed: false, error: (err as Error).message };
+    }
+  }
+
   serverLog(): Promise<string> {
     return this.cluster.serverLog();
   }

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { parsePostmasterPid } from '../postgres/data-dir-owner.js';
 import { processFacts } from '../postgres/postgres-data-dir.js';
 import { freePort } from '../postgres/embedded-postgres.js';
-import type { PostgresTools } from './postgres-tools.js';
+import { ToolFailed, type PostgresTools } from './postgres-tools.js';
 
 const exec = promisify(execFile);
 /** Written first into every scratch folder: what it is and who made it, so a later start can clean up after a crash. */
@@ -83,6 +83,22 @@ export class ScratchCluster {
   /** pg_ctl start, waiting until it accepts connections (during recovery, read-only ones). */
   async start(timeoutSeconds: number): Promise<void> {
     await this.tools.pg('pg_ctl', ['-D', this.dataDir, '-l', this.logFile, '-o', `-p ${this.port} -k ${this.dir}`, '-w', '-t', String(timeoutSeconds), 'start'], (timeoutSeconds + 30) * 1000);
+  }
+
+  /**
+   * pg_amcheck over every database (heap and B-tree indexes; the amcheck extension installed where
+   * missing, in this throwaway cluster only): its exit status 2 means corruption, and it prints
+   * what it found.
+   */
+  async amcheck(user: string, signal: AbortSignal): Promise<{ corrupt: boolean; output: string }> {
+    const args = ['--host', this.dir, '--port', String(this.port), '--username', user, '--all', '--install-missing'];
+    return this.tools.pg('pg_amcheck', args, 6 * 60 * 60_000, signal).then(
+      (r) => ({ corrupt: false, output: `${r.stdout}${r.stderr}`.trim() }),
+      (err: unknown) => {
+        if (err instanceof ToolFailed && err.exitCode === 2) return { corrupt: true, output: `${err.stdout}${err.stderr}`.trim() };
+        throw err;
+      },
+    );
   }
 
   client(database: string, user: string): pg.Client {

@@ -166,7 +166,19 @@ describe('Drill spec', () => {
     expect(spec).toEqual(expected);
   });
 
+  it('reads amcheck: false (pg_amcheck after validation is on by default)', () => {
+    const { spec, errors } = parse(RESTORE.replace('checks:', 'amcheck: false\nchecks:'));
+    expect(errors).toEqual([]);
+    expect(spec?.amcheck).toBe(false);
+    expect(parse(RESTORE).spec?.amcheck).toBeUndefined();
+  });
+
   it.each<[string, string, string[]]>([
+    [
+      'amcheck on a failover drill, which restores nothing',
+      FAILOVER.replace('failover:', 'amcheck: true\nfailover:'),
+      [expect.stringMatching(/amcheck does not apply to a failover drill \(only restore and pitr drills read it\)$/) as unknown as string],
+    ],
     [
       'an unknown field, with the nearest known one suggested',
       RESTORE.replace('checks:', 'schedule: { cron: "0 3 1 * *", timezone: UTC }\nchecks:'),

@@ -65,6 +65,7 @@ const TYPED_FIELDS: Readonly<Record<string, { readonly types: readonly DrillType
   // restore and pitr read the primary for baseline row counts only; failover drills stop it.
   'target.primary': { types: [...RESTORES, ...FAILOVERS], requiredBy: FAILOVERS },
   recoveryTarget: { types: ['pitr'], requiredBy: ['pitr'] },
+  amcheck: { types: RESTORES, requiredBy: [] },
   failover: { types: FAILOVERS, requiredBy: [] },
   // A switchover is planned: the primary is stopped cleanly, never failed.
   'failover.fault': { types: ['failover'], requiredBy: [] },
@@ -88,6 +89,7 @@ const fileSchema = z.strictObject({
   checks: z.array(z.unknown()).optional(),
   abort: z.unknown().optional(),
   recoveryTarget: z.unknown().optional(),
+  amcheck: z.boolean().optional(),
   failover: z.unknown().optional(),
   notify: z.array(z.unknown()).optional(),
 });
@@ -178,6 +180,7 @@ export function parseDrillDocument(src: YamlDocument): { spec?: DrillSpec; diagn
       checks,
       abort,
       ...(recoveryTarget ? { recoveryTarget } : {}),
+      ...(f.amcheck === false ? { amcheck: false } : {}),
       ...(failover ? { failover } : {}),
       notify,
       at: src.pos([]),

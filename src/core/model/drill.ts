@@ -22,6 +22,12 @@ export interface DrillSpec {
   /** Run against the recovered cluster; every one must pass for PASS. */
   readonly checks: readonly DrillCheck[];
   readonly abort: AbortCriteria;
+  /**
+   * restore and pitr: pg_amcheck over the recovered cluster after validation (outside the RTO),
+   * for corruption the backup carried faithfully. Default true; false for databases too big to
+   * check on every drill.
+   */
+  readonly amcheck?: boolean;
   /** pitr only: the point to recover to. */
   readonly recoveryTarget?: RecoveryTarget;
   /** failover and switchover only. */

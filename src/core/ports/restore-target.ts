@@ -47,6 +47,8 @@ export interface ScratchTarget {
   /** Proves the recovered cluster takes writes. */
   firstWrite(): Promise<void>;
   runCheck(check: DrillCheck): Promise<CheckOutcome>;
+  /** pg_amcheck over every database: heap and B-tree corruption the backup carried (run after validation, outside the RTO). */
+  integrityCheck(signal: AbortSignal): Promise<CheckOutcome>;
   serverLog(): Promise<string>;
   /** Stops the server and deletes the folder; safe to call on any path, twice. */
   remove(): Promise<void>;
@@ -54,7 +56,7 @@ export interface ScratchTarget {
 
 export interface CheckOutcome {
   readonly name: string;
-  readonly kind: DrillCheck['kind'];
+  readonly kind: DrillCheck['kind'] | 'amcheck';
   readonly expected: string;
   readonly actual: string | null;
   readonly passed: boolean;

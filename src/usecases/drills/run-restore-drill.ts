@@ -92,6 +92,12 @@ export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, cl
     rec.event('recovery.ended', { lastCompletedTransactionAt: recovery.lastCompletedTransactionAt?.toISOString() ?? null, redoDoneLsn: recovery.redoDoneLsn, timeline: recovery.newTimeline });
     await rec.phase('first-write', signal, () => s.firstWrite());
     checks = await rec.validate(signal, withBaseline(spec.checks, baseline), (c) => s.runCheck(c));
+    // Validated: the RTO ends here. Corruption the backup carried is still the drill's business.
+    if (spec.amcheck !== false) {
+      const integrity = await s.integrityCheck(signal);
+      checks.push(integrity);
+      rec.event('integrity.checked', { tool: 'pg_amcheck', passed: integrity.passed });
+    }
   } catch (err) {
     stoppedBy = deadline.reasonOf(err);
     rec.event(stoppedBy.kind === 'abort' ? 'drill.aborted' : 'drill.error', { reason: stoppedBy.reason });
