@@ -5,15 +5,17 @@
 //   npm run bench                      # build, then this
 //   node bench/run.js [--json] [--services 1000] [--per-service 10] [--runs 3] [--warmup 1]
 //                     [--no-cli] [--no-budget] [--no-jobs] [--jobs 5000] [--no-alerts] [--keep]
-//                     [--only compile,cli,budget,jobs,alerts]
+//                     [--no-drill] [--drill-scale 70] [--drill-rounds 3] [--only compile,cli,budget,jobs,alerts,drill]
 //
 // Each scenario runs in a fresh child process, so its peak RSS is its own. The budget scenario
 // (bench/scenario-budget.js, its own flags there) needs prometheus, promtool and PostgreSQL 15
 // (scripts/ensure-test-tools.sh) and takes about two minutes; --no-budget skips it. The jobs scenario
 // (bench/scenario-jobs.js) needs PostgreSQL 15 and takes about 15 s; --no-jobs skips it. The alerts
 // scenario (bench/scenario-alerts.js, its own flags there) needs PostgreSQL 15 and takes about 50 s;
-// --no-alerts skips it. --only runs just the scenarios named (e.g. `--only alerts`); the --no-x
-// flags still apply to them.
+// --no-alerts skips it. The drill scenario (bench/scenario-drill.js, its own flags there) restores a
+// pgbench database of --drill-scale (70 ≈ 1 GB) by hand and through Vigil's restore drill, alternated,
+// and needs PostgreSQL 15 with pgbench; about 2 minutes at the default scale; --no-drill skips it.
+// --only runs just the scenarios named (e.g. `--only alerts`); the --no-x flags still apply to them.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -31,13 +33,13 @@ const GOAL_ALERTS_P99_MS = 100;
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repo = join(benchDir, '..');
 const cli = join(repo, 'bin', 'vigil.js');
-const SCENARIOS = ['compile', 'cli', 'budget', 'jobs', 'alerts'];
+const SCENARIOS = ['compile', 'cli', 'budget', 'jobs', 'alerts', 'drill'];
 const args = benchArgs(
   process.argv.slice(2),
   {
-    numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1, jobs: 5000 },
+    numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1, jobs: 5000, 'drill-scale': 70, 'drill-rounds': 3 },
     strings: { only: SCENARIOS.join(',') },
-    flags: ['json', 'no-cli', 'no-budget', 'no-jobs', 'no-alerts', 'keep'],
+    flags: ['json', 'no-cli', 'no-budget', 'no-jobs', 'no-alerts', 'no-drill', 'keep'],
   },
   'bench/run.js',
 );
@@ -52,6 +54,7 @@ const opts = {
   budget: only.has('budget') && !args['no-budget'],
   jobScenario: only.has('jobs') && !args['no-jobs'],
   alerts: only.has('alerts') && !args['no-alerts'],
+  drill: only.has('drill') && !args['no-drill'],
 };
 const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -73,12 +76,13 @@ if (opts.cli) report.cli = cliScenarios();
 if (opts.budget) report.budget = budgetScenario();
 if (opts.jobScenario) report.jobs = jobsScenario();
 if (opts.alerts) report.alerts = alertsScenario();
+if (opts.drill) report.drill = drillScenario();
 report.machine.loadAverage1mAtEnd = os.loadavg()[0];
 
 if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else process.stdout.write(render(report));
 // A broken budget scenario is reported with the other figures, then fails the run.
-if (report.budget?.failed || report.jobs?.failed || report.alerts?.failed) process.exitCode = 1;
+if (report.budget?.failed || report.jobs?.failed || report.alerts?.failed || report.drill?.failed) process.exitCode = 1;
 
 // ───────────────────────────────────────────── scenarios
 
@@ -122,6 +126,15 @@ function alertsScenario() {
   const r = spawnSync(process.execPath, [join(benchDir, 'scenario-alerts.js'), ...(opts.keep ? ['--keep'] : [])], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const last = (r.stdout ?? '').trim().split('\n').at(-1);
   if (r.status !== 0 || !last) return { failed: `bench/scenario-alerts.js exited ${r.status ?? r.signal} (its error is above)` };
+  return JSON.parse(last);
+}
+
+/** Restore of a pgbench database by hand and through Vigil's restore drill, alternated; reported, not thrown, on failure. */
+function drillScenario() {
+  progress(`restore drill overhead: pgbench scale ${opts['drill-scale']} restored by hand and by Vigil's restore drill, alternated (bench/scenario-drill.js, about 2 minutes at scale 70; --no-drill skips it)…`);
+  const r = spawnSync(process.execPath, [join(benchDir, 'scenario-drill.js'), '--scale', String(opts['drill-scale']), '--rounds', String(opts['drill-rounds']), ...(opts.keep ? ['--keep'] : [])], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const last = (r.stdout ?? '').trim().split('\n').at(-1);
+  if (r.status !== 0 || !last) return { failed: `bench/scenario-drill.js exited ${r.status ?? r.signal} (its error is above)` };
   return JSON.parse(last);
 }
 
@@ -205,6 +218,7 @@ function render(r) {
   if (r.budget) renderBudget(r.budget, lines, row);
   if (r.jobs) renderJobs(r.jobs, lines, row);
   if (r.alerts) renderAlerts(r.alerts, r.goals, lines, row);
+  if (r.drill) renderDrill(r.drill, lines, row);
   lines.push('PASS / OVER GOAL are information only: this benchmark never fails on speed.', '');
   return lines.join('\n');
 }
@@ -286,6 +300,40 @@ function renderAlerts(a, goals, lines, row) {
     row('CPU (cores busy, of the run)', `Vigil ${c.vigil.toFixed(2)} · its PostgreSQL ${c.postgres.toFixed(2)} · autocannon+stand-in ${c.bench.toFixed(2)} · machine ${c.machine.toFixed(2)} of ${c.cores}`);
     row('CPU per notification', `Vigil ${l.cpuMsPerNotification.vigil.toFixed(2)} ms · PostgreSQL ${l.cpuMsPerNotification.postgres.toFixed(2)} ms`, `(${c.cores} cores ÷ their sum: at most ${fmtInt(Math.round((1000 * c.cores) / (l.cpuMsPerNotification.vigil + l.cpuMsPerNotification.postgres)))}/s here)`);
   }
+  lines.push('');
+}
+
+function renderDrill(d, lines, row) {
+  lines.push('restore drill overhead: the same restore by hand (raw) and through runRestoreDrill (drill), alternated');
+  if (d.failed) {
+    lines.push(`  FAILED: ${d.failed}`, '');
+    return;
+  }
+  const s = d.setup;
+  const cores = (x) => (x === undefined ? '?' : x.toFixed(2));
+  lines.push(`  load average (1 min) ${d.loadAverage1mAtStart.toFixed(2)} at its start, ${d.loadAverage1mAtEnd.toFixed(2)} at its end; machine CPU busy ${cores(d.machineBusyCoresAtStart)} cores before, ${cores(d.machineBusyCoresDuringRuns)} during the runs, ${cores(d.machineBusyCoresAtEnd)} after`);
+  row('database', `pgbench scale ${s.scale}: ${fmtBytes(s.databaseBytes)}, base backup ${fmtBytes(s.baseBackupBytes)}`, `init ${fmtMs(s.pgbenchInitMs)}, pg_basebackup ${fmtMs(s.baseBackupMs)}`);
+  row('WAL to replay (written after the backup)', fmtBytes(s.walAfterBackupBytes), `${fmtInt(s.transactionsAfterBackup)} pgbench transactions in ${s.pgbenchSeconds} s, ${s.clients} clients; ${s.archivedSegments} segments archived in all`);
+  const m = d.medians;
+  const runs = (kind, f) => d.runs.filter((x) => x.kind === kind && !x.warmup).map((x) => fmtMs(f(x))).join(', ');
+  const n = d.runs.filter((x) => x.kind === 'raw' && !x.warmup).length;
+  row(`raw: to validated (median of ${n})`, fmtMs(m.raw.toValidatedMs), `runs: ${runs('raw', (x) => x.toValidatedMs)}`);
+  row('', ['copy', 'start', 'replay', 'validation'].map((p) => `${p} ${fmtMs(m.raw.phases[p])}`).join(' · '), `then stop ${fmtMs(m.raw.phases.stop)}, rm -rf ${fmtMs(m.raw.phases.remove)}`);
+  row('raw: with stop and rm -rf', fmtMs(m.raw.wallMs), `runs: ${runs('raw', (x) => x.wallMs)}`);
+  row(`drill: end to end (median of ${n})`, fmtMs(m.drill.wallMs), `runs: ${runs('drill', (x) => x.wallMs)}`);
+  row('drill: its RTO (copy → validated)', fmtMs(m.drill.rtoMs), `runs: ${runs('drill', (x) => x.rtoMs)}`);
+  row('', ['copy', 'start', 'wal-replay', 'first-write', 'validation'].map((p) => `${p} ${fmtMs(m.drill.phases[p])}`).join(' · ') + (m.drill.phases.other ? ` · other ${fmtMs(m.drill.phases.other)}` : ''));
+  row('drill: outside the RTO', `verify ${fmtMs(m.drill.phases.verify)} (tool versions ${fmtMs(m.drill.steps.toolVersionsMs)}, pg_verifybackup + WAL checks ${fmtMs(m.drill.steps.verifyBackupMs)})`, `removal ${fmtMs(m.drill.steps.removeMs)}`);
+  row('drill: tools it ran (median wall, --version calls included)', Object.entries(m.drill.tools).sort((a, b) => b[1].ms - a[1].ms).map(([t, x]) => `${t} ${x.calls > 1 ? `×${x.calls} ` : ''}${fmtMs(x.ms)}`).join(' · '));
+  const ratio = (x) => `${x.toFixed(3)} (goal ≤ ${d.ratios.goal}: ${x <= d.ratios.goal ? 'PASS' : 'OVER GOAL'})`;
+  const p = d.pairedRatios;
+  const byRound = (k) => `rounds: ${p.byRound.map((x) => x[k].toFixed(2)).join(', ')}`;
+  lines.push('  ratios: of the medians; and the median of each round\'s own ratio (steadier when the machine drifts)');
+  row('drill end to end ÷ raw with teardown', ratio(d.ratios.wall), `paired ${p.wall.toFixed(3)}; ${byRound('wall')}`);
+  row('the same without teardown', ratio(d.ratios.wallLessTeardown), `paired ${p.wallLessTeardown.toFixed(3)}; ${byRound('wallLessTeardown')}  ((drill − its removal) ÷ raw to validated)`);
+  row('drill RTO ÷ raw to validated', ratio(d.ratios.rto), `paired ${p.rto.toFixed(3)}; ${byRound('rto')}  (the RTO leaves out pg_verifybackup, which raw does not do)`);
+  const w = d.runs.filter((x) => x.warmup);
+  if (w.length > 0) row('warm-up pair (not in the medians)', w.map((x) => `${x.kind} ${fmtMs(x.wallMs)}`).join(' · '));
   lines.push('');
 }
 

@@ -153,3 +153,85 @@ export function stopper(child, after = () => undefined) {
       after();
     })());
 }
+
+/**
+ * A PostgreSQL 15 primary that archives its WAL with `archive_command = cp` into `dir/archive`, as a
+ * fleet's primary would (the recipe of test/support/archiving-postgres.ts): in a new folder owned by
+ * the `postgres` user (0700), reached through its own Unix socket there only, trusted. `pg(bin, args)`
+ * runs a tool of the binaries folder as that user (as root; as itself otherwise), `asOwner(cmd, args)`
+ * any command. `stop()` stops it and removes the whole folder, whatever else the caller put in it.
+ */
+export async function startArchivingPostgres() {
+  const asPostgres = process.getuid?.() === 0;
+  const owner = asPostgres
+    ? { uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()), gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()) }
+    : null;
+  const asOwner = (cmd, args, options = {}) =>
+    run(asPostgres ? 'runuser' : cmd, asPostgres ? ['-u', 'postgres', '--', cmd, ...args] : args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TZ: 'UTC' }, ...options });
+  const pg = (bin, args, options) => asOwner(join(PG_BIN, bin), args, options);
+  const dir = mkdtempSync(join(os.tmpdir(), 'vigil-bench-drill-'));
+  const archiveDir = join(dir, 'archive');
+  const data = join(dir, 'primary');
+  let started = false;
+  const stop = async () => {
+    if (started) {
+      started = false;
+      await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    chmodSync(dir, 0o700);
+    if (owner) chownSync(dir, owner.uid, owner.gid);
+    await asOwner('mkdir', [archiveDir]);
+    await pg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions']);
+    const port = await freePort();
+    const opts = [
+      `-p ${port}`, `-k ${dir}`, "-c listen_addresses=''", '-c wal_level=replica', '-c archive_mode=on',
+      `-c archive_command='cp %p ${archiveDir}/%f'`, '-c log_timezone=UTC', '-c fsync=off', '-c max_wal_size=4GB',
+    ].join(' ');
+    started = true; // before the call: a start that timed out may still leave a server to stop
+    await pg('pg_ctl', ['-D', data, '-l', join(dir, 'primary.log'), '-o', opts, '-w', '-t', '60', 'start']);
+    const { default: pgClient } = await import('pg');
+    const query = async (sql) => {
+      const c = new pgClient.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
+      await c.connect();
+      try {
+        return (await c.query(sql)).rows;
+      } finally {
+        await c.end();
+      }
+    };
+    return {
+      dir,
+      archiveDir,
+      port,
+      owner,
+      query,
+      pg,
+      asOwner,
+      /** A plain-format base backup (pg_basebackup -Fp -X none -c fast, with its manifest) in dir/name. */
+      async baseBackup(name) {
+        const target = join(dir, name);
+        await pg('pg_basebackup', ['-h', dir, '-p', String(port), '-U', 'postgres', '-D', target, '-Fp', '-X', 'none', '-c', 'fast']);
+        return target;
+      },
+      /** Closes the current WAL segment and waits until the archiver has copied it. */
+      async switchWal() {
+        const [{ name }] = await query('SELECT pg_walfile_name(pg_switch_wal()) AS name');
+        await waitFor(
+          async () => {
+            const [{ last }] = await query('SELECT last_archived_wal AS last FROM pg_stat_archiver');
+            return last !== null && last >= name;
+          },
+          60_000,
+          () => `WAL segment ${name} was not archived within 60 s`,
+        );
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

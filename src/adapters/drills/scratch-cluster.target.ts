@@ -26,17 +26,22 @@ export abstract class ScratchClusterTarget implements ScratchTarget {
   }
 
   async recoveryEnded(signal: AbortSignal): Promise<void> {
-    for (;;) {
+    // One connection for the whole wait: a new one per poll would start a backend every 20 ms while WAL replays.
+    const c = this.cluster.client('postgres', this.role);
+    c.on('error', () => undefined); // a server that stops under the poll: the failed query says so
+    try {
+      await c.connect();
+      for (;;) {
+        signal.throwIfAborted();
+        if (!(await c.query<{ r: boolean }>('SELECT pg_is_in_recovery() AS r')).rows[0]!.r) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } catch (err) {
       signal.throwIfAborted();
-      const inRecovery = await this.query<{ r: boolean }>('postgres', 'SELECT pg_is_in_recovery() AS r').then(
-        (rows) => rows[0]!.r,
-        async (err: unknown) => {
-          const fatal = (await this.cluster.serverLog()).split('\n').filter((l) => /FATAL|PANIC/.test(l));
-          throw new Error(`the scratch cluster stopped during recovery: ${fatal.at(-1)?.trim() ?? String(err)}`);
-        },
-      );
-      if (!inRecovery) return;
-      await new Promise((r) => setTimeout(r, 20));
+      const fatal = (await this.cluster.serverLog()).split('\n').filter((l) => /FATAL|PANIC/.test(l));
+      throw new Error(`the scratch cluster stopped during recovery: ${fatal.at(-1)?.trim() ?? String(err)}`);
+    } finally {
+      await c.end().catch(() => undefined);
     }
   }
 
