@@ -7,6 +7,8 @@ import { PostgresTools } from '../../src/adapters/drills/postgres-tools.js';
 import { removeLeftoverScratch, ScratchCluster } from '../../src/adapters/drills/scratch-cluster.js';
 import type { DrillCheck, DrillSpec } from '../../src/core/model/drill.js';
 import type { ScratchTarget } from '../../src/core/ports/restore-target.js';
+import { buildDrillReport } from '../../src/core/drills/drill-report.js';
+import { restoreOutcome } from '../../src/usecases/drills/drill-outcome-of.js';
 import { runRestoreDrill } from '../../src/usecases/drills/run-restore-drill.js';
 import { PG_BIN, startArchivingPrimary, type ArchivingPrimary } from '../support/archiving-postgres.js';
 import { check, DelegatingTarget, dropTableAfterPoint, ordersAfterBackup, ordersBeforeBackup, removeScratchRoot, restoreSpec, undoneDropChecks } from '../support/restore-drill-fixtures.js';
@@ -96,8 +98,16 @@ it('reports a check with a wrong expected value with both values, and still remo
 
 it('stops at its maxDuration, and the scratch cluster is removed on that path too', async () => {
   const r = await runRestoreDrill(spec({ abort: { maxDurationSeconds: 0.2 }, checks: [check({ name: 'slow', sql: 'SELECT pg_sleep(5)::text', expect: '' })] }), target(), clocks, { runId: `run-${++runs}` });
-  expect(r.stoppedBy).toEqual({ kind: 'abort', reason: 'maxDuration 0.2s reached' });
+  expect(r.stoppedBy).toEqual({ kind: 'abort', criterion: 'maxDuration', reason: 'maxDuration 0.2s reached' });
   expect(r.events.map((e) => e.event)).toContain('drill.aborted');
+  expect(await readdir(scratchRoot)).toEqual([]);
+});
+
+it('does not start on a disk with less free space than abort.minFree', async () => {
+  const r = await runRestoreDrill(spec({ abort: { maxDurationSeconds: 600, minFreeBytes: 1e15 } }), target(), clocks, { runId: `run-${++runs}` });
+  expect(r.stoppedBy).toMatchObject({ kind: 'abort', criterion: 'minFreeBytes' });
+  expect(r.stoppedBy?.reason).toMatch(/^\d+ bytes free where scratch clusters are made, under abort.minFree 1000000000000000: /);
+  expect(r.marks).toEqual([]);
   expect(await readdir(scratchRoot)).toEqual([]);
 });
 
@@ -122,6 +132,10 @@ it('flags a deleted WAL segment before restoring, naming it and the last commit 
   expect(forced.events.map((e) => e.event)).toContain('precheck.overridden');
   expect(forced.stoppedBy?.kind).toBe('error');
   expect(forced.recovery?.endedBeforeTarget).toBe(true);
+  // As the report judges it: FAIL, the recovery having ended before its target — never "restored to the latest available".
+  const pitr = spec({ type: 'pitr' }, archive);
+  const report = buildDrillReport({ spec: pitr, outcome: restoreOutcome(pitr, forced, { vigilVersion: 'vigil test', host: 'test', startedAt: forced.anchor.at, finishedAt: forced.anchor.at, communications: [] }), chainTip: null, previousFindings: [], preparedBy: 'test', preparedAt: forced.anchor.at });
+  expect(report.verdict.status).toBe('FAIL');
   expect(await readdir(scratchRoot)).toEqual([]);
 });
 

@@ -84,6 +84,9 @@ export class DelegatingTarget extends RestoreTarget {
   toolVersions(): ReturnType<RestoreTarget['toolVersions']> {
     return this.inner.toolVersions();
   }
+  scratchFreeBytes(): ReturnType<RestoreTarget['scratchFreeBytes']> {
+    return this.inner.scratchFreeBytes();
+  }
   primaryRowCounts(...a: Parameters<RestoreTarget['primaryRowCounts']>): ReturnType<RestoreTarget['primaryRowCounts']> {
     return this.inner.primaryRowCounts(...a);
   }

@@ -2,13 +2,12 @@ import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkWalContinuity } from '../../core/drills/wal-segments.js';
 import type { BackupSource } from '../../core/model/drill.js';
-import { RestoreTarget, type BackupCheck, type ScratchTarget } from '../../core/ports/restore-target.js';
-import { primaryRowCounts } from './drill-checks.js';
+import type { BackupCheck, ScratchTarget } from '../../core/ports/restore-target.js';
 import { lastCommitUpTo } from './last-commit.js';
 import { queryUrl, withDatabase } from './postgres-url.js';
-import { PostgresTools, ToolFailed } from './postgres-tools.js';
+import { ToolFailed } from './postgres-tools.js';
 import { ScratchCluster } from './scratch-cluster.js';
-import { postgresTime, ScratchClusterTarget } from './scratch-cluster.target.js';
+import { LocalRestoreTarget, postgresTime, ScratchClusterTarget } from './scratch-cluster.target.js';
 
 type BaseBackup = Extract<BackupSource, { kind: 'basebackup' }>;
 
@@ -18,22 +17,7 @@ type BaseBackup = Extract<BackupSource, { kind: 'basebackup' }>;
  * listing shows the WAL continuity, pg_waldump the last commit recovery can reach, and the copy
  * goes into a scratch cluster that recovers with restore_command.
  */
-export class BaseBackupRestoreTarget extends RestoreTarget {
-  constructor(
-    private readonly tools: PostgresTools,
-    private readonly scratchRoot: string,
-    /** The role checks run as on the restored cluster (the scratch socket trusts it). */
-    private readonly role: string,
-    /** The primary's libpq URL (resolved from the spec's reference), for the baseline; null without one. */
-    private readonly primaryUrl: string | null = null,
-  ) {
-    super();
-  }
-
-  primaryRowCounts(tables: readonly { readonly database?: string; readonly table: string }[]) {
-    return primaryRowCounts(this.primaryUrl, tables);
-  }
-
+export class BaseBackupRestoreTarget extends LocalRestoreTarget {
   async toolVersions(): Promise<Record<string, string>> {
     const versions: Record<string, string> = {};
     for (const tool of ['postgres', 'pg_verifybackup', 'pg_waldump']) versions[tool] = await this.tools.version(tool);

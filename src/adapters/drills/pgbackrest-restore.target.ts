@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { archivedWalNames, latestBackup, verifyProblems, type PgBackRestBackup } from '../../core/drills/pgbackrest-output.js';
 import { checkWalContinuity } from '../../core/drills/wal-segments.js';
 import type { BackupSource } from '../../core/model/drill.js';
-import { RestoreTarget, type BackupCheck, type ScratchTarget } from '../../core/ports/restore-target.js';
-import { primaryRowCounts } from './drill-checks.js';
+import type { BackupCheck, ScratchTarget } from '../../core/ports/restore-target.js';
 import { lastCommitUpTo } from './last-commit.js';
 import { ToolFailed, type PostgresTools, type ToolOutput } from './postgres-tools.js';
 import { createScratchFolder, ScratchCluster } from './scratch-cluster.js';
-import { postgresTime, ScratchClusterTarget } from './scratch-cluster.target.js';
+import { LocalRestoreTarget, postgresTime, ScratchClusterTarget } from './scratch-cluster.target.js';
 
 type Stanza = Extract<BackupSource, { kind: 'pgbackrest' }>;
 
@@ -20,21 +19,15 @@ type Stanza = Extract<BackupSource, { kind: 'pgbackrest' }>;
  * pg_waldump reads for the last commit, and `restore` fills the scratch cluster, whose recovery
  * then fetches WAL with pgBackRest's own restore_command (archive-get).
  */
-export class PgBackRestRestoreTarget extends RestoreTarget {
+export class PgBackRestRestoreTarget extends LocalRestoreTarget {
   constructor(
-    private readonly tools: PostgresTools,
-    private readonly scratchRoot: string,
-    /** The role checks run as on the restored cluster (the scratch socket trusts it). */
-    private readonly role: string,
-    /** The primary's libpq URL (resolved from the spec's reference), for the baseline; null without one. */
-    private readonly primaryUrl: string | null = null,
+    tools: PostgresTools,
+    scratchRoot: string,
+    role: string,
+    primaryUrl: string | null = null,
     private readonly bin = 'pgbackrest',
   ) {
-    super();
-  }
-
-  primaryRowCounts(tables: readonly { readonly database?: string; readonly table: string }[]) {
-    return primaryRowCounts(this.primaryUrl, tables);
+    super(tools, scratchRoot, role, primaryUrl);
   }
 
   async toolVersions(): Promise<Record<string, string>> {

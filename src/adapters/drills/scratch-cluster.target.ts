@@ -1,7 +1,33 @@
 import type { BackupSource, DrillCheck } from '../../core/model/drill.js';
-import type { CheckOutcome, ScratchTarget } from '../../core/ports/restore-target.js';
-import { runDrillCheck } from './drill-checks.js';
-import type { ScratchCluster } from './scratch-cluster.js';
+import { RestoreTarget, type CheckOutcome, type ScratchTarget } from '../../core/ports/restore-target.js';
+import { primaryRowCounts, runDrillCheck } from './drill-checks.js';
+import type { PostgresTools } from './postgres-tools.js';
+import { freeBytesAt, type ScratchCluster } from './scratch-cluster.js';
+
+/**
+ * A restore target that restores on this machine, into scratch clusters under `scratchRoot`, with
+ * the drill's PostgreSQL tools; subclasses say where the backup comes from.
+ */
+export abstract class LocalRestoreTarget extends RestoreTarget {
+  constructor(
+    protected readonly tools: PostgresTools,
+    protected readonly scratchRoot: string,
+    /** The role checks run as on the restored cluster (the scratch socket trusts it). */
+    protected readonly role: string,
+    /** The primary's libpq URL (resolved from the spec's reference), for the baseline; null without one. */
+    protected readonly primaryUrl: string | null = null,
+  ) {
+    super();
+  }
+
+  primaryRowCounts(tables: readonly { readonly database?: string; readonly table: string }[]) {
+    return primaryRowCounts(this.primaryUrl, tables);
+  }
+
+  scratchFreeBytes(): Promise<number> {
+    return freeBytesAt(this.scratchRoot);
+  }
+}
 
 /**
  * A drill's scratch target over a ScratchCluster: everything after the backup is in place (start,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chown, mkdir, readdir, readFile, rm, writeFile, appendFile } from 'node:fs/promises';
+import { appendFile, chown, mkdir, readdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -181,4 +181,11 @@ async function ownerOf(tools: PostgresTools): Promise<{ uid: number; gid: number
 /** For restore_command, which PostgreSQL runs through the shell. */
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Free bytes for an unprivileged writer on the file system of `root` (made first if missing). */
+export async function freeBytesAt(root: string): Promise<number> {
+  await mkdir(root, { recursive: true, mode: 0o711 });
+  const s = await statfs(root);
+  return s.bavail * s.bsize;
 }

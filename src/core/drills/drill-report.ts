@@ -1,6 +1,6 @@
 import { compareText } from '../compare-text.js';
 import { describeRecurrence } from '../jobs/recurrence.js';
-import type { DrillSpec, DrillType } from '../model/drill.js';
+import type { DrillSpec } from '../model/drill.js';
 import type { PolicyTarget } from '../model/oncall.js';
 import { parseTimeText } from '../time-text.js';
 import type {

@@ -16,6 +16,8 @@ export abstract class RestoreTarget {
    * null when the drill names no primary.
    */
   abstract primaryRowCounts(tables: readonly { readonly database?: string; readonly table: string }[]): Promise<readonly { readonly database: string; readonly table: string; readonly rows: number }[] | null>;
+  /** Free bytes on the file system scratch clusters are made on (abort.minFree is checked against it before restoring). */
+  abstract scratchFreeBytes(): Promise<number>;
   /** A new, empty scratch cluster folder for this run. */
   abstract createScratch(runId: string): Promise<ScratchTarget>;
 }

@@ -111,7 +111,7 @@ function errorsOf(stoppedBy: RestoreDrillResult['stoppedBy'], events: readonly D
 /** A stop that was not an error: the spec's deadline, or a pre-check that refused to go on. */
 function abortOf(stoppedBy: RestoreDrillResult['stoppedBy'], events: readonly DrillEvent[], precheck: 'backupUnusable' | 'maxReplicaLag'): Pick<DrillOutcome, 'abort'> {
   const at = events.at(-1)?.at ?? '';
-  if (stoppedBy?.kind === 'abort') return { abort: { at, criterion: 'maxDuration', detail: stoppedBy.reason } };
+  if (stoppedBy?.kind === 'abort') return { abort: { at, criterion: stoppedBy.criterion ?? 'maxDuration', detail: stoppedBy.reason } };
   if (stoppedBy?.kind === 'precheck') return { abort: { at, criterion: precheck, detail: stoppedBy.reason } };
   return {};
 }

@@ -67,7 +67,7 @@ export class DrillRecorder {
 }
 
 /** An abort controller that fires after the spec's maxDuration with the reason drills report. */
-export function drillDeadline(maxDurationSeconds: number): { signal: AbortSignal; clear(): void; reasonOf(err: unknown): { kind: 'abort' | 'error'; reason: string } } {
+export function drillDeadline(maxDurationSeconds: number): { signal: AbortSignal; clear(): void; reasonOf(err: unknown): { kind: 'abort' | 'error'; reason: string; criterion?: 'maxDuration' } } {
   const c = new AbortController();
   const timer = setTimeout(() => c.abort(new DrillAborted(`maxDuration ${maxDurationSeconds}s reached`)), maxDurationSeconds * 1000);
   return {
@@ -75,7 +75,7 @@ export function drillDeadline(maxDurationSeconds: number): { signal: AbortSignal
     clear: () => clearTimeout(timer),
     reasonOf(err) {
       const reason = c.signal.aborted && c.signal.reason instanceof DrillAborted ? c.signal.reason : err;
-      return reason instanceof DrillAborted ? { kind: 'abort', reason: reason.message } : { kind: 'error', reason: (reason as Error).message };
+      return reason instanceof DrillAborted ? { kind: 'abort', criterion: 'maxDuration', reason: reason.message } : { kind: 'error', reason: (reason as Error).message };
     },
   };
 }

@@ -23,7 +23,7 @@ export interface RestoreDrillResult {
   readonly checks: readonly CheckOutcome[];
   readonly events: readonly DrillEvent[];
   /** Why the drill stopped before the end, if it did: an error, or the abort criterion that fired. */
-  readonly stoppedBy: { readonly kind: 'error' | 'abort' | 'precheck'; readonly reason: string } | null;
+  readonly stoppedBy: { readonly kind: 'error' | 'abort' | 'precheck'; readonly reason: string; readonly criterion?: 'maxDuration' | 'minFreeBytes' | 'maxReplicaLag' } | null;
   readonly scratchRemoved: boolean;
 }
 
@@ -65,6 +65,15 @@ export async function runRestoreDrill(spec: DrillSpec, target: RestoreTarget, cl
     const compared = spec.checks.filter((c): c is Extract<DrillCheck, { kind: 'rowCount' }> => c.kind === 'rowCount' && c.equals === undefined && c.atLeast === undefined);
     baseline = compared.length > 0 ? await target.primaryRowCounts(compared) : null;
     if (compared.length > 0 && !baseline) throw new Error('row counts are compared with the primary, but the drill names no primary');
+    const minFree = spec.abort.minFreeBytes;
+    if (minFree !== undefined) {
+      const free = await target.scratchFreeBytes();
+      if (free < minFree) {
+        stoppedBy = { kind: 'abort', criterion: 'minFreeBytes', reason: `${free} bytes free where scratch clusters are made, under abort.minFree ${minFree}: not restoring into a disk that would fill up` };
+        rec.event('drill.aborted', { reason: stoppedBy.reason });
+        return result();
+      }
+    }
     rec.event('drill.started', { type: spec.type, ...(requestedTarget ? { requestedTarget: requestedTarget.toISOString() } : {}) });
     backupCheck = await rec.phase('verify', signal, () => target.verifyBackup(source, signal));
     const unfit = precheckProblem(backupCheck, requestedTarget);
