@@ -7,7 +7,7 @@ import type { DrillSpec } from '../../core/model/drill.js';
 import { Clock, type MonotonicClock } from '../../core/ports/clock.js';
 import { BackupHealthRepository } from '../../persistence/backup-health.repository.js';
 import { DrillRunRepository, type DrillRunRow } from '../../persistence/drill-run.repository.js';
-import { executeDrill, type DrillDeps } from '../../usecases/drills/execute-drill.js';
+import { executeDrill, recordInterrupted, type DrillDeps } from '../../usecases/drills/execute-drill.js';
 import type { JobOutcome } from '../jobs/job-definition.js';
 import { JobWorker } from '../jobs/job-worker.js';
 import { DrillNotifier } from './drill-notifier.js';
@@ -57,10 +57,11 @@ export class DrillsService implements OnModuleInit, OnApplicationBootstrap {
         recurrence: spec.schedule,
         leaseSeconds: LEASE_SECONDS,
         // A slot's run id is the slot's: a second claim of it (a replica that lost its lease) cannot start it twice.
-        run: (run) => this.execute(spec, { runId: `${spec.name}-${compactTime(run.slot ?? this.clock.now())}`, trigger: 'schedule', requestedBy: 'schedule', slot: run.slot }),
+        run: (run) => this.execute(spec, { runId: slotRunId(spec.name, run.slot ?? this.clock.now()), trigger: 'schedule', requestedBy: 'schedule', slot: run.slot }),
+        onLost: (key) => this.interrupted(spec.name, key.startsWith('slot:') ? slotRunId(spec.name, new Date(key.slice(5))) : key),
       });
     }
-    this.worker.define({ name: DRILL_RUN_JOB, leaseSeconds: LEASE_SECONDS, run: (run) => this.manual(run) });
+    this.worker.define({ name: DRILL_RUN_JOB, leaseSeconds: LEASE_SECONDS, run: (run) => this.manual(run), onLost: (runId) => this.interrupted(null, runId) });
     this.worker.define({ name: BACKUP_HEALTH_JOB, recurrence: every(BACKUP_HEALTH_EVERY_SECONDS), run: () => this.observeBackups() });
   }
 
@@ -122,6 +123,16 @@ export class DrillsService implements OnModuleInit, OnApplicationBootstrap {
     return spec;
   }
 
+  /** A run whose job was lost for good (its replica stopped under it): finished as ABORTED, interrupted, with a report. */
+  private async interrupted(drill: string | null, runId: string): Promise<void> {
+    const run = await this.runs.run(runId);
+    if (!run || run.finishedAt) return;
+    const spec = this.specs.find(drill ?? run.drill);
+    if (!spec) return;
+    const done = await recordInterrupted(spec, { clocks: { wall: this.clock, mono: this.runtime.mono }, store: this.runs, vigilVersion: this.runtime.vigilVersion, host: this.runtime.host }, runId, run.startedAt);
+    this.log.warn(`drill ${spec.name}: run ${runId} was interrupted (its replica stopped); recorded as ABORTED, report ${done.sequence}`);
+  }
+
   private async manual(run: JobRun): Promise<JobOutcome> {
     const p = run.payload as { drill: string; requestedBy: string; force?: boolean; targetTime?: string };
     const spec = this.specs.find(p.drill);
@@ -142,6 +153,11 @@ export class DrillsService implements OnModuleInit, OnApplicationBootstrap {
     this.log.log(`drill ${spec.name}: run ${req.runId} ${done.report.verdict.status}; report ${done.sequence} ${done.hash}`);
     return { status: 'succeeded', result: { runId: req.runId, verdict: done.report.verdict.status, sequence: done.sequence, hash: done.hash } };
   }
+}
+
+/** A scheduled run's id: the drill and its slot, so every replica names a slot's run alike. */
+function slotRunId(drill: string, slot: Date): string {
+  return `${drill}-${compactTime(slot)}`;
 }
 
 /** `20261129-120000`: a UTC time for run ids. */

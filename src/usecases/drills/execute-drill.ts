@@ -1,5 +1,6 @@
 import { drillCompletedMessage, drillStartedMessage, type DrillMessage } from '../../core/drills/drill-messages.js';
 import { buildDrillReport, readDrillReport, type DrillReport } from '../../core/drills/drill-report.js';
+import { scopeOf, type DrillOutcome } from '../../core/drills/drill-outcome.js';
 import { serializeSealed } from '../../core/drills/report-chain.js';
 import type { DrillSpec } from '../../core/model/drill.js';
 import type { Clock, MonotonicClock } from '../../core/ports/clock.js';
@@ -82,5 +83,36 @@ export async function executeDrill(spec: DrillSpec, deps: DrillDeps, req: DrillR
       return { sequence: report.sequence, hash: report.hash, previousHash: report.previousHash, canonical: serializeSealed(report) };
     },
   );
+  return { report, sequence: stored.sequence, hash: stored.hash };
+}
+
+/**
+ * A run whose replica stopped under it (its job lost for good): finished as ABORTED (criterion
+ * `interrupted`) with a sealed report, so the chain shows it rather than a run that never ends.
+ * A run already finished, or never started, is left as it is.
+ */
+export async function recordInterrupted(spec: DrillSpec, deps: Pick<DrillDeps, 'clocks' | 'store' | 'vigilVersion' | 'host'>, runId: string, startedAt: Date): Promise<ExecutedDrill> {
+  const now = deps.clocks.wall.now();
+  const detail = 'the replica running it stopped before it finished; a scratch cluster it left is removed at the next start';
+  const outcome: DrillOutcome = {
+    identity: { drill: spec.name, type: spec.type, runId, vigilVersion: deps.vigilVersion, toolVersions: {}, host: deps.host, startedAt: startedAt.toISOString(), finishedAt: now.toISOString() },
+    objectives: spec.objectives,
+    scope: scopeOf(spec, 'interrupted before its measurements were kept'),
+    clock: { ns: 0n, utcMs: startedAt.getTime() },
+    marks: [],
+    baseline: null,
+    checks: [],
+    events: [{ at: now.toISOString(), event: 'drill.interrupted', detail }],
+    errors: [],
+    abort: { at: now.toISOString(), criterion: 'interrupted', detail },
+    communications: [],
+  };
+  const previousText = await deps.store.latestReportText(spec.name, runId);
+  const previousFindings = previousText ? readDrillReport({ name: `latest report of ${spec.name}`, text: previousText }).findings : [];
+  let report!: DrillReport;
+  const stored = await deps.store.finish(runId, { finishedAt: now, verdict: 'ABORTED', rtoMs: null, rpoMs: null }, (tip) => {
+    report = buildDrillReport({ spec, outcome, chainTip: tip, previousFindings, preparedBy: deps.vigilVersion, preparedAt: now.toISOString() });
+    return { sequence: report.sequence, hash: report.hash, previousHash: report.previousHash, canonical: serializeSealed(report) };
+  });
   return { report, sequence: stored.sequence, hash: stored.hash };
 }
