@@ -17,8 +17,20 @@ export function diagnostic(at: SourcePos, message: string): Diagnostic {
   return { file: at.file, line: at.line, col: at.col, message };
 }
 
+/**
+ * One line per problem, always: control characters a user value brought in (a name with a
+ * newline, an ANSI escape) are written as escapes, so a value cannot forge a second
+ * `file:line:col:` line in CI logs or repaint the terminal.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col}: ${d.message}`;
+  return `${oneLine(d.file)}:${d.line}:${d.col}: ${oneLine(d.message)}`;
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function oneLine(text: string): string {
+  // C0 controls, DEL, C1 controls and the Unicode line and paragraph separators.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Stable order (file, line, col, message) so output is the same on every run and machine. */

@@ -33,6 +33,16 @@ describe('vigil validate', () => {
     ]);
   });
 
+  it('prints a user value holding a newline escaped: one line per problem, no forged location', async () => {
+    const text = await readFile(join(dir, SPEC), 'utf8');
+    await writeFile(join(dir, SPEC), text.replace('errorQuery', '"errorQuery\\nslos/forged.yaml:1:1: all good"'));
+    const r = await vigil(dir, 'validate');
+    expect(r.code).toBe(1);
+    const lines = r.err.split('\n').filter(Boolean);
+    expect(lines.filter((l) => /^slos\/forged\.yaml/.test(l))).toEqual([]);
+    expect(lines[0]).toMatch(/^slos\/checkout\.yaml:13:9: unknown field "errorQuery\\nslos\/forged\.yaml:1:1: all good"/);
+  });
+
   it.each([
     [['validate', '--no-such-flag']],
     [['frobnicate']],
