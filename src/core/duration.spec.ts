@@ -1,4 +1,4 @@
-import { esDuration, formatDuration, parseDuration } from './duration.js';
+import { durationProblem, esDuration, formatDuration, parseDuration } from './duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -39,5 +39,24 @@ describe('esDuration', () => {
     [7 * 365 * 86400, '2555d'],
   ])('writes %i seconds as %s', (seconds, text) => {
     expect(esDuration(seconds)).toBe(text);
+  });
+});
+
+describe('durations too long for Prometheus', () => {
+  it.each([
+    ['99999999999999999999d', false],
+    ['1000000y', false],
+    ['293y', false],
+    ['292y', true],
+    ['106751d', true],
+    ['106752d', false],
+  ])('%s is usable: %s', (text, usable) => {
+    expect(parseDuration(text) !== undefined).toBe(usable);
+    expect(durationProblem(text) === undefined).toBe(usable);
+  });
+
+  it('says why, naming the limit', () => {
+    expect(durationProblem('99999999999999999999d')).toBe('"99999999999999999999d" is longer than the longest duration Prometheus reads (106751d23h47m16s, about 292 years)');
+    expect(durationProblem('5 minutes')).toBe('"5 minutes" is not a duration (use e.g. 30s, 5m, 1h30m, 30d)');
   });
 });

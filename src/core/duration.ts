@@ -14,17 +14,37 @@ const UNIT_SECONDS: Record<string, number> = {
 
 const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
-/** Seconds, or undefined when the text is not a duration. Sub-second durations are refused. */
+/**
+ * The longest duration Prometheus, Thanos and Mimir read: Go's time.Duration, 2^63 ns (about 292
+ * years). Longer ones are refused here, never passed on as a rule promtool rejects or as a number
+ * JavaScript rounds.
+ */
+export const MAX_DURATION_SECONDS = Math.floor(2 ** 63 / 1e9);
+
+/** Seconds, or undefined when the text is not a duration or longer than MAX_DURATION_SECONDS. Sub-second durations are refused. */
 export function parseDuration(text: string): number | undefined {
+  return durationParts(text)?.seconds;
+}
+
+/** Why `text` is not a usable duration, or undefined when it is one. */
+export function durationProblem(text: string): string | undefined {
+  const parts = durationParts(text);
+  if (parts === undefined) return `"${text}" is not a duration (use e.g. 30s, 5m, 1h30m, 30d)`;
+  if (parts.seconds === undefined) return `"${text}" is longer than the longest duration Prometheus reads (${formatDuration(MAX_DURATION_SECONDS)}, about 292 years)`;
+  return undefined;
+}
+
+/** The parsed text: undefined when it is not a duration; `seconds` undefined when it is too long. */
+function durationParts(text: string): { seconds: number | undefined } | undefined {
   const m = DURATION_RE.exec(text.trim());
   if (!m || text.trim() === '') return undefined;
   const units = ['y', 'w', 'd', 'h', 'm', 's'];
-  let total = 0;
+  let total = 0n;
   units.forEach((u, i) => {
     const v = m[i + 1];
-    if (v !== undefined) total += Number(v) * UNIT_SECONDS[u]!;
+    if (v !== undefined) total += BigInt(v) * BigInt(UNIT_SECONDS[u]!);
   });
-  return total;
+  return { seconds: total > BigInt(MAX_DURATION_SECONDS) ? undefined : Number(total) };
 }
 
 export function formatDuration(seconds: number): string {

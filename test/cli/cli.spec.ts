@@ -33,6 +33,14 @@ describe('vigil validate', () => {
     ]);
   });
 
+  it('refuses durations longer than Prometheus reads, located, instead of writing rules promtool rejects', async () => {
+    const text = await readFile(join(dir, SPEC), 'utf8');
+    await writeFile(join(dir, SPEC), text.replace('    objective: 99.9\n', '    objective: 99.9\n    window: 1000000y\n'));
+    const r = await vigil(dir, 'validate');
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n').filter(Boolean)[0]).toBe('slos/checkout.yaml:11:13: "1000000y" is longer than the longest duration Prometheus reads (106751d23h47m16s, about 292 years)');
+  });
+
   it('prints a user value holding a newline escaped: one line per problem, no forged location', async () => {
     const text = await readFile(join(dir, SPEC), 'utf8');
     await writeFile(join(dir, SPEC), text.replace('errorQuery', '"errorQuery\\nslos/forged.yaml:1:1: all good"'));

@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
-import { formatDuration, parseDuration } from '../duration.js';
+import { formatDuration, durationProblem, parseDuration } from '../duration.js';
 import type { SecretRef } from '../model/oncall.js';
 import type { Query } from '../model/slo.js';
 import { checkShape, suggest } from './shape-check.js';
@@ -82,11 +82,9 @@ export function checkName(src: YamlDocument, path: Path, value: string, what: st
 
 /** Seconds, or undefined after recording a diagnostic. */
 export function durationAt(src: YamlDocument, path: Path, text: string, out: Diagnostic[]): number | undefined {
-  const seconds = parseDuration(text);
-  if (seconds === undefined) {
-    out.push(diagnostic(src.pos(path), `"${text}" is not a duration (use e.g. 30s, 5m, 1h30m, 30d)`));
-  }
-  return seconds;
+  const problem = durationProblem(text);
+  if (problem) out.push(diagnostic(src.pos(path), problem));
+  return problem ? undefined : parseDuration(text);
 }
 
 /**
