@@ -226,8 +226,8 @@ describe('Drill spec', () => {
     ],
     [
       'an RTO past what a timer can wait, and an RPO of zero',
-      RESTORE.replace('checks:', 'objectives: { rto: 99999999999h, rpo: 0s }\nchecks:'),
-      [`${FILE}:10:20: rto 99999999999h is longer than the 24d20h31m23s allowed`, `${FILE}:10:39: rpo must be longer than 0s`],
+      RESTORE.replace('checks:', 'objectives: { rto: 9999h, rpo: 0s }\nchecks:'),
+      [`${FILE}:10:20: rto 9999h is longer than the 24d20h31m23s allowed`, `${FILE}:10:32: rpo must be longer than 0s`],
     ],
     [
       'an RTO whose default maxDuration (twice it) is past what a timer can wait',
