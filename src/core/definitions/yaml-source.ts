@@ -5,6 +5,8 @@ import {
   isScalar,
   isSeq,
   parseAllDocuments,
+  visit,
+  type Alias,
   type Document,
   type Node,
 } from 'yaml';
@@ -22,10 +24,12 @@ export class YamlDocument {
     private readonly doc: Document,
     private readonly lines: LineCounter,
     private readonly text: string,
+    /** The document as plain values, aliases resolved (parseYamlFile resolves them once, within MAX_ALIAS_EXPANSION). */
+    private readonly js: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION }),
   ) {}
 
   toJS(): unknown {
-    return this.doc.toJS();
+    return this.js;
   }
 
   /** Position of the value at `path` (or of its key with `key: true`); missing nodes fall back to the nearest parent. */
@@ -110,6 +114,13 @@ export interface ParsedYaml {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * How far aliases may expand a document (yaml's maxAliasCount: uses × the nodes each brings in).
+ * Hundreds of `labels: *common` are fine; an alias bomb (aliases of aliases, growing
+ * exponentially) is refused before it eats the memory.
+ */
+export const MAX_ALIAS_EXPANSION = 10_000;
+
 /** Every non-empty document of a file; syntax errors become diagnostics and their documents are dropped. */
 export function parseYamlFile(file: string, text: string): ParsedYaml {
   const lines = new LineCounter();
@@ -126,9 +137,41 @@ export function parseYamlFile(file: string, text: string): ParsedYaml {
       continue;
     }
     if (doc.contents === null) continue;
-    documents.push(new YamlDocument(file, doc as Document, lines, text));
+    let js: unknown;
+    try {
+      js = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+    } catch (err) {
+      diagnostics.push(aliasProblem(file, doc as Document, lines, err));
+      continue;
+    }
+    documents.push(new YamlDocument(file, doc as Document, lines, text, js));
   }
   return { documents, diagnostics };
+}
+
+/** An alias that cannot be resolved, or aliases that expand too far: located at the alias, the document dropped. */
+function aliasProblem(file: string, doc: Document, lines: LineCounter, err: unknown): Diagnostic {
+  const anchors = new Set<string>();
+  let unresolved: Alias | undefined;
+  let first: Alias | undefined;
+  visit(doc, {
+    Node(_, node) {
+      if ('anchor' in node && typeof node.anchor === 'string') anchors.add(node.anchor);
+    },
+    Alias(_, node) {
+      first ??= node;
+      if (!unresolved && !anchors.has(node.source)) unresolved = node;
+    },
+  });
+  const at = (node: Alias | undefined) => {
+    const { line, col } = lines.linePos(node?.range?.[0] ?? 0);
+    return { file, line, col };
+  };
+  if (unresolved) return diagnostic(at(unresolved), `YAML alias *${unresolved.source} names no anchor defined before it (&${unresolved.source})`);
+  if (/Excessive alias count/.test(String((err as Error).message))) {
+    return diagnostic(at(first), `YAML aliases in this document expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?): write the values out, or alias fewer times`);
+  }
+  return diagnostic(at(first), `YAML: ${firstLine(String((err as Error).message))}`);
 }
 
 function firstLine(message: string): string {
