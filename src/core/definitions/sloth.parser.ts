@@ -34,6 +34,9 @@ const slothSlo = z.strictObject({
       ticket_alert: slothTier.optional(),
     })
     .optional(),
+  // Sloth's own fields for its plugin chain: known here, so they get their own message rather than "unknown field".
+  slo_plugins: z.unknown().optional(),
+  plugins: z.unknown().optional(),
 });
 
 const slothFile = z.strictObject({
@@ -41,7 +44,17 @@ const slothFile = z.strictObject({
   service: z.string().min(1),
   labels: stringMap.optional(),
   slos: z.array(z.unknown()).min(1),
+  slo_plugins: z.unknown().optional(),
+  plugins: z.unknown().optional(),
 });
+
+/** Sloth runs SLO plugins (Go code loaded by Sloth) to rewrite what it generates; Vigil does not load them. */
+function refusePlugins(src: YamlDocument, path: Path, value: { slo_plugins?: unknown; plugins?: unknown }, out: Diagnostic[]): void {
+  for (const key of ['slo_plugins', 'plugins'] as const) {
+    if (value[key] === undefined) continue;
+    out.push(diagnostic(src.pos([...path, key], { key: true }), `${key}: Vigil does not run Sloth SLO plugins (Sloth's own Go code); remove ${key} and write what the plugin changed into the spec itself: the SLI queries, labels or alerting`));
+  }
+}
 
 export function parseSlothDocument(src: YamlDocument): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
   const top = checkShape(slothFile, src, src.toJS());
@@ -49,6 +62,7 @@ export function parseSlothDocument(src: YamlDocument): { spec?: SpecDocument; di
   const file = top.value;
   const out: Diagnostic[] = [];
   checkServiceName(src, ['service'], file.service, out);
+  refusePlugins(src, [], file, out);
   checkLabelNames(src, ['labels'], file.labels, out, RESERVED_SLO_LABELS);
   const slos: Slo[] = [];
   file.slos.forEach((item, i) => {
@@ -58,6 +72,7 @@ export function parseSlothDocument(src: YamlDocument): { spec?: SpecDocument; di
     const s = checked.value;
     if (!s) return;
     const before = out.length;
+    refusePlugins(src, path, s, out);
     checkName(src, [...path, 'name'], s.name, 'SLO name', out);
     checkLabelNames(src, [...path, 'labels'], s.labels, out, RESERVED_SLO_LABELS);
     checkLabelNames(src, [...path, 'alerting', 'labels'], s.alerting?.labels, out, RESERVED_SLO_LABELS);
