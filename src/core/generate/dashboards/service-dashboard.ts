@@ -228,7 +228,7 @@ function latencyP95(slo: Slo & { sli: LatencySli }): timeseries.PanelBuilder {
 function thresholdAlertState(service: Service, alert: ThresholdAlert): timeseries.PanelBuilder {
   return new timeseries.PanelBuilder()
     .title(`${alert.name} (${alert.severity})`)
-    .description(`${alert.summary}\n\n1 while the alert is pending or firing. Expression: \`${alert.expr.text.trim()}\``)
+    .description(`${templateAsText(alert.summary)}\n\n1 while the alert is pending or firing. Expression: \`${alert.expr.text.trim()}\``)
     .datasource(DATASOURCE)
     .withTarget(
       promQuery('A', `ALERTS{service=${promString(service.name)},alertname=${promString(alert.name)}}`, { legend: '{{alertstate}}' }),
@@ -238,4 +238,18 @@ function thresholdAlertState(service: Service, alert: ThresholdAlert): timeserie
     .noValue('Not pending or firing')
     .span(12)
     .height(6);
+}
+
+/**
+ * An alert summary as a panel shows it: Grafana does not expand Alertmanager templates, so
+ * `{{ $labels.instance }}` becomes `<instance>`, `{{ $value … }}` becomes `<value>`, and anything
+ * else between `{{ }}` an ellipsis, instead of template code shown literally.
+ */
+export function templateAsText(summary: string): string {
+  return summary.replace(/\{\{-?\s*(.*?)\s*-?\}\}/g, (_, inner: string) => {
+    const label = /^\$labels\.([A-Za-z_][A-Za-z0-9_]*)\b/.exec(inner) ?? /^index\s+\$labels\s+"([^"]+)"/.exec(inner);
+    if (label) return `<${label[1]}>`;
+    if (/^\$value\b/.test(inner)) return '<value>';
+    return '…';
+  });
 }
