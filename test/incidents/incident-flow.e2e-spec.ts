@@ -96,9 +96,14 @@ describe('an incident from Alertmanager to the sinks and back', () => {
     let text = '';
     const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, (c) => `\\${c}`)} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
     // The PagerDuty server has the last resolve; its outcome is counted once the job's commit is done.
-    await until('the last page counted', async () => {
+    // Slack's message is updated for the resolve too, by its own job: both outboxes must have drained.
+    await until('the last pages counted', async () => {
       text = (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
-      return value('vigil_notification_outbox_pending{sink="pagerduty"}') === 0 && value('vigil_notifications_total{sink="pagerduty",result="delivered"}') >= 6;
+      return (
+        value('vigil_notification_outbox_pending{sink="pagerduty"}') === 0 &&
+        value('vigil_notification_outbox_pending{sink="slack"}') === 0 &&
+        value('vigil_notifications_total{sink="pagerduty",result="delivered"}') >= 6
+      );
     });
     expect(value('vigil_alert_notifications_total{result="stored"}')).toBe(5);
     // 2 PagerDuty keys × trigger, acknowledge, resolve.
