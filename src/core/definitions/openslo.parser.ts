@@ -4,7 +4,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import type { Query, Sli, Slo } from '../model/slo.js';
 import { hasWindowPlaceholder } from '../promql/promql.js';
-import { CALENDAR_MONTH_NOMINAL, DEFAULT_TIER, defaultAlertName } from '../model/slo-defaults.js';
+import { CALENDAR_MONTH_NOMINAL, DEFAULT_TIER, DEFAULT_WINDOW, defaultAlertName } from '../model/slo-defaults.js';
 import { checkLabelNames, checkName, checkServiceName, query } from './fields.js';
 import { RESERVED_SLO_LABELS } from './native.parser.js';
 import { checkShape } from './shape-check.js';
@@ -71,10 +71,13 @@ const sloSpec = z.strictObject({
       }),
     )
     .min(1)
-    .max(1),
+    .max(1)
+    // Optional in OpenSLO v1: without one, Vigil's default window.
+    .optional(),
   budgetingMethod: z.string().optional(),
   objectives: z.array(objective).min(1),
-  alertPolicies: z.array(z.unknown()).optional(),
+  // Accepted and ignored, also written empty (`alertPolicies:`), as the OpenSLO examples do.
+  alertPolicies: z.array(z.unknown()).nullable().optional(),
 });
 const envelope = z.strictObject({
   apiVersion: z.literal('openslo/v1'),
@@ -130,7 +133,7 @@ export function openSloToSlo(
   else if (obj.targetPercent !== undefined) objective = String(obj.targetPercent);
   else out.push(diagnostic(src.pos(objPath), 'objective needs a target (ratio, e.g. 0.999) or targetPercent'));
 
-  const tw = s.timeWindow[0]!;
+  const tw = s.timeWindow?.[0] ?? { duration: DEFAULT_WINDOW, isRolling: true };
   const twPath: Path = ['spec', 'timeWindow', 0];
   let windowSeconds: number | undefined;
   let calendar: 'month' | undefined;
