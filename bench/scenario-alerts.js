@@ -40,7 +40,7 @@ import pg from 'pg';
 import { labelsFingerprint } from '../dist/core/incidents/alertmanager-payload.js';
 import { freePort } from '../dist/adapters/postgres/embedded-postgres.js';
 import { benchArgs } from './args.js';
-import { startPostgres, stopper, waitFor } from './servers.js';
+import { cleanupsOnExit, startPostgres, stopper, waitFor } from './servers.js';
 
 const args = benchArgs(
   process.argv.slice(2),
@@ -61,11 +61,7 @@ const EXTERNAL_URL = 'http://alertmanager.bench:9093/#';
 const TAG = '@@tag@@';
 const DATABASE = 'vigil_bench_alerts';
 
-const cleanups = [];
-const cleanup = async () => {
-  while (cleanups.length > 0) await cleanups.pop()().catch((err) => progress(`clean-up: ${err.message}`));
-};
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+const { cleanups, cleanup } = cleanupsOnExit(progress);
 
 try {
   process.stdout.write(`${JSON.stringify(await main())}\n`);

@@ -33,7 +33,7 @@ import { compile } from '../dist/core/compile.js';
 import { benchArgs } from './args.js';
 import { budgetFleet } from './budget-fleet.js';
 import { writeHistory } from './budget-history.js';
-import { importOpenMetrics, startPostgres, startPrometheus, stopper, waitFor } from './servers.js';
+import { cleanupsOnExit, importOpenMetrics, startPostgres, startPrometheus, stopper, waitFor } from './servers.js';
 
 const args = benchArgs(
   process.argv.slice(2),
@@ -47,11 +47,7 @@ const DAY = 86400;
 /** The app's own default (PROMETHEUS_TIMEOUT 30s), and its default retries. */
 const QUERY_TIMEOUT_MS = 30_000;
 
-const cleanups = [];
-const cleanup = async () => {
-  while (cleanups.length > 0) await cleanups.pop()().catch((err) => progress(`clean-up: ${err.message}`));
-};
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+const { cleanups, cleanup } = cleanupsOnExit(progress);
 
 const started = performance.now();
 const tmp = mkdtempSync(join(os.tmpdir(), 'vigil-bench-budget-'));

@@ -45,7 +45,7 @@ import { measureRto } from '../dist/core/drills/rto.js';
 import { RestoreTarget } from '../dist/core/ports/restore-target.js';
 import { runRestoreDrill } from '../dist/usecases/drills/run-restore-drill.js';
 import { benchArgs } from './args.js';
-import { startArchivingPostgres } from './servers.js';
+import { cleanupsOnExit, startArchivingPostgres } from './servers.js';
 
 const args = benchArgs(
   process.argv.slice(2),
@@ -111,14 +111,7 @@ class TimedTools extends PostgresTools {
   }
 }
 
-const cleanups = [];
-let cleaning;
-/** One clean-up, whoever asks first (Ctrl-C, or main() ending because Ctrl-C stopped the server under it): the other waits for it. */
-const cleanup = () =>
-  (cleaning ??= (async () => {
-    while (cleanups.length > 0) await cleanups.pop()().catch((err) => progress(`clean-up: ${err.message}`));
-  })());
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+const { cleanups, cleanup } = cleanupsOnExit(progress);
 
 try {
   process.stdout.write(`${JSON.stringify(await main())}\n`);

@@ -235,3 +235,19 @@ export async function startArchivingPostgres() {
     throw err;
   }
 }
+
+/**
+ * A scenario's clean-ups (stop servers, remove folders), run newest first and once, whoever asks
+ * first: Ctrl-C or SIGTERM (then exit 130), or the script ending, possibly because Ctrl-C stopped a
+ * server under it; the second asker waits for the first rather than exiting half-cleaned.
+ */
+export function cleanupsOnExit(progress) {
+  const cleanups = [];
+  let cleaning;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      while (cleanups.length > 0) await cleanups.pop()().catch((err) => progress(`clean-up: ${err.message}`));
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  return { cleanups, cleanup };
+}

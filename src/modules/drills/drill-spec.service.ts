@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
-import { check } from '../../core/check.js';
+import { checkDrillsAgainstOnCall } from '../../core/definitions/drill.parser.js';
+import { loadSpecs } from '../../core/definitions/load-specs.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
 import type { DrillSpec } from '../../core/model/drill.js';
 import { SpecFiles } from '../../core/ports/spec-files.js';
@@ -23,14 +24,15 @@ export class DrillSpecService {
   async load(): Promise<readonly DrillSpec[]> {
     try {
       const [slos, drills] = await Promise.all([this.files.read(this.config.slosDir), this.files.read(this.config.drillsDir, { missingOk: true })]);
-      const checked = check(slos, drills);
-      const drillFiles = new Set(drills.map((d) => d.path));
+      // The drills and the OnCall spec they notify through, parsed only: the SLO module checks the SLOs.
+      const loaded = loadSpecs(drills, 'drills');
+      const problems = [...loaded.diagnostics, ...checkDrillsAgainstOnCall(loaded.drills, loadSpecs(slos).oncall[0])];
       const broken = new Set<string>();
-      for (const d of checked.diagnostics.filter((x) => drillFiles.has(x.file))) {
+      for (const d of problems) {
         broken.add(d.file);
         this.log.warn(formatDiagnostic(d));
       }
-      this.specs = checked.drills.filter((d) => !broken.has(d.at.file));
+      this.specs = loaded.drills.filter((d) => !broken.has(d.at.file));
       this.log.log(`${this.specs.length} drill(s) from ${this.config.drillsDir}${broken.size ? `; ${broken.size} file(s) with problems left out` : ''}`);
     } catch (err) {
       this.log.error(`drills not read from ${this.config.drillsDir}: ${err instanceof Error ? err.message : String(err)}`);
