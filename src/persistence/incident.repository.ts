@@ -7,7 +7,8 @@ import type { PageAction, PageDraft } from '../core/incidents/fan-out.js';
 import type { PageTarget } from '../core/model/page-target.js';
 import type { TransactionManager } from './job.repository.js';
 import { toPage, type Page } from './page.js';
-import { inlineStatements, prepared, runStatement, type Statement } from './prepared.js';
+import type { Statement } from './prepared.js';
+import { batchedTransaction, prepared, queueOn, readTogether } from './statement-batch.js';
 
 export interface IncidentFilter {
   readonly status?: readonly IncidentStatus[];
@@ -61,8 +62,6 @@ export interface KeyTransaction {
   readonly m: TransactionManager;
   /** The key's latest incident, locked, with every alert it holds; null before its first. */
   readonly latest: { incident: IncidentRecord; alerts: AlertRecord[] } | null;
-  /** Queues writes to go with COMMIT, in the same round trip: for writes nothing in the transaction reads back. */
-  atCommit(...statements: Statement[]): void;
 }
 
 // Ids are read as text (bigint does not fit a JS number), so `ORDER BY id` after `id::text AS id`
@@ -71,6 +70,9 @@ export interface KeyTransaction {
 const INCIDENT_COLUMNS = `id::text AS id, route, group_key, status, title, service, team, severity, urgency, labels, annotations, snapshot,
   triggered_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, status_reason, flap_count, escalation_generation, escalation_started_at`;
 const ALERT_COLUMNS = 'fingerprint, state, labels, annotations, starts_at, ends_at, last_seen_at, reason, generator_url';
+const PAGE_QUERY = `SELECT p.id::text AS id, p.incident_id::text AS incident_id, p.stream, p.sink, s.target, p.action, p.level, p.note, p.status, p.attempts, p.last_error, p.queued_at, p.delivered_at,
+         s.routing_key, s.slack_channel, s.slack_ts
+    FROM pages p JOIN page_streams s USING (incident_id, stream) WHERE p.id = $1`;
 
 /**
  * Incidents, their alerts and timeline, and the page outbox. Every write takes the caller's
@@ -85,52 +87,30 @@ export class IncidentRepository {
    * Runs `fn` in a transaction holding the lock of (route, groupKey), with the key's latest incident
    * locked and every alert it holds: notifications of one group are applied one at a time.
    *
-   * In two round trips, because each one costs the ingest path more than anything else it does (on
-   * this 2-core VM the `write` system call alone took ~80 µs per statement, half of Vigil's CPU per
-   * notification; bench/scenario-alerts.js): BEGIN, the lock and the reads go in one simple-protocol
-   * query; writes queued with `atCommit` go with COMMIT. Writes whose results are needed now go
-   * through `m` as usual. The alerts are read in a statement of their own, after the row lock is
+   * A repeated notification is two round trips (`batchedTransaction`): BEGIN, the lock and the
+   * reads go in one; the alerts and timeline, queued by this repository's writes, go with COMMIT.
+   * The alerts are read in a statement of their own, after the row lock is
    * granted, so with a snapshot taken then: read in the same statement as the incident they would
    * come from the snapshot taken before waiting for the lock, and miss what the holder (a resolve by
    * hand, the stale sweep) changed. `fn` must not open transactions of its own on `m`.
    */
   async withKeyLock<T>(route: string, groupKey: string, fn: (tx: KeyTransaction) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    const queued: Statement[] = [];
-    let open = true;
-    let broken: unknown;
-    try {
-      const read = inlineStatements(client, [
-        { name: 'begin', text: 'BEGIN', values: [] },
-        { name: 'vigil_incident_key_lock', text: 'SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', values: [route, groupKey] },
-        { name: 'vigil_incident_latest', text: `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1 FOR UPDATE`, values: [route, groupKey] },
-        {
-          name: 'vigil_incident_latest_alerts',
-          text: `SELECT ${ALERT_COLUMNS} FROM incident_alerts
-                  WHERE incident_id = (SELECT id FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1) ORDER BY fingerprint`,
-          values: [route, groupKey],
-        },
-      ]);
-      const results = ([] as QueryResult<Row>[]).concat((await client.query(read.text)) as unknown as QueryResult<Row>[]).filter((r) => r.command !== 'PREPARE');
-      read.done();
-      const row = results[2]!.rows[0];
-      const latest = row ? { incident: toIncident(row), alerts: results[3]!.rows.map(toAlert) } : null;
-      const result = await fn({ m: runner.manager, latest, atCommit: (...s) => queued.push(...s) });
-      const write = inlineStatements(client, [...queued, { name: 'commit', text: 'COMMIT', values: [] }]);
-      await client.query(write.text);
-      write.done();
-      open = false;
-      return result;
-    } catch (err) {
-      // The connection may be gone too: the original error is the one to report.
-      if (open) await client.query('ROLLBACK').catch(() => undefined);
-      broken = err;
-      throw err;
-    } finally {
-      // Released with the error, the pool drops the connection: which statements it has PREPAREd is unknown.
-      await (runner as unknown as { releasePostgresConnection(err?: unknown): Promise<void> }).releasePostgresConnection(broken);
-    }
+    const key = [route, groupKey];
+    const first: Statement[] = [
+      { name: 'vigil_incident_key_lock', text: 'SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', values: key },
+      { name: 'vigil_incident_latest', text: `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1 FOR UPDATE`, values: key },
+      {
+        name: 'vigil_incident_latest_alerts',
+        text: `SELECT ${ALERT_COLUMNS} FROM incident_alerts
+                WHERE incident_id = (SELECT id FROM incidents WHERE route = $1 AND group_key = $2 ORDER BY incidents.id DESC LIMIT 1) ORDER BY fingerprint`,
+        values: key,
+      },
+    ];
+    return batchedTransaction(this.dataSource, first, (m, [, incident, alerts]) => {
+      const row = incident![0];
+      const latest = row ? { incident: toIncident(row), alerts: alerts!.map(toAlert) } : null;
+      return fn({ m, latest });
+    });
   }
 
   transaction<T>(fn: (m: TransactionManager) => Promise<T>): Promise<T> {
@@ -163,22 +143,24 @@ export class IncidentRepository {
     return rows[0]!.id;
   }
 
+  // Writes nothing reads back go through `queueOn`: in a batched transaction (withKeyLock, a job's
+  // fenced commit) they wait for the next read or COMMIT instead of costing a round trip each.
+
   async update(m: TransactionManager, r: IncidentRecord, now: Date): Promise<void> {
-    await prepared(m, 'vigil_incident_update',
-      `UPDATE incidents SET status = $2, acknowledged_at = $3, acknowledged_by = $4, resolved_at = $5, resolved_by = $6, status_reason = $7, flap_count = $8,
+    await queueOn(m, {
+      name: 'vigil_incident_update',
+      text: `UPDATE incidents SET status = $2, acknowledged_at = $3, acknowledged_by = $4, resolved_at = $5, resolved_by = $6, status_reason = $7, flap_count = $8,
          escalation_generation = $9, escalation_started_at = $10, updated_at = $11 WHERE id = $1`,
-      [r.id, r.status, r.acknowledgedAt, r.acknowledgedBy, r.resolvedAt, r.resolvedBy, r.statusReason, r.flapCount, r.escalationGeneration, r.escalationStartedAt, now],
-    );
+      values: [r.id, r.status, r.acknowledgedAt, r.acknowledgedBy, r.resolvedAt, r.resolvedBy, r.statusReason, r.flapCount, r.escalationGeneration, r.escalationStartedAt, now],
+    });
   }
 
   async upsertAlerts(m: TransactionManager, incidentId: string, alerts: readonly AlertRecord[]): Promise<void> {
-    const s = upsertAlertsStatement(incidentId, alerts);
-    if (s) await runStatement(m, s);
+    await queueOn(m, upsertAlertsStatement(incidentId, alerts));
   }
 
   async appendTimeline(m: TransactionManager, incidentId: string, entries: readonly TimelineEntry[]): Promise<void> {
-    const s = appendTimelineStatement(incidentId, entries);
-    if (s) await runStatement(m, s);
+    await queueOn(m, appendTimelineStatement(incidentId, entries));
   }
 
   /** The streams of an incident paged so far, for follow-ups. */
@@ -194,8 +176,8 @@ export class IncidentRepository {
   async enqueue(m: TransactionManager, incidentId: string, drafts: readonly PageDraft[], now: Date): Promise<string[]> {
     const heads: string[] = [];
     for (const d of drafts) {
-      await m.query(`INSERT INTO page_streams (incident_id, stream, sink, target) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [incidentId, d.stream, d.target.sink, d.target]);
-      const rows = (await m.query(
+      await queueOn(m, { name: 'vigil_page_stream_insert', text: `INSERT INTO page_streams (incident_id, stream, sink, target) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, values: [incidentId, d.stream, d.target.sink, d.target] });
+      const rows = await prepared<{ id: string; busy: boolean }>(m, 'vigil_page_insert',
         `WITH s AS (SELECT 1 FROM page_streams WHERE incident_id = $1 AND stream = $2 FOR UPDATE),
               busy AS (SELECT EXISTS (SELECT 1 FROM pages WHERE incident_id = $1 AND stream = $2 AND status IN ('pending', 'sending')) AS busy)
          INSERT INTO pages (incident_id, stream, sink, action, level, note, queued_at)
@@ -204,33 +186,38 @@ export class IncidentRepository {
           WHERE $4 <> 'update' OR NOT EXISTS (SELECT 1 FROM pages WHERE incident_id = $1 AND stream = $2 AND action = 'update' AND status = 'pending')
          RETURNING id::text AS id, (SELECT busy FROM busy) AS busy`,
         [incidentId, d.stream, d.target.sink, d.action, d.level, d.note ?? null, now],
-      )) as { id: string; busy: boolean }[];
+      );
       if (rows[0] && !rows[0].busy) heads.push(rows[0].id);
     }
     return heads;
   }
 
-  /** A page with its stream's state; `m` null reads outside any transaction. */
-  async page(m: TransactionManager | null, id: string): Promise<(PageRecord & StreamState) | null> {
-    const rows = (await (m ?? this.dataSource).query(
-      `SELECT p.id::text AS id, p.incident_id::text AS incident_id, p.stream, p.sink, s.target, p.action, p.level, p.note, p.status, p.attempts, p.last_error, p.queued_at, p.delivered_at,
-              s.routing_key, s.slack_channel, s.slack_ts
-         FROM pages p JOIN page_streams s USING (incident_id, stream) WHERE p.id = $1`,
-      [id],
-    )) as Row[];
-    return rows[0] ? { ...toPageRecord(rows[0]), routingKey: rows[0].routing_key as string | null, slackChannel: rows[0].slack_channel as string | null, slackTs: rows[0].slack_ts as string | null } : null;
+  /** What sending a page needs: the page with its stream's state, its incident and every alert of it, in one round trip. */
+  async pageToSend(id: string): Promise<{ page: PageRecord & StreamState; incident: IncidentRecord | null; alerts: AlertRecord[] } | null> {
+    const ofPage = '(SELECT incident_id FROM pages WHERE id = $1)';
+    const [page, incident, alerts] = await readTogether(this.dataSource, [
+      { name: 'vigil_page', text: PAGE_QUERY, values: [id] },
+      { name: 'vigil_page_incident', text: `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ${ofPage}`, values: [id] },
+      { name: 'vigil_page_alerts', text: `SELECT ${ALERT_COLUMNS} FROM incident_alerts WHERE incident_id = ${ofPage} ORDER BY fingerprint`, values: [id] },
+    ]);
+    if (!page![0]) return null;
+    return { page: toPageWithStream(page![0]), incident: incident![0] ? toIncident(incident![0]) : null, alerts: alerts!.map(toAlert) };
   }
 
   async startAttempt(m: TransactionManager, pageId: string, attempt: number, startedAt: Date): Promise<void> {
-    await m.query(`INSERT INTO page_attempts (page_id, attempt, started_at) VALUES ($1, $2, $3) ON CONFLICT (page_id, attempt) DO NOTHING`, [pageId, attempt, startedAt]);
-    await m.query(`UPDATE pages SET status = 'sending', attempts = GREATEST(attempts, $2) WHERE id = $1`, [pageId, attempt]);
+    await queueOn(
+      m,
+      { name: 'vigil_page_attempt_insert', text: `INSERT INTO page_attempts (page_id, attempt, started_at) VALUES ($1, $2, $3) ON CONFLICT (page_id, attempt) DO NOTHING`, values: [pageId, attempt, startedAt] },
+      { name: 'vigil_page_sending', text: `UPDATE pages SET status = 'sending', attempts = GREATEST(attempts, $2) WHERE id = $1`, values: [pageId, attempt] },
+    );
   }
 
   async saveStreamState(m: TransactionManager, incidentId: string, stream: string, state: Partial<StreamState>): Promise<void> {
-    await m.query(
-      `UPDATE page_streams SET routing_key = COALESCE($3, routing_key), slack_channel = COALESCE($4, slack_channel), slack_ts = COALESCE($5, slack_ts) WHERE incident_id = $1 AND stream = $2`,
-      [incidentId, stream, state.routingKey ?? null, state.slackChannel ?? null, state.slackTs ?? null],
-    );
+    await queueOn(m, {
+      name: 'vigil_page_stream_state',
+      text: `UPDATE page_streams SET routing_key = COALESCE($3, routing_key), slack_channel = COALESCE($4, slack_channel), slack_ts = COALESCE($5, slack_ts) WHERE incident_id = $1 AND stream = $2`,
+      values: [incidentId, stream, state.routingKey ?? null, state.slackChannel ?? null, state.slackTs ?? null],
+    });
   }
 
   /**
@@ -249,17 +236,24 @@ export class IncidentRepository {
     // the incident later (the timeline insert's foreign-key lock) deadlocked with such an ack: one
     // of them failed, the ack with a 500 or this outcome unrecorded and the page sent again.
     // KEY SHARE is what that foreign-key lock takes anyway; pages of one incident still finish side by side.
-    await m.query(`SELECT 1 FROM incidents WHERE id = $1 FOR KEY SHARE`, [page.incidentId]);
-    await m.query(`UPDATE page_attempts SET duration_ms = $3, http_status = $4, error = $5 WHERE page_id = $1 AND attempt = $2`, [page.id, attempt.attempt, attempt.durationMs, attempt.httpStatus, attempt.error]);
-    await m.query(`SELECT 1 FROM page_streams WHERE incident_id = $1 AND stream = $2 FOR UPDATE`, [page.incidentId, page.stream]);
-    await m.query(`UPDATE pages SET status = $2, last_error = $3, delivered_at = CASE WHEN $2 = 'delivered' THEN $4::timestamptz END WHERE id = $1`, [page.id, status, attempt.error, now]);
+    // The locks are queued like the writes: in a batch they still run in this order, before the read.
+    await queueOn(
+      m,
+      { name: 'vigil_incident_key_share', text: `SELECT 1 FROM incidents WHERE id = $1 FOR KEY SHARE`, values: [page.incidentId] },
+      { name: 'vigil_page_attempt_outcome', text: `UPDATE page_attempts SET duration_ms = $3, http_status = $4, error = $5 WHERE page_id = $1 AND attempt = $2`, values: [page.id, attempt.attempt, attempt.durationMs, attempt.httpStatus, attempt.error] },
+      { name: 'vigil_page_stream_lock', text: `SELECT 1 FROM page_streams WHERE incident_id = $1 AND stream = $2 FOR UPDATE`, values: [page.incidentId, page.stream] },
+      { name: 'vigil_page_status', text: `UPDATE pages SET status = $2, last_error = $3, delivered_at = CASE WHEN $2 = 'delivered' THEN $4::timestamptz END WHERE id = $1`, values: [page.id, status, attempt.error, now] },
+    );
     if (status === 'pending') return null;
-    const next = (await m.query(`SELECT id::text AS id FROM pages WHERE incident_id = $1 AND stream = $2 AND status = 'pending' AND id > $3 ORDER BY pages.id LIMIT 1`, [page.incidentId, page.stream, page.id])) as { id: string }[];
+    const next = await prepared<{ id: string }>(m, 'vigil_page_next',
+      `SELECT id::text AS id FROM pages WHERE incident_id = $1 AND stream = $2 AND status = 'pending' AND id > $3 ORDER BY pages.id LIMIT 1`,
+      [page.incidentId, page.stream, page.id],
+    );
     return next[0]?.id ?? null;
   }
 
   async markFailed(m: TransactionManager, pageId: string, error: string): Promise<void> {
-    await m.query(`UPDATE pages SET status = 'failed', last_error = $2 WHERE id = $1 AND status <> 'delivered'`, [pageId, error]);
+    await queueOn(m, { name: 'vigil_page_failed', text: `UPDATE pages SET status = 'failed', last_error = $2 WHERE id = $1 AND status <> 'delivered'`, values: [pageId, error] });
   }
 
   async list(f: IncidentFilter): Promise<Page<IncidentRecord & { alertCounts: Record<string, number> }>> {
@@ -408,6 +402,10 @@ function toAlert(r: Row): AlertRecord {
     reason: r.reason as string | null,
     generatorUrl: r.generator_url as string,
   };
+}
+
+function toPageWithStream(r: Row): PageRecord & StreamState {
+  return { ...toPageRecord(r), routingKey: r.routing_key as string | null, slackChannel: r.slack_channel as string | null, slackTs: r.slack_ts as string | null };
 }
 
 function toPageRecord(r: Row): PageRecord {

@@ -3,9 +3,14 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { JobFence, JobResult, JobState, JsonObject, NewJob, RunOutcome } from '../core/jobs/job.js';
 import type { SlotPlan } from '../core/jobs/slot-plan.js';
 import { toPage, type Page } from './page.js';
+import type { Statement } from './prepared.js';
+import { batchedTransaction, queueOn, runStatement } from './statement-batch.js';
 
 /** A caller's open transaction; re-exported under our own name so modules need not import TypeORM. */
 export type TransactionManager = EntityManager;
+
+/** Whether a claim is still current, locking the job row: every write of a run's outcome starts with it. */
+const FENCE = { name: 'vigil_job_fence', text: `SELECT 1 FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'running' FOR UPDATE` } as const;
 
 /** The latest claim already moved past this run: another replica owns the job now. */
 export class FencedOutError extends Error {
@@ -136,25 +141,15 @@ export class JobRepository {
     });
   }
 
-  /** One-off jobs of one kind, in one statement (in the caller's transaction when given one); returns how many were new: (name, key) is unique. */
+  /** One-off jobs, in one statement (in the caller's transaction when given one); returns how many were new: (name, key) is unique. */
   async scheduleMany(jobs: readonly NewJob[], storage: JobStorage, now: Date, manager?: TransactionManager): Promise<number> {
     if (jobs.length === 0) return 0;
-    const rows = (await (manager ?? this.dataSource.manager).query(
-      `INSERT INTO jobs (name, key, payload, run_at, max_attempts, lease_seconds, exclusive, created_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[], $5::int[], $6::int[], $7::bool[], $8::timestamptz[])
-       ON CONFLICT (name, key) DO NOTHING RETURNING id`,
-      [
-        jobs.map((j) => j.name),
-        jobs.map((j) => j.key),
-        jobs.map((j) => JSON.stringify(j.payload ?? {})),
-        jobs.map((j) => j.runAt),
-        jobs.map((j) => j.maxAttempts ?? storage.maxAttempts),
-        jobs.map(() => storage.leaseSeconds),
-        jobs.map(() => storage.exclusive),
-        jobs.map(() => now),
-      ],
-    )) as unknown[];
-    return rows.length;
+    return (await runStatement(manager ?? this.dataSource, scheduleStatement(jobs, storage, now, 'RETURNING id'))).length;
+  }
+
+  /** The same in the caller's transaction, queued to go with its next read or COMMIT (`queueOn`): nothing is answered. */
+  async queueSchedule(jobs: readonly NewJob[], storage: JobStorage, now: Date, manager: TransactionManager): Promise<void> {
+    if (jobs.length > 0) await queueOn(manager, scheduleStatement(jobs, storage, now, ''));
   }
 
   async cancel(name: string, key: string, now: Date): Promise<boolean> {
@@ -266,13 +261,22 @@ export class JobRepository {
     return n > 0;
   }
 
-  /** Whether `fence` is still the current claim, read in the caller's transaction (and locking the job row till it ends). */
-  async holdFence(fence: JobFence, manager?: TransactionManager): Promise<boolean> {
-    const rows = (await (manager ?? this.dataSource.manager).query(
-      `SELECT 1 FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'running' FOR UPDATE`,
-      [fence.jobId, fence.attempt],
-    )) as unknown[];
-    return rows.length > 0;
+  /**
+   * Runs `fn` in a transaction that holds `fence` (the job row locked), or answers false without
+   * running it when the claim is no longer current. BEGIN and the fence go in one round trip, and
+   * writes `fn` queues go with COMMIT (`batchedTransaction`).
+   */
+  async fenced(fence: JobFence, fn: (m: TransactionManager) => Promise<void>): Promise<boolean> {
+    try {
+      await batchedTransaction(this.dataSource, [{ ...FENCE, values: [fence.jobId, fence.attempt] }], async (m, [held]) => {
+        if (held!.length === 0) throw new FencedOutError(fence);
+        await fn(m);
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof FencedOutError) return false;
+      throw err;
+    }
   }
 
   /**
@@ -281,26 +285,26 @@ export class JobRepository {
    * its claim can never store anything. Throws FencedOutError when the claim was lost.
    */
   async finish(fence: JobFence, result: JobResult, now: Date, alsoInTransaction?: (m: TransactionManager) => Promise<void>): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      if (!(await this.holdFence(fence, m))) throw new FencedOutError(fence);
+    const held = await this.fenced(fence, async (m) => {
       if (alsoInTransaction) await alsoInTransaction(m);
       const error = result.status === 'succeeded' ? null : result.error;
-      if (result.status === 'retry') {
-        await m.query(
-          `UPDATE jobs SET state = 'pending', locked_by = NULL, locked_until = NULL, locked_session = NULL, last_error = $2, run_at = $3::timestamptz + make_interval(secs => $4::double precision) WHERE id = $1`,
-          [fence.jobId, error, now, result.inSeconds],
-        );
-      } else {
-        await m.query(`UPDATE jobs SET state = $2, locked_by = NULL, locked_until = NULL, locked_session = NULL, last_error = $3, result = $4, finished_at = $5 WHERE id = $1`, [
-          fence.jobId,
-          result.status,
-          error,
-          result.status === 'succeeded' && result.result ? JSON.stringify(result.result) : null,
-          now,
-        ]);
-      }
-      await m.query(`UPDATE job_runs SET outcome = $2, finished_at = $3, error = $4 WHERE id = $1`, [fence.runId, result.status === 'succeeded' ? 'succeeded' : 'failed', now, error]);
+      await queueOn(
+        m,
+        result.status === 'retry'
+          ? {
+              name: 'vigil_job_retry',
+              text: `UPDATE jobs SET state = 'pending', locked_by = NULL, locked_until = NULL, locked_session = NULL, last_error = $2, run_at = $3::timestamptz + make_interval(secs => $4::double precision) WHERE id = $1`,
+              values: [fence.jobId, error, now, result.inSeconds],
+            }
+          : {
+              name: 'vigil_job_finish',
+              text: `UPDATE jobs SET state = $2, locked_by = NULL, locked_until = NULL, locked_session = NULL, last_error = $3, result = $4, finished_at = $5 WHERE id = $1`,
+              values: [fence.jobId, result.status, error, result.status === 'succeeded' && result.result ? JSON.stringify(result.result) : null, now],
+            },
+        { name: 'vigil_job_run_finish', text: `UPDATE job_runs SET outcome = $2, finished_at = $3, error = $4 WHERE id = $1`, values: [fence.runId, result.status === 'succeeded' ? 'succeeded' : 'failed', now, error] },
+      );
     });
+    if (!held) throw new FencedOutError(fence);
   }
 
   /** The earliest time something may become claimable: a due job, or a claim lapsing. Null when nothing is owed. */
@@ -375,4 +379,21 @@ export class JobRepository {
     }[];
     return rows.map((r) => ({ name: r.name, recurrence: r.recurrence, lastSlot: r.last_slot, missedTotal: Number(r.missed_total) }));
   }
+}
+
+/** Jobs as one JSON parameter (not arrays: a batch inlines values as literals, and arrays are not among them). */
+function scheduleStatement(jobs: readonly NewJob[], storage: JobStorage, now: Date, returning: '' | 'RETURNING id'): Statement {
+  return {
+    name: returning ? 'vigil_jobs_schedule_returning' : 'vigil_jobs_schedule',
+    text: `INSERT INTO jobs (name, key, payload, run_at, max_attempts, lease_seconds, exclusive, created_at)
+       SELECT x.name, x.key, COALESCE(x.payload, '{}'::jsonb), x.run_at, x.max_attempts, $2::int, $3::bool, $4::timestamptz
+         FROM jsonb_to_recordset($1::jsonb) AS x(name text, key text, payload jsonb, run_at timestamptz, max_attempts int)
+       ON CONFLICT (name, key) DO NOTHING ${returning}`,
+    values: [
+      JSON.stringify(jobs.map((j) => ({ name: j.name, key: j.key, payload: j.payload ?? {}, run_at: j.runAt.toISOString(), max_attempts: j.maxAttempts ?? storage.maxAttempts }))),
+      storage.leaseSeconds,
+      storage.exclusive,
+      now,
+    ],
+  };
 }

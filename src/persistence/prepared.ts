@@ -1,33 +1,11 @@
 import pg, { type PoolClient } from 'pg';
 
-
-/** A statement and its parameters: run prepared (`runStatement`) or inlined into a batch (`inlineStatements`). */
+/** A statement and its parameters: run prepared (`prepared` in statement-batch.ts) or inlined into a batch (`inlineStatements`). */
 export interface Statement {
   /** The prepared statement's name; it must stand for exactly one `text`. */
   readonly name: string;
   readonly text: string;
   readonly values: readonly unknown[];
-}
-
-/** A transaction's manager (its connection is used), or anything else that can run a query. */
-type Runner = { query(text: string, values?: unknown[]): Promise<unknown>; readonly queryRunner?: unknown };
-
-/**
- * A query as a named prepared statement on the transaction's own connection: PostgreSQL parses
- * and plans it once per connection instead of on every call. For the Alertmanager ingest path,
- * where each notification is a handful of short statements and parsing and planning were half of
- * PostgreSQL's CPU (bench/scenario-alerts.js). `name` must stand for exactly one `text`.
- * Outside a transaction with a connection it is a plain query.
- */
-export async function prepared<T = Record<string, unknown>>(m: Runner, name: string, text: string, values: readonly unknown[]): Promise<T[]> {
-  const client = (m.queryRunner as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
-  if (!client) return (await m.query(text, values as unknown[])) as T[];
-  const result = await client.query({ name, text, values: values as unknown[] });
-  return result.rows as T[];
-}
-
-export function runStatement<T = Record<string, unknown>>(m: Runner, s: Statement): Promise<T[]> {
-  return prepared<T>(m, s.name, s.text, s.values);
 }
 
 /**

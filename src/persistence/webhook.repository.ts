@@ -7,6 +7,7 @@ import { WebhookAttemptEntity } from './entities/webhook-attempt.entity.js';
 import { WebhookDeliveryEntity, type DeliveryStatus } from './entities/webhook-delivery.entity.js';
 import { WebhookEndpointEntity } from './entities/webhook-endpoint.entity.js';
 import { JobRepository, type TransactionManager } from './job.repository.js';
+import { queueOn } from './statement-batch.js';
 import { toPage, type Page } from './page.js';
 
 export type { DeliveryStatus } from './entities/webhook-delivery.entity.js';
@@ -165,12 +166,13 @@ export class WebhookRepository {
    * process died before it could record the answer. False: not ours any more, do not send.
    */
   async startAttempt(fence: JobFence, deliveryId: string, attempt: number, startedAt: Date): Promise<boolean> {
-    return this.dataSource.transaction(async (m) => {
-      if (!(await this.jobs.holdFence(fence, m))) return false;
-      await m.query(`INSERT INTO webhook_attempts (delivery_id, attempt, started_at) VALUES ($1, $2, $3) ON CONFLICT (delivery_id, attempt) DO NOTHING`, [deliveryId, attempt, startedAt]);
-      await m.query(`UPDATE webhook_deliveries SET status = 'delivering', attempts = GREATEST(attempts, $2) WHERE id = $1`, [deliveryId, attempt]);
-      return true;
-    });
+    return this.jobs.fenced(fence, (m) =>
+      queueOn(
+        m,
+        { name: 'vigil_webhook_attempt_insert', text: `INSERT INTO webhook_attempts (delivery_id, attempt, started_at) VALUES ($1, $2, $3) ON CONFLICT (delivery_id, attempt) DO NOTHING`, values: [deliveryId, attempt, startedAt] },
+        { name: 'vigil_webhook_delivering', text: `UPDATE webhook_deliveries SET status = 'delivering', attempts = GREATEST(attempts, $2) WHERE id = $1`, values: [deliveryId, attempt] },
+      ),
+    );
   }
 
   /** The attempt's outcome and the delivery's new status, in the job's finishing transaction. */

@@ -226,8 +226,12 @@ describe('delayed jobs', () => {
     await b.worker.drain();
     expect(await effects()).toEqual([]); // a is alive: its claim stands
 
-    // What a kill -9 of a's process does to its connections; the clock does not move: no lease runs out.
+    // What a kill -9 of a's process does to its connections. The clock moves one sweep interval (a
+    // worker looks for dead replicas at most once a second), far short of the 30 s lease.
     await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'vigil:a'`);
+    await b.worker.drain();
+    expect(await effects()).toEqual([]); // b swept a moment ago: not yet
+    clock.advance(1);
     await b.worker.drain();
     expect((await effects()).map((e) => [e.replica, e.attempt])).toEqual([['b', 2]]);
     const recorded = await runs('page');

@@ -3,6 +3,7 @@ import type { AlertRecord, IncidentRecord } from '../../src/core/incidents/incid
 import type { PolicySnapshot } from '../../src/core/model/page-target.js';
 import { openDatabase } from '../../src/persistence/data-source.js';
 import { appendTimelineStatement, IncidentRepository, upsertAlertsStatement } from '../../src/persistence/incident.repository.js';
+import { queueOn } from '../../src/persistence/statement-batch.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
 import { until } from '../support/until.js';
 
@@ -59,10 +60,10 @@ it('reads the key’s latest incident and alerts, and stores writes queued for C
   const groupKey = `{}:{alertname="${AWKWARD}"}`;
   const incident = await open(groupKey);
   const later = new Date(T0.getTime() + 60_000);
-  await repo.withKeyLock('critical', groupKey, async ({ latest, atCommit }) => {
+  await repo.withKeyLock('critical', groupKey, async ({ m, latest }) => {
     expect(latest?.incident).toMatchObject({ id: incident.id, title: AWKWARD, triggeredAt: T0 });
     expect(latest?.alerts).toEqual([alert('a1', 'firing')]);
-    atCommit(upsertAlertsStatement(incident.id, [alert('a1', 'firing', later), alert('a2', 'firing', later)])!, appendTimelineStatement(incident.id, [{ kind: 'notification_received', at: later, actor: 'alertmanager', message: AWKWARD, detail: { externalUrl: AWKWARD } }])!);
+    await queueOn(m, upsertAlertsStatement(incident.id, [alert('a1', 'firing', later), alert('a2', 'firing', later)])!, appendTimelineStatement(incident.id, [{ kind: 'notification_received', at: later, actor: 'alertmanager', message: AWKWARD, detail: { externalUrl: AWKWARD } }])!);
   });
   expect(await repo.alerts(null, incident.id)).toEqual([alert('a1', 'firing', later), alert('a2', 'firing', later)]);
   expect((await repo.timeline(incident.id)).map((e) => [e.message, e.detail])).toEqual([[AWKWARD, { externalUrl: AWKWARD }]]);
@@ -74,10 +75,10 @@ it('a holder’s queued writes are what the next one on the key reads: its alert
   const held = new Promise<void>((r) => (release = r));
   let holding!: () => void;
   const isHolding = new Promise<void>((r) => (holding = r));
-  const first = repo.withKeyLock('critical', 'g', async ({ atCommit }) => {
+  const first = repo.withKeyLock('critical', 'g', async ({ m }) => {
     holding();
     await held;
-    atCommit(upsertAlertsStatement(incident.id, [alert('a1', 'resolved')])!);
+    await queueOn(m, upsertAlertsStatement(incident.id, [alert('a1', 'resolved')])!);
   });
   await isHolding;
   const second = repo.withKeyLock('critical', 'g', async ({ latest }) => latest?.alerts.map((a) => a.state));
@@ -96,17 +97,17 @@ it('a failure rolls back everything, queued writes included, and the pool goes o
   // More failures than the pool has connections: each failed one is dropped, and its replacement PREPAREs again.
   for (let i = 0; i < 5; i++) {
     await expect(
-      repo.withKeyLock('critical', 'g', async ({ m, atCommit }) => {
-        atCommit(appendTimelineStatement(incident.id, [{ kind: 'notification_received', at: T0, actor: 'alertmanager', message: `lost ${i}` }])!);
+      repo.withKeyLock('critical', 'g', async ({ m }) => {
+        await queueOn(m, appendTimelineStatement(incident.id, [{ kind: 'notification_received', at: T0, actor: 'alertmanager', message: `lost ${i}` }])!);
         await repo.appendTimeline(m, incident.id, [{ kind: 'notification_received', at: T0, actor: 'alertmanager', message: `also lost ${i}` }]);
         throw new Error(`refused ${i}`);
       }),
     ).rejects.toThrow(`refused ${i}`);
     // A queued write that fails at COMMIT rolls back what went before it too.
     await expect(
-      repo.withKeyLock('critical', 'g', async ({ m, atCommit }) => {
+      repo.withKeyLock('critical', 'g', async ({ m }) => {
         await repo.appendTimeline(m, incident.id, [{ kind: 'notification_received', at: T0, actor: 'alertmanager', message: `lost at commit ${i}` }]);
-        atCommit({ name: 'broken', text: 'SELECT 1 / $1::int', values: [0] });
+        await queueOn(m, { name: 'broken', text: 'SELECT 1 / $1::int', values: [0] });
       }),
     ).rejects.toThrow('division by zero');
     expect(await repo.withKeyLock('critical', 'g', async ({ latest }) => latest?.incident.id)).toBe(incident.id);

@@ -91,7 +91,7 @@ export class AlertIngestService {
     let scheduled = false;
     for (const [route, { policy, alerts }] of byRoute) {
       incidents.push(
-        await this.repo.withKeyLock(route, n.groupKey, async ({ m, latest, atCommit }) => {
+        await this.repo.withKeyLock(route, n.groupKey, async ({ m, latest }) => {
           const now = this.clock.now();
           const decision = decideNotification({
             now,
@@ -112,7 +112,7 @@ export class AlertIngestService {
             await this.writer.effects(m, { ...decision, incident: { ...decision.incident, id } }, now, true);
           } else {
             // A repeat changes nothing but alerts and timeline: the incident row is left alone, the writes go with COMMIT.
-            await this.writer.write(m, { ...decision, incident: { ...decision.incident, id } }, decision.incident !== latest?.incident, atCommit);
+            await this.writer.write(m, { ...decision, incident: { ...decision.incident, id } }, decision.incident !== latest?.incident);
           }
           return { id, route, status: decision.incident.status, created: decision.write === 'create' };
         }),

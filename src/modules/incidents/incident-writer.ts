@@ -4,7 +4,7 @@ import { describeTarget, followUps, levelPages, type PageDraft } from '../../cor
 import type { AlertRecord, IncidentRecord, TimelineEntry } from '../../core/incidents/incident.js';
 import type { Via } from '../../core/incidents/responder-actions.js';
 import { Clock } from '../../core/ports/clock.js';
-import { appendTimelineStatement, IncidentRepository, upsertAlertsStatement, type KeyTransaction } from '../../persistence/incident.repository.js';
+import { IncidentRepository } from '../../persistence/incident.repository.js';
 import type { TransactionManager } from '../../persistence/job.repository.js';
 import { JobWorker } from '../jobs/job-worker.js';
 import { ACK_TIMEOUT_JOB, ESCALATION_STEP_JOB, PAGE_DELIVERY_JOB } from './incident-jobs.js';
@@ -36,17 +36,10 @@ export class IncidentWriter {
     private readonly metrics: IncidentMetrics,
   ) {}
 
-  /**
-   * `incidentChanged` false: the incident row is left alone (a repeated notification). A change
-   * that is only alerts and timeline, with `atCommit` given, is queued to go with COMMIT.
-   */
-  async write(m: TransactionManager, change: IncidentChange, incidentChanged = true, atCommit?: KeyTransaction['atCommit']): Promise<void> {
+  /** `incidentChanged` false: the incident row is left alone (a repeated notification). */
+  async write(m: TransactionManager, change: IncidentChange, incidentChanged = true): Promise<void> {
     const now = this.clock.now();
     const { incident } = change;
-    if (atCommit && !incidentChanged && !hasEffects(change)) {
-      atCommit(...[upsertAlertsStatement(incident.id, change.alerts), appendTimelineStatement(incident.id, change.timeline)].filter((s) => s !== null));
-      return;
-    }
     if (incidentChanged) await this.repo.update(m, incident, now);
     await this.repo.upsertAlerts(m, incident.id, change.alerts);
     await this.repo.appendTimeline(m, incident.id, change.timeline);
@@ -114,9 +107,4 @@ export class IncidentWriter {
     const heads = await this.repo.enqueue(m, incidentId, drafts, now);
     await this.jobs.scheduleMany(heads.map((id) => ({ name: PAGE_DELIVERY_JOB, key: id, runAt: now })), m);
   }
-}
-
-/** Whether storing the change does more than write alerts and timeline: escalation started or stopped, pages, a timer. */
-function hasEffects(c: IncidentChange): boolean {
-  return c.startEscalation || c.stopEscalation || c.notify !== null || Boolean(c.ackTimeoutAt);
 }

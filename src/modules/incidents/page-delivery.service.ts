@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import type { JobRun } from '../../core/jobs/job.js';
 import { describeTarget, levelPages } from '../../core/incidents/fan-out.js';
-import type { IncidentRecord } from '../../core/incidents/incident.js';
+import type { AlertRecord, IncidentRecord } from '../../core/incidents/incident.js';
 import { afterAttempt, DEFAULT_OUTBOX_POLICY, type OutboxPolicy } from '../../core/incidents/outbox-policy.js';
 import { incidentMail, pagerDutyEvent, slackMessage, webhookPayload, type BudgetState, type PageContext } from '../../core/incidents/page-messages.js';
 import { classifyHttp } from '../../core/incidents/sink-outcome.js';
@@ -70,13 +70,12 @@ export class PageDeliveryService implements OnModuleInit {
   }
 
   private async deliver(run: JobRun): Promise<JobOutcome> {
-    const page = await this.repo.page(null, run.key);
-    if (!page || page.status === 'delivered' || page.status === 'failed') return { status: 'succeeded', result: { skipped: 'the page is already settled' } };
-    const incident = await this.repo.find(page.incidentId);
+    const found = await this.repo.pageToSend(run.key);
+    if (!found || found.page.status === 'delivered' || found.page.status === 'failed') return { status: 'succeeded', result: { skipped: 'the page is already settled' } };
+    const { page, incident, alerts } = found;
     if (!incident) return { status: 'succeeded', result: { skipped: 'the incident was deleted' } };
     const started = this.clock.now();
-    const recorded = await this.repo.transaction(async (m) => {
-      if (!(await this.jobsRepo.holdFence(run, m))) return false;
+    const recorded = await this.jobsRepo.fenced(run, async (m) => {
       // Still 'sending': an attempt went out and its outcome was never recorded (its replica died
       // mid-send). Whether the sink got it is unknown; the responder should see that it is tried again.
       if (page.status === 'sending') {
@@ -85,14 +84,13 @@ export class PageDeliveryService implements OnModuleInit {
         ]);
       }
       await this.repo.startAttempt(m, page.id, run.attempt, started);
-      return true;
     });
     if (!recorded) return { status: 'failed', error: 'the claim was lost before the page went out; nothing was sent' };
 
     const t0 = performance.now();
     let sent: Sent;
     try {
-      sent = await this.send(page, incident, this.oncall.current());
+      sent = await this.send(page, incident, alerts, this.oncall.current());
     } catch (err) {
       // Our side could not even build the request (a secret file missing): retrying will not help until someone fixes it.
       sent = { attempt: { outcome: 'permanent', error: err instanceof Error ? err.message : String(err) } };
@@ -140,9 +138,9 @@ export class PageDeliveryService implements OnModuleInit {
     await this.repo.appendTimeline(tx, incident.id, [{ kind: 'fallback_notified', at: now, actor: 'vigil', message: `fallback notified: ${drafts.map((d) => describeTarget(d.target)).join(', ')}` }]);
   }
 
-  private async send(page: PageRecord & StreamState, incident: IncidentRecord, spec: OnCallSpec): Promise<Sent> {
+  private async send(page: PageRecord & StreamState, incident: IncidentRecord, alerts: readonly AlertRecord[], spec: OnCallSpec): Promise<Sent> {
     const timeout = this.config.pageTimeoutMs;
-    const ctx = await this.context(incident, page, spec);
+    const ctx = await this.context(incident, alerts, page, spec);
     const target = page.target;
     switch (target.sink) {
       case 'pagerduty': {
@@ -187,8 +185,7 @@ export class PageDeliveryService implements OnModuleInit {
     }
   }
 
-  private async context(incident: IncidentRecord, page: PageRecord, spec: OnCallSpec): Promise<PageContext> {
-    const alerts = await this.repo.alerts(null, incident.id);
+  private async context(incident: IncidentRecord, alerts: readonly AlertRecord[], page: PageRecord, spec: OnCallSpec): Promise<PageContext> {
     const firing = alerts.filter((a) => a.state === 'firing').length;
     const resolved = alerts.filter((a) => a.state === 'resolved' || a.state === 'stale').length;
     const base = spec.incidents.publicUrl?.replace(/\/+$/, '');

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { NewJob } from '../../core/jobs/job.js';
-import { describeRecurrence, nextSlotAfter, recurrenceProblem, slotAt } from '../../core/jobs/recurrence.js';
+import { describeRecurrence, nextSlotAfter, recurrenceProblem, slotAt, type Recurrence } from '../../core/jobs/recurrence.js';
 import { afterError } from '../../core/jobs/retry-policy.js';
 import { planSlots } from '../../core/jobs/slot-plan.js';
 import { Clock } from '../../core/ports/clock.js';
@@ -26,6 +26,8 @@ export interface JobWorkerOptions {
 export const JOB_WORKER_OPTIONS = Symbol('JOB_WORKER_OPTIONS');
 
 const TICK = 'vigil-jobs-tick';
+/** The most often a replica checks its own session and sweeps lapsed claims (pollMs, when shorter). */
+const SWEEP_MS = 1000;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -40,6 +42,7 @@ export class JobWorker extends JobScheduler implements OnApplicationBootstrap, B
   private readonly log = new Logger('Jobs');
   private readonly defs = new Map<string, JobDefinition>();
   private readonly running = new Map<string, { readonly done: Promise<void>; readonly abort: AbortController }>();
+  private readonly slotWindows = new Map<string, { slot: Date | null; next: Date | null }>();
   /** The slot this replica last saw created, per recurring job: skips the schedule lock until the next one. */
   private readonly seenSlot = new Map<string, number>();
   private chain: Promise<void> = Promise.resolve();
@@ -47,6 +50,8 @@ export class JobWorker extends JobScheduler implements OnApplicationBootstrap, B
   private stopped = false;
   private started = false;
   private failing = false;
+  /** When the last liveness check and sweep of lapsed claims ran (clock ms). */
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly repo: JobRepository,
@@ -76,21 +81,23 @@ export class JobWorker extends JobScheduler implements OnApplicationBootstrap, B
     return [...this.defs.values()].map((d) => ({ name: d.name, recurrence: d.recurrence ? describeRecurrence(d.recurrence) : null })).sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** True when stored now; false when a job with the same name and key exists already. */
   async schedule(job: NewJob, manager?: TransactionManager): Promise<boolean> {
-    return (await this.scheduleMany([job], manager)) === 1;
+    const n = await this.repo.scheduleMany([job], this.storage(this.definition(job.name)), this.clock.now(), manager);
+    if (!manager && n > 0) this.kick();
+    return n === 1;
   }
 
   /**
-   * Stores jobs of one name. Inside a caller's transaction they become due only when it commits:
-   * call `kick()` after the commit (without a transaction this does it).
+   * Stores jobs of one name (a job whose name and key exist already is left alone) in the caller's
+   * transaction: they go with its next read or its COMMIT, and become due when it commits. Call
+   * `kick()` after the commit.
    */
-  async scheduleMany(jobs: readonly NewJob[], manager?: TransactionManager): Promise<number> {
-    if (jobs.length === 0) return 0;
+  async scheduleMany(jobs: readonly NewJob[], manager: TransactionManager): Promise<void> {
+    if (jobs.length === 0) return;
     const def = this.definition(jobs[0]!.name);
     if (jobs.some((j) => j.name !== def.name)) throw new Error('scheduleMany takes jobs of one name');
-    const n = await this.repo.scheduleMany(jobs, this.storage(def), this.clock.now(), manager);
-    if (!manager && n > 0) this.kick();
-    return n;
+    await this.repo.queueSchedule(jobs, this.storage(def), this.clock.now(), manager);
   }
 
   cancel(name: string, key: string): Promise<boolean> {
@@ -161,20 +168,19 @@ export class JobWorker extends JobScheduler implements OnApplicationBootstrap, B
     const names = [...this.defs.keys()];
     let wake = now.getTime() + this.opts.pollMs;
     try {
-      await this.session.hold(this.opts.session);
+      // Kicks come with every page and step: the liveness check and the sweep of lapsed claims run
+      // at most once per sweep interval (each is a round trip, and almost always finds nothing).
+      const sweep = now.getTime() - this.lastSweep >= Math.min(this.opts.pollMs, SWEEP_MS);
+      if (sweep) await this.session.hold(this.opts.session);
       for (const def of this.defs.values()) {
         if (!def.recurrence) continue;
-        await this.materialise(def, now);
-        const next = nextSlotAfter(def.recurrence, now);
+        const { slot, next } = this.slotWindow(def.name, def.recurrence, now);
+        await this.materialise(def, slot, now);
         if (next) wake = Math.min(wake, next.getTime());
       }
-      // Claims of replicas that died are taken over at once; of replicas that stall, when their lease runs out.
-      const others = await this.repo.claimingSessions(names, this.opts.session);
-      const gone = others.length > 0 ? await this.session.gone(others) : [];
-      for (const lost of await this.repo.reapLapsed(names, now, gone)) {
-        this.metrics.ran(lost.name, 'lost');
-        this.log.warn(`job ${lost.name} (${lost.key}): the run on ${lost.replica} was lost (${lost.reason}); job is ${lost.state === 'pending' ? 'due again' : 'failed'}`);
-        if (lost.state === 'failed') await this.defs.get(lost.name)?.onLost?.(lost.key);
+      if (sweep) {
+        await this.reapLapsed(names, now);
+        this.lastSweep = now.getTime();
       }
       const free = this.opts.concurrency - this.running.size;
       const claimed = await this.repo.claim(names, free, this.opts.replica, now, this.opts.session);
@@ -194,9 +200,32 @@ export class JobWorker extends JobScheduler implements OnApplicationBootstrap, B
     this.wakeAt(wake);
   }
 
-  private async materialise(def: JobDefinition, now: Date): Promise<void> {
+  /** Claims of replicas that died are taken over at once; of replicas that stall, when their lease runs out. */
+  private async reapLapsed(names: readonly string[], now: Date): Promise<void> {
+    const others = await this.repo.claimingSessions(names, this.opts.session);
+    const gone = others.length > 0 ? await this.session.gone(others) : [];
+    for (const lost of await this.repo.reapLapsed(names, now, gone)) {
+      this.metrics.ran(lost.name, 'lost');
+      this.log.warn(`job ${lost.name} (${lost.key}): the run on ${lost.replica} was lost (${lost.reason}); job is ${lost.state === 'pending' ? 'due again' : 'failed'}`);
+      if (lost.state === 'failed') await this.defs.get(lost.name)?.onLost?.(lost.key);
+    }
+  }
+
+  /**
+   * The slot `now` falls in and the next one, recomputed only when the clock leaves that window:
+   * cron arithmetic is not free, and every kick (each page, each step) is a pass.
+   */
+  private slotWindow(name: string, recurrence: Recurrence, now: Date): { slot: Date | null; next: Date | null } {
+    const t = now.getTime();
+    const known = this.slotWindows.get(name);
+    if (known?.slot && known.next && known.slot.getTime() <= t && t < known.next.getTime()) return known;
+    const fresh = { slot: slotAt(recurrence, now), next: nextSlotAfter(recurrence, now) };
+    this.slotWindows.set(name, fresh);
+    return fresh;
+  }
+
+  private async materialise(def: JobDefinition, slot: Date | null, now: Date): Promise<void> {
     const recurrence = def.recurrence!;
-    const slot = slotAt(recurrence, now);
     if (!slot || this.seenSlot.get(def.name) === slot.getTime()) return;
     const r = await this.repo.materialise(def.name, describeRecurrence(recurrence), this.storage(def), now, (last) => planSlots(recurrence, last, now));
     this.seenSlot.set(def.name, slot.getTime());
