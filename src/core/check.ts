@@ -6,6 +6,7 @@ import { checkRouting } from './definitions/routing.parser.js';
 import { loadSpecs, type SpecInput } from './definitions/load-specs.js';
 import type { DrillSpec } from './model/drill.js';
 import type { OnCallSpec } from './model/oncall.js';
+import { DEFAULT_OUTPUTS, type OutputsSpec } from './model/outputs.js';
 import type { RetentionSpec } from './model/retention.js';
 import type { RoutingSpec } from './model/routing.js';
 import type { Fleet } from './model/slo.js';
@@ -22,6 +23,8 @@ export interface CheckedSpecs {
   readonly retention: readonly RetentionSpec[];
   /** Who is paged (kind: OnCall); nothing is generated from it. */
   readonly oncall?: OnCallSpec;
+  /** How generated files are placed and labelled (kind: Outputs), defaults when there is none. */
+  readonly outputs: Omit<OutputsSpec, 'file'>;
   /** DR drills (kind: Drill), from the drills folder. */
   readonly drills: readonly DrillSpec[];
   readonly diagnostics: readonly Diagnostic[];
@@ -46,5 +49,5 @@ export function check(inputs: readonly SpecInput[], drillInputs: readonly SpecIn
     ...drills.diagnostics,
     ...checkDrillsAgainstOnCall(drills.drills, oncall),
   ]);
-  return { fleet, routing, retention: loaded.retention, oncall, drills: drills.drills, diagnostics };
+  return { fleet, routing, retention: loaded.retention, oncall, outputs: loaded.outputs[0] ?? DEFAULT_OUTPUTS, drills: drills.drills, diagnostics };
 }

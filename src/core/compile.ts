@@ -22,12 +22,12 @@ export interface Compilation {
  * `drillInputs` are the drills folder's files: their alert rules are generated with the rest.
  */
 export function compile(inputs: readonly SpecInput[], drillInputs: readonly SpecInput[] = []): Compilation {
-  const { fleet, routing, retention, drills, diagnostics } = check(inputs, drillInputs);
+  const { fleet, routing, retention, outputs, drills, diagnostics } = check(inputs, drillInputs);
   if (diagnostics.length > 0) return { fleet, files: [], diagnostics };
   const files = [
-    ...ruleFiles(fleet),
-    ...vigilSelfRuleFiles(routing),
-    ...drillRuleFiles(drills),
+    ...ruleFiles(fleet, outputs.prometheusRule),
+    ...vigilSelfRuleFiles(routing, outputs.prometheusRule),
+    ...drillRuleFiles(drills, outputs.prometheusRule),
     ...dashboardFiles(fleet),
     ...alertmanagerFiles(routing),
     ...elasticsearchFiles(retention),

@@ -1,12 +1,14 @@
 import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import type { DrillSpec } from '../model/drill.js';
 import type { OnCallSpec } from '../model/oncall.js';
+import type { OutputsSpec } from '../model/outputs.js';
 import type { RetentionSpec } from '../model/retention.js';
 import type { RoutingSpec } from '../model/routing.js';
 import type { Slo, SpecDocument } from '../model/slo.js';
 import { parseDrillDocument } from './drill.parser.js';
 import { parseNativeDocument } from './native.parser.js';
 import { parseOnCallDocument } from './oncall.parser.js';
+import { parseOutputsDocument } from './outputs.parser.js';
 import { parseRetentionDocument } from './retention.parser.js';
 import { parseRoutingDocument } from './routing.parser.js';
 import { openSloToSlo, parseOpenSloDocument, type OpenSloParsed, type OpenSloSli } from './openslo.parser.js';
@@ -27,6 +29,8 @@ export interface LoadedSpecs {
   readonly retention: readonly RetentionSpec[];
   /** `kind: OnCall` documents; a fleet has at most one (a second is an error, reported here). */
   readonly oncall: readonly OnCallSpec[];
+  /** `kind: Outputs` documents; a fleet has at most one (a second is an error, reported here). */
+  readonly outputs: readonly OutputsSpec[];
   /** `kind: Drill` documents, read from the drills folder only. */
   readonly drills: readonly DrillSpec[];
   readonly diagnostics: readonly Diagnostic[];
@@ -51,11 +55,13 @@ export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'sl
   const routing: RoutingSpec[] = [];
   const retention: RetentionSpec[] = [];
   const oncall: OnCallSpec[] = [];
+  const outputs: OutputsSpec[] = [];
   const drills: DrillSpec[] = [];
   // Counted whether or not the first parsed cleanly, like the OnCall spec below.
   const drillNames = new Map<string, SourcePos>();
   // Counted whether or not the first parsed cleanly: two on-call specs are one mistake of its own.
   let firstOnCall: string | undefined;
+  let firstOutputs: string | undefined;
 
   for (const input of inputs) {
     const parsed = parseYamlFile(input.path, input.text);
@@ -75,7 +81,14 @@ export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'sl
       } else if (format === 'vigil') collect(parseNativeDocument(src));
       else if (format === 'vigil-routing') gather(parseRoutingDocument(src), routing);
       else if (format === 'vigil-retention') gather(parseRetentionDocument(src), retention);
-      else if (format === 'vigil-oncall') {
+      else if (format === 'vigil-outputs') {
+        if (firstOutputs === undefined) {
+          firstOutputs = src.file;
+          gather(parseOutputsDocument(src), outputs);
+        } else {
+          diagnostics.push(diagnostic(src.pos(['kind']), `a fleet has one Outputs spec; ${firstOutputs} already defines it`));
+        }
+      } else if (format === 'vigil-oncall') {
         if (firstOnCall === undefined) {
           firstOnCall = src.file;
           gather(parseOnCallDocument(src), oncall);
@@ -102,7 +115,7 @@ export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'sl
     const slo = openSloToSlo(p, slis, diagnostics);
     if (slo) documents.push(fromOpenSlo(p.src.file, slo));
   }
-  return { documents, routing, retention, oncall, drills, diagnostics };
+  return { documents, routing, retention, oncall, outputs, drills, diagnostics };
 
   function gather<T>(r: { spec?: T; diagnostics: Diagnostic[] }, into: T[]): void {
     diagnostics.push(...r.diagnostics);
@@ -119,13 +132,13 @@ function fromOpenSlo(file: string, slo: Slo): SpecDocument {
   return { file, format: 'openslo/v1', service: slo.service, labels: {}, slos: [slo], alerts: [] };
 }
 
-type Format = 'vigil' | 'vigil-routing' | 'vigil-retention' | 'vigil-oncall' | 'vigil-drill' | 'sloth' | 'openslo' | { error: string };
+type Format = 'vigil' | 'vigil-routing' | 'vigil-retention' | 'vigil-oncall' | 'vigil-outputs' | 'vigil-drill' | 'sloth' | 'openslo' | { error: string };
 
 const DRILL_ELSEWHERE = 'kind: Drill belongs in the drills folder (--drills, VIGIL_DRILLS_DIR): drills are run from there only';
 const NOT_A_DRILL = 'the drills folder holds kind: Drill documents only; move this one to the specs folder (--slos, VIGIL_SLOS_DIR)';
 
 /** Native documents without a kind (or `kind: Service`) describe a service; other kinds are fleet-wide. */
-const NATIVE_KINDS: Record<string, Format> = { Service: 'vigil', Routing: 'vigil-routing', Retention: 'vigil-retention', OnCall: 'vigil-oncall', Drill: 'vigil-drill' };
+const NATIVE_KINDS: Record<string, Format> = { Service: 'vigil', Routing: 'vigil-routing', Retention: 'vigil-retention', OnCall: 'vigil-oncall', Outputs: 'vigil-outputs', Drill: 'vigil-drill' };
 
 function detectFormat(src: YamlDocument): Format {
   const v = src.toJS();

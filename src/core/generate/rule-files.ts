@@ -2,6 +2,9 @@ import type { Fleet, Service } from '../model/slo.js';
 import { thresholdAlertGroup } from './alert-rules.js';
 import type { RuleGroup } from './rule-model.js';
 import { ruleGroupsYaml, scalar } from './rule-yaml.js';
+import { compareText } from '../compare-text.js';
+import { DEFAULT_OUTPUTS, type PrometheusRuleOutput } from '../model/outputs.js';
+import { labelValue, objectName } from './kubernetes-names.js';
 import { sloRuleGroups } from './slo-rules.js';
 
 /** A file Vigil writes: path relative to the output root, and its exact bytes. */
@@ -19,39 +22,85 @@ export function serviceRuleGroups(service: Service): RuleGroup[] {
   return alerts ? [...groups, alerts] : groups;
 }
 
-/** For each service: a plain Prometheus rule file and the same groups as a PrometheusRule object. */
-export function ruleFiles(fleet: Fleet): GeneratedFile[] {
-  return fleet.services.flatMap((service) => ruleFilePair(service.name, service.files, serviceRuleGroups(service)));
+/** For each service: a plain Prometheus rule file and the same groups as PrometheusRule objects. */
+export function ruleFiles(fleet: Fleet, options: PrometheusRuleOutput = DEFAULT_OUTPUTS.prometheusRule): GeneratedFile[] {
+  return fleet.services.flatMap((service) => ruleFilePair(service.name, service.files, serviceRuleGroups(service), { name: `vigil-${service.name}`, partOf: service.name }, options));
 }
 
 /**
+ * `kubectl apply` (client-side) keeps each object as JSON in its last-applied annotation, and the
+ * API server refuses an object whose annotations pass 256 KiB (262,144 bytes). A 40-SLO service
+ * makes ~270 KB of rules: its groups are spread over several objects below this, leaving room for
+ * the metadata and kubectl's own.
+ */
+export const MAX_OBJECT_JSON_BYTES = 250_000;
+
+/**
  * `rules/<name>.rules.yaml` and `rules/<name>.prometheusrule.yaml` holding the same groups, the
- * second as a prometheus-operator object (by default `vigil-<name>`, part of `<name>`).
+ * second as prometheus-operator objects: `object.name` (Kubernetes-safe, see kubernetes-names.ts),
+ * and `<name>-2`, `-3`… when the groups do not fit one (a group is never split: its rules are
+ * evaluated in order). Namespace and extra labels come from the Outputs spec.
  */
 export function ruleFilePair(
   name: string,
   sources: readonly string[],
   groups: readonly RuleGroup[],
-  object: { readonly name: string; readonly partOf: string } = { name: `vigil-${name}`, partOf: name },
+  object: { readonly name: string; readonly partOf: string },
+  options: PrometheusRuleOutput = DEFAULT_OUTPUTS.prometheusRule,
 ): GeneratedFile[] {
   const header = `${GENERATED_MARKER} from ${sources.join(', ')}. Do not edit: change the spec and run \`vigil generate\`.\n\n`;
-  // Serialised once; the PrometheusRule carries the same text two spaces deeper under spec:.
   const text = ruleGroupsYaml(groups);
+  const base = objectName(object.name);
+  const metadata = (n: number) => {
+    const labels = { 'app.kubernetes.io/managed-by': 'vigil', 'app.kubernetes.io/part-of': labelValue(object.partOf), ...sortedLabels(options.labels) };
+    return {
+      name: n === 0 ? base : objectName(`${base}-${n + 1}`),
+      ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+      labels,
+    };
+  };
+  const chunks = packGroups(groups, JSON.stringify({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: metadata(9), spec: { groups: [] } }));
+  const oversized = chunks.flatMap((c, i) => (c.bytes > MAX_OBJECT_JSON_BYTES ? [metadata(i).name] : []));
+  const notes = oversized.map((n) => `# ${n} holds one rule group larger than kubectl apply's 256 KiB last-applied annotation: apply it with \`kubectl apply --server-side\`.\n`);
+  // Serialised once when one object holds everything; the PrometheusRule carries the text two spaces deeper under spec:.
+  const objects = chunks.map((c, i) => {
+    const m = metadata(i);
+    return (
+      'apiVersion: monitoring.coreos.com/v1\n' +
+      'kind: PrometheusRule\n' +
+      'metadata:\n' +
+      `  name: ${scalar(m.name, '')}\n` +
+      (m.namespace !== undefined ? `  namespace: ${scalar(m.namespace, '')}\n` : '') +
+      '  labels:\n' +
+      Object.entries(m.labels).map(([k, v]) => `    ${scalar(k, '')}: ${scalar(v, '')}\n`).join('') +
+      'spec:\n' +
+      (chunks.length === 1 ? text : ruleGroupsYaml(c.groups)).replace(/^(?=.)/gm, '  ')
+    );
+  });
   return [
     { path: `rules/${name}.rules.yaml`, content: header + text },
-    {
-      path: `rules/${name}.prometheusrule.yaml`,
-      content:
-        header +
-        'apiVersion: monitoring.coreos.com/v1\n' +
-        'kind: PrometheusRule\n' +
-        'metadata:\n' +
-        `  name: ${scalar(object.name, '')}\n` +
-        '  labels:\n' +
-        '    app.kubernetes.io/managed-by: vigil\n' +
-        `    app.kubernetes.io/part-of: ${scalar(object.partOf, '')}\n` +
-        'spec:\n' +
-        text.replace(/^(?=.)/gm, '  '),
-    },
+    { path: `rules/${name}.prometheusrule.yaml`, content: header + (notes.length > 0 ? `${notes.join('')}\n` : '') + objects.join('---\n') },
   ];
 }
+
+function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => compareText(a, b)));
+}
+
+/** Groups in order, into as few objects as stay under MAX_OBJECT_JSON_BYTES; `empty` is an object's JSON with no groups. */
+function packGroups(groups: readonly RuleGroup[], empty: string): { groups: RuleGroup[]; bytes: number }[] {
+  const bytesOf = (text: string) => encoder.encode(text).length;
+  const chunks: { groups: RuleGroup[]; bytes: number }[] = [{ groups: [], bytes: bytesOf(empty) }];
+  for (const g of groups) {
+    const size = bytesOf(JSON.stringify(g)) + 1; // and its comma
+    const last = chunks.at(-1)!;
+    if (last.groups.length > 0 && last.bytes + size > MAX_OBJECT_JSON_BYTES) chunks.push({ groups: [g], bytes: bytesOf(empty) + size });
+    else {
+      last.groups.push(g);
+      last.bytes += size;
+    }
+  }
+  return chunks;
+}
+
+const encoder = new TextEncoder();

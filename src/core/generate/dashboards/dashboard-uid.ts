@@ -1,3 +1,5 @@
+import { nameHash } from '../name-hash.js';
+
 /** Grafana refuses dashboard uids longer than this. */
 export const MAX_UID_LENGTH = 40;
 
@@ -8,16 +10,6 @@ export const MAX_UID_LENGTH = 40;
 export function dashboardUid(name: string): string {
   const uid = `vigil-${name}`;
   if (uid.length <= MAX_UID_LENGTH) return uid;
-  const hash = fnv1a32(name).toString(16).padStart(8, '0');
+  const hash = nameHash(name);
   return `${uid.slice(0, MAX_UID_LENGTH - hash.length - 1)}-${hash}`;
-}
-
-/** FNV-1a, 32 bits: small, stable across platforms, and no crypto needed for a name. */
-function fnv1a32(text: string): number {
-  let h = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }

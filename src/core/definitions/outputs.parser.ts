@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import { isLabelValue } from '../generate/kubernetes-names.js';
+import type { OutputsSpec } from '../model/outputs.js';
+import { checkShapeInto } from './shape-check.js';
+import type { YamlDocument } from './yaml-source.js';
+
+/**
+ * `apiVersion: vigil/v1`, `kind: Outputs`: fleet-wide settings of the generated files
+ * (docs/outputs-spec.md). Every value that reaches a Kubernetes object is checked against what
+ * the API server accepts, so `vigil validate` passing means `kubectl apply` does too.
+ */
+
+const schema = z.strictObject({
+  apiVersion: z.literal('vigil/v1'),
+  kind: z.literal('Outputs'),
+  description: z.string().optional(),
+  prometheusRule: z
+    .strictObject({
+      namespace: z.string().optional(),
+      labels: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+});
+
+/** Labels Vigil sets on its own objects: tools (kubectl --prune -l, Argo CD) find them by these. */
+export const VIGIL_OBJECT_LABELS = ['app.kubernetes.io/managed-by', 'app.kubernetes.io/part-of'] as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+export function parseOutputsDocument(src: YamlDocument): { spec?: OutputsSpec; diagnostics: Diagnostic[] } {
+  const out: Diagnostic[] = [];
+  const raw = src.toJS() as { prometheusRule?: unknown } | null;
+  const doc = checkShapeInto(schema, src, raw, [], out);
+  // A shape problem elsewhere must not hide what Kubernetes would refuse: the values are checked from what was written.
+  const rule = doc?.prometheusRule ?? writtenRuleOutput(raw?.prometheusRule);
+  if (rule.namespace !== undefined && !(rule.namespace.length <= 63 && DNS_LABEL.test(rule.namespace))) {
+    out.push(diagnostic(src.pos(['prometheusRule', 'namespace']), `namespace "${rule.namespace}" is not a Kubernetes namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`));
+  }
+  for (const [key, value] of Object.entries(rule.labels ?? {})) {
+    const problem = labelKeyProblem(key) ?? ((VIGIL_OBJECT_LABELS as readonly string[]).includes(key) ? `label "${key}" is set by Vigil on every object it generates` : undefined);
+    if (problem) out.push(diagnostic(src.pos(['prometheusRule', 'labels', key], { key: true }), problem));
+    else if (!isLabelValue(value)) {
+      out.push(diagnostic(src.pos(['prometheusRule', 'labels', key]), `label value "${value}" is not valid in Kubernetes: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`));
+    }
+  }
+  if (!doc || out.length > 0) return { diagnostics: out };
+  return { spec: { file: src.file, prometheusRule: { ...(rule.namespace !== undefined ? { namespace: rule.namespace } : {}), labels: rule.labels ?? {} } }, diagnostics: [] };
+}
+
+function writtenRuleOutput(v: unknown): { namespace?: string; labels?: Record<string, string> } {
+  if (v === null || typeof v !== 'object') return {};
+  const { namespace, labels } = v as Record<string, unknown>;
+  const strings = labels !== null && typeof labels === 'object' ? Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
+  return { ...(typeof namespace === 'string' ? { namespace } : {}), labels: Object.fromEntries(strings) };
+}
+
+/** Kubernetes label keys: an optional DNS-subdomain prefix and `/`, then a name of at most 63. */
+function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const [prefix, name] = slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : [undefined, key];
+  if (prefix !== undefined && !(prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) {
+    return `label key "${key}": the prefix before "/" must be a DNS subdomain (lowercase letters, digits, "-" and ".", at most 253)`;
+  }
+  if (!(name.length <= 63 && LABEL_NAME.test(name))) {
+    return `label key "${key}": the name must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`;
+  }
+  return undefined;
+}
