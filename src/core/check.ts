@@ -51,3 +51,4 @@ export function check(inputs: readonly SpecInput[], drillInputs: readonly SpecIn
   ]);
   return { fleet, routing, retention: loaded.retention, oncall, outputs: loaded.outputs[0] ?? DEFAULT_OUTPUTS, drills: drills.drills, diagnostics };
 }
+

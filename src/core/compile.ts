@@ -25,9 +25,9 @@ export function compile(inputs: readonly SpecInput[], drillInputs: readonly Spec
   const { fleet, routing, retention, outputs, drills, diagnostics } = check(inputs, drillInputs);
   if (diagnostics.length > 0) return { fleet, files: [], diagnostics };
   const files = [
-    ...ruleFiles(fleet, outputs.prometheusRule),
-    ...vigilSelfRuleFiles(routing, outputs.prometheusRule),
-    ...drillRuleFiles(drills, outputs.prometheusRule),
+    ...ruleFiles(fleet, outputs),
+    ...vigilSelfRuleFiles(routing, outputs),
+    ...drillRuleFiles(drills, outputs),
     ...dashboardFiles(fleet),
     ...alertmanagerFiles(routing),
     ...elasticsearchFiles(retention),

@@ -1,13 +1,13 @@
 import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import type { DrillSpec } from '../model/drill.js';
 import type { OnCallSpec } from '../model/oncall.js';
-import type { OutputsSpec } from '../model/outputs.js';
+import { DEFAULT_OUTPUTS, type OutputsSpec } from '../model/outputs.js';
 import type { RetentionSpec } from '../model/retention.js';
 import type { RoutingSpec } from '../model/routing.js';
 import type { Slo, SpecDocument } from '../model/slo.js';
 import { parseDrillDocument } from './drill.parser.js';
 import { parseNativeDocument } from './native.parser.js';
-import { parseOnCallDocument } from './oncall.parser.js';
+import { ONCALL_DEFAULTS, parseOnCallDocument } from './oncall.parser.js';
 import { parseOutputsDocument } from './outputs.parser.js';
 import { parseRetentionDocument } from './retention.parser.js';
 import { parseRoutingDocument } from './routing.parser.js';
@@ -63,59 +63,65 @@ export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'sl
   let firstOnCall: string | undefined;
   let firstOutputs: string | undefined;
 
-  for (const input of inputs) {
+  const all = inputs.flatMap((input) => {
     const parsed = parseYamlFile(input.path, input.text);
     diagnostics.push(...parsed.diagnostics);
-    for (const src of parsed.documents) {
-      const format = detectFormat(src);
-      if (typeof format === 'string' && (format === 'vigil-drill') !== (folder === 'drills')) {
-        diagnostics.push(diagnostic(src.pos(['kind']), format === 'vigil-drill' ? DRILL_ELSEWHERE : NOT_A_DRILL));
-      } else if (format === 'vigil-drill') {
-        const name = (src.toJS() as { name?: unknown }).name;
-        const seen = typeof name === 'string' ? drillNames.get(name) : undefined;
-        if (seen) diagnostics.push(diagnostic(src.pos(['name']), `drill "${String(name)}" is already defined at ${seen.file}:${seen.line}:${seen.col}`));
-        else if (typeof name === 'string') drillNames.set(name, src.pos(['name']));
-        const r = parseDrillDocument(src);
-        diagnostics.push(...r.diagnostics);
-        if (r.spec && !seen) drills.push(r.spec);
-      } else if (format === 'vigil') collect(parseNativeDocument(src));
-      else if (format === 'vigil-routing') gather(parseRoutingDocument(src), routing);
-      else if (format === 'vigil-retention') gather(parseRetentionDocument(src), retention);
-      else if (format === 'vigil-outputs') {
-        if (firstOutputs === undefined) {
-          firstOutputs = src.file;
-          gather(parseOutputsDocument(src), outputs);
-        } else {
-          diagnostics.push(diagnostic(src.pos(['kind']), `a fleet has one Outputs spec; ${firstOutputs} already defines it`));
-        }
-      } else if (format === 'vigil-oncall') {
-        if (firstOnCall === undefined) {
-          firstOnCall = src.file;
-          gather(parseOnCallDocument(src), oncall);
-        } else {
-          diagnostics.push(diagnostic(src.pos(['kind']), `a fleet has one OnCall spec; ${firstOnCall} already defines it`));
-        }
-      }
-      else if (format === 'sloth') collect(parseSlothDocument(src));
-      else if (format === 'openslo') {
-        const r = parseOpenSloDocument(src);
-        diagnostics.push(...r.diagnostics);
-        if (r.parsed?.kind === 'slo') openslo.push(r.parsed);
-        if (r.parsed?.kind === 'sli') {
-          if (slis.has(r.parsed.sli.name)) {
-            diagnostics.push(diagnostic(src.pos(['metadata', 'name']), `SLI "${r.parsed.sli.name}" is defined twice`));
-          }
-          slis.set(r.parsed.sli.name, r.parsed.sli);
-        }
-      } else diagnostics.push(diagnostic(src.pos([]), format.error));
+    return parsed.documents.map((src) => ({ src, format: detectFormat(src) }));
+  });
+  // The Outputs spec first, wherever it is: the other kinds are checked against its severities.
+  for (const { src, format } of all) {
+    if (format !== 'vigil-outputs' || folder === 'drills') continue;
+    if (firstOutputs === undefined) {
+      firstOutputs = src.file;
+      gather(parseOutputsDocument(src), outputs);
+    } else {
+      diagnostics.push(diagnostic(src.pos(['kind']), `a fleet has one Outputs spec; ${firstOutputs} already defines it`));
     }
+  }
+  const settings = outputs[0] ?? DEFAULT_OUTPUTS;
+  for (const { src, format } of all) {
+    if (typeof format === 'string' && (format === 'vigil-drill') !== (folder === 'drills')) {
+      diagnostics.push(diagnostic(src.pos(['kind']), format === 'vigil-drill' ? DRILL_ELSEWHERE : NOT_A_DRILL));
+    } else if (format === 'vigil-drill') {
+      const name = (src.toJS() as { name?: unknown }).name;
+      const seen = typeof name === 'string' ? drillNames.get(name) : undefined;
+      if (seen) diagnostics.push(diagnostic(src.pos(['name']), `drill "${String(name)}" is already defined at ${seen.file}:${seen.line}:${seen.col}`));
+      else if (typeof name === 'string') drillNames.set(name, src.pos(['name']));
+      const r = parseDrillDocument(src);
+      diagnostics.push(...r.diagnostics);
+      if (r.spec && !seen) drills.push(r.spec);
+    } else if (format === 'vigil') collect(parseNativeDocument(src));
+    else if (format === 'vigil-routing') gather(parseRoutingDocument(src, Object.values(settings.severities)), routing);
+    else if (format === 'vigil-retention') gather(parseRetentionDocument(src), retention);
+    else if (format === 'vigil-outputs') continue;
+    else if (format === 'vigil-oncall') {
+      if (firstOnCall === undefined) {
+        firstOnCall = src.file;
+        gather(parseOnCallDocument(src), oncall);
+      } else {
+        diagnostics.push(diagnostic(src.pos(['kind']), `a fleet has one OnCall spec; ${firstOnCall} already defines it`));
+      }
+    }
+    else if (format === 'sloth') collect(parseSlothDocument(src));
+    else if (format === 'openslo') {
+      const r = parseOpenSloDocument(src);
+      diagnostics.push(...r.diagnostics);
+      if (r.parsed?.kind === 'slo') openslo.push(r.parsed);
+      if (r.parsed?.kind === 'sli') {
+        if (slis.has(r.parsed.sli.name)) {
+          diagnostics.push(diagnostic(src.pos(['metadata', 'name']), `SLI "${r.parsed.sli.name}" is defined twice`));
+        }
+        slis.set(r.parsed.sli.name, r.parsed.sli);
+      }
+    } else diagnostics.push(diagnostic(src.pos([]), format.error));
   }
 
   for (const p of openslo) {
     const slo = openSloToSlo(p, slis, diagnostics);
     if (slo) documents.push(fromOpenSlo(p.src.file, slo));
   }
-  return { documents, routing, retention, oncall, outputs, drills, diagnostics };
+  // The Outputs spec's severities decide what the OnCall spec's defaults mean.
+  return { documents, routing, retention, oncall: oncall.map((o) => withSeverities(o, settings)), outputs, drills, diagnostics };
 
   function gather<T>(r: { spec?: T; diagnostics: Diagnostic[] }, into: T[]): void {
     diagnostics.push(...r.diagnostics);
@@ -157,4 +163,15 @@ function detectFormat(src: YamlDocument): Format {
   }
   if ('version' in doc) return { error: `unsupported Sloth version ${JSON.stringify(doc.version)}; expected prometheus/v1` };
   return { error: 'cannot tell the spec format: set apiVersion: vigil/v1, version: prometheus/v1 (Sloth) or apiVersion: openslo/v1' };
+}
+
+/**
+ * The OnCall spec's default low-urgency severities are Vigil's levels warning and info: in a fleet
+ * whose alerts carry other values (kind: Outputs), the default means those values.
+ */
+function withSeverities(oncall: OnCallSpec, outputs: Omit<OutputsSpec, 'file'>): OnCallSpec {
+  const byDefault = ONCALL_DEFAULTS.lowUrgencySeverities;
+  const low = oncall.incidents.lowUrgencySeverities;
+  if (low.length !== byDefault.length || !low.every((s, i) => s === byDefault[i])) return oncall;
+  return { ...oncall, incidents: { ...oncall.incidents, lowUrgencySeverities: [outputs.severities.warning, outputs.severities.info] } };
 }

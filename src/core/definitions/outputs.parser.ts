@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { isLabelValue } from '../generate/kubernetes-names.js';
-import type { OutputsSpec } from '../model/outputs.js';
+import { DEFAULT_OUTPUTS, type AlertLevel, type OutputsSpec } from '../model/outputs.js';
+import { httpUrlAt, urlCarriesSecret } from './fields.js';
 import { checkShapeInto } from './shape-check.js';
 import type { YamlDocument } from './yaml-source.js';
 
@@ -21,6 +22,8 @@ const schema = z.strictObject({
       labels: z.record(z.string(), z.string()).optional(),
     })
     .optional(),
+  severities: z.strictObject({ critical: z.string().min(1).optional(), warning: z.string().min(1).optional(), info: z.string().min(1).optional() }).optional(),
+  runbooks: z.strictObject({ baseUrl: z.string() }).optional(),
 });
 
 /** Labels Vigil sets on its own objects: tools (kubectl --prune -l, Argo CD) find them by these. */
@@ -46,8 +49,36 @@ export function parseOutputsDocument(src: YamlDocument): { spec?: OutputsSpec; d
       out.push(diagnostic(src.pos(['prometheusRule', 'labels', key]), `label value "${value}" is not valid in Kubernetes: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`));
     }
   }
+  const written = (raw ?? {}) as { severities?: unknown; runbooks?: unknown };
+  const severities = { ...DEFAULT_OUTPUTS.severities, ...(doc?.severities ?? strings(written.severities, Object.keys(DEFAULT_OUTPUTS.severities))) };
+  const levels = Object.keys(severities) as AlertLevel[];
+  for (const [i, level] of levels.entries()) {
+    const same = levels.slice(0, i).find((l) => severities[l] === severities[level]);
+    // Routing and urgency tell the levels apart by this value: two levels sharing one would page a warning as critical.
+    if (same) out.push(diagnostic(src.pos(['severities', level]), `severities: ${level} and ${same} are both "${severities[level]}"; each level needs its own value`));
+  }
+  const baseUrl = doc?.runbooks?.baseUrl ?? strings(written.runbooks, ['baseUrl']).baseUrl;
+  const base = baseUrl !== undefined ? httpUrlAt(src, ['runbooks', 'baseUrl'], baseUrl, 'runbooks.baseUrl', out) : undefined;
+  if (base && (base.search || base.hash || urlCarriesSecret(base))) {
+    out.push(diagnostic(src.pos(['runbooks', 'baseUrl']), 'runbooks.baseUrl: a runbook path is joined to it, so it takes no query, fragment or credentials'));
+  }
   if (!doc || out.length > 0) return { diagnostics: out };
-  return { spec: { file: src.file, prometheusRule: { ...(rule.namespace !== undefined ? { namespace: rule.namespace } : {}), labels: rule.labels ?? {} } }, diagnostics: [] };
+  return {
+    spec: {
+      file: src.file,
+      prometheusRule: { ...(rule.namespace !== undefined ? { namespace: rule.namespace } : {}), labels: rule.labels ?? {} },
+      severities,
+      // Joined as a directory: without the slash, `new URL` would replace the base's last segment.
+      ...(base ? { runbookBaseUrl: base.href.endsWith('/') ? base.href : `${base.href}/` } : {}),
+    },
+    diagnostics: [],
+  };
+}
+
+/** The string fields `keys` of what was written, when the document failed its shape check. */
+function strings(v: unknown, keys: readonly string[]): Record<string, string> {
+  if (v === null || typeof v !== 'object') return {};
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => keys.includes(e[0]) && typeof e[1] === 'string' && e[1] !== ''));
 }
 
 function writtenRuleOutput(v: unknown): { namespace?: string; labels?: Record<string, string> } {

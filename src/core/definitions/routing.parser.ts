@@ -3,6 +3,7 @@ import { compareText } from '../compare-text.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import type { InhibitRule, Matcher, Receiver, Route, RoutingSpec } from '../model/routing.js';
 import type { Fleet } from '../model/slo.js';
+import { DEFAULT_OUTPUTS } from '../model/outputs.js';
 import { checkName, durationAt, httpUrlAt, LABEL_NAME_RE, urlCarriesSecret } from './fields.js';
 import { checkShape, suggest } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
@@ -20,11 +21,11 @@ export const ROUTING_DEFAULTS = {
   repeatInterval: '4h',
 } as const;
 
-/** Label values Vigil's generated alerts carry (generate/slo-rules.ts, generate/alert-rules.ts). */
-const KNOWN_VALUES: Record<string, readonly string[]> = {
-  severity: ['critical', 'warning', 'info'],
+/** Label values Vigil's generated alerts carry (generate/slo-rules.ts, generate/alert-rules.ts); severity's are the Outputs spec's. */
+const knownValues = (severities: readonly string[]): Record<string, readonly string[]> => ({
+  severity: severities,
   alert_tier: ['page', 'ticket'],
-};
+});
 /** Labels on Vigil's alerts; a near miss of one of them in a matcher is a typo that would never match. */
 const VIGIL_LABELS = ['alertname', 'service', 'slo', 'severity', 'alert_tier', 'long_window', 'short_window', 'burn_rate'];
 
@@ -111,8 +112,10 @@ const INLINE_SECRET_FIELDS: Record<(typeof TARGET_KINDS)[number], Record<string,
 const REFUSED_SECRET_PLACEHOLDER = '/refused-inline-secret';
 const SECRET_HOSTS_RE = /^https?:\/\/(hooks\.slack\.com|events\.pagerduty\.com|events\.eu\.pagerduty\.com)\b/i;
 
-export function parseRoutingDocument(src: YamlDocument): { spec?: RoutingSpec; diagnostics: Diagnostic[] } {
+/** `severities`: the values the fleet's alerts carry in their severity label (kind: Outputs). */
+export function parseRoutingDocument(src: YamlDocument, severities: readonly string[] = Object.values(DEFAULT_OUTPUTS.severities)): { spec?: RoutingSpec; diagnostics: Diagnostic[] } {
   const raw = src.toJS();
+  const known = knownValues(severities);
   const out: Diagnostic[] = [];
   refuseInlineSecrets(src, raw, out);
   const top = checkShape(routingFileSchema, src, raw);
@@ -162,7 +165,7 @@ export function parseRoutingDocument(src: YamlDocument): { spec?: RoutingSpec; d
     const r = checked.value;
     r.receivers.forEach((name, j) => refer([...path, 'receivers', j], name));
     routes.push({
-      match: toMatchers(src, [...path, 'match'], r.match ?? {}, out),
+      match: toMatchers(src, [...path, 'match'], r.match ?? {}, known, out),
       receivers: r.receivers,
       continue: r.continue ?? false,
       at: src.pos(path),
@@ -178,8 +181,8 @@ export function parseRoutingDocument(src: YamlDocument): { spec?: RoutingSpec; d
     const r = checked.value;
     r.equal.forEach((l, j) => checkLabel(src, [...path, 'equal', j], l, out));
     inhibit.push({
-      source: toMatchers(src, [...path, 'source'], r.source, out),
-      target: toMatchers(src, [...path, 'target'], r.target, out),
+      source: toMatchers(src, [...path, 'source'], r.source, known, out),
+      target: toMatchers(src, [...path, 'target'], r.target, known, out),
       equal: r.equal,
     });
   });
@@ -328,14 +331,14 @@ function refuseInlineSecrets(src: YamlDocument, raw: unknown, out: Diagnostic[])
   });
 }
 
-function toMatchers(src: YamlDocument, path: Path, match: RawMatch, out: Diagnostic[]): Matcher[] {
+function toMatchers(src: YamlDocument, path: Path, match: RawMatch, known: Record<string, readonly string[]>, out: Diagnostic[]): Matcher[] {
   return Object.entries(match)
     .sort(([a], [b]) => compareText(a, b))
     .map(([label, v]) => {
       const values = typeof v === 'string' ? [v] : v;
       const at = typeof v === 'string' ? [src.pos([...path, label])] : v.map((_, i) => src.pos([...path, label, i]));
       if (checkLabel(src, [...path, label], label, out, { key: true })) {
-        const allowed = KNOWN_VALUES[label];
+        const allowed = known[label];
         for (const [i, value] of values.entries()) {
           if (allowed && !allowed.includes(value)) {
             const hint = suggest(value, allowed);

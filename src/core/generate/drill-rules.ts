@@ -3,7 +3,7 @@ import { DAY, formatDuration, HOUR, MINUTE } from '../duration.js';
 import { longestGapSeconds } from '../jobs/recurrence.js';
 import type { BackupSource, DrillSpec, DrillType } from '../model/drill.js';
 import { ruleFilePair, type GeneratedFile } from './rule-files.js';
-import type { PrometheusRuleOutput } from '../model/outputs.js';
+import type { OutputsSpec } from '../model/outputs.js';
 import type { AlertingRule, RuleGroup } from './rule-model.js';
 import { VIGIL_SELF } from './vigil-self-rules.js';
 
@@ -84,10 +84,10 @@ export const DRILL_ALERTS = {
 type Severity = 'critical' | 'warning' | 'info';
 
 /** rules/vigil-drills.rules.yaml and its PrometheusRule; nothing for a fleet without drills. */
-export function drillRuleFiles(drills: readonly DrillSpec[], options?: PrometheusRuleOutput): GeneratedFile[] {
+export function drillRuleFiles(drills: readonly DrillSpec[], outputs?: Omit<OutputsSpec, 'file'>): GeneratedFile[] {
   if (drills.length === 0) return [];
   const sources = [...new Set(drills.map((d) => d.at.file))].sort();
-  return ruleFilePair(DRILL_ALERTS.file, sources, drillRuleGroups(drills), { name: 'vigil-drills', partOf: 'vigil' }, options);
+  return ruleFilePair(DRILL_ALERTS.file, sources, drillRuleGroups(drills), { name: 'vigil-drills', partOf: 'vigil' }, outputs);
 }
 
 /** One group per drill, by name, so the output does not depend on how drills are spread over files. */

@@ -3,7 +3,8 @@ import { thresholdAlertGroup } from './alert-rules.js';
 import type { RuleGroup } from './rule-model.js';
 import { ruleGroupsYaml, scalar } from './rule-yaml.js';
 import { compareText } from '../compare-text.js';
-import { DEFAULT_OUTPUTS, type PrometheusRuleOutput } from '../model/outputs.js';
+import { DEFAULT_OUTPUTS, type OutputsSpec } from '../model/outputs.js';
+import { ruleStyle, styleGroups } from './rule-style.js';
 import { labelValue, objectName } from './kubernetes-names.js';
 import { sloRuleGroups } from './slo-rules.js';
 
@@ -23,7 +24,7 @@ export function serviceRuleGroups(service: Service): RuleGroup[] {
 }
 
 /** For each service: a plain Prometheus rule file and the same groups as PrometheusRule objects. */
-export function ruleFiles(fleet: Fleet, options: PrometheusRuleOutput = DEFAULT_OUTPUTS.prometheusRule): GeneratedFile[] {
+export function ruleFiles(fleet: Fleet, options: Omit<OutputsSpec, 'file'> = DEFAULT_OUTPUTS): GeneratedFile[] {
   return fleet.services.flatMap((service) => ruleFilePair(service.name, service.files, serviceRuleGroups(service), { name: `vigil-${service.name}`, partOf: service.name }, options));
 }
 
@@ -39,15 +40,18 @@ export const MAX_OBJECT_JSON_BYTES = 250_000;
  * `rules/<name>.rules.yaml` and `rules/<name>.prometheusrule.yaml` holding the same groups, the
  * second as prometheus-operator objects: `object.name` (Kubernetes-safe, see kubernetes-names.ts),
  * and `<name>-2`, `-3`… when the groups do not fit one (a group is never split: its rules are
- * evaluated in order). Namespace and extra labels come from the Outputs spec.
+ * evaluated in order). Namespace and extra labels, severity values and runbook links come from
+ * the Outputs spec.
  */
 export function ruleFilePair(
   name: string,
   sources: readonly string[],
-  groups: readonly RuleGroup[],
+  generated: readonly RuleGroup[],
   object: { readonly name: string; readonly partOf: string },
-  options: PrometheusRuleOutput = DEFAULT_OUTPUTS.prometheusRule,
+  outputs: Omit<OutputsSpec, 'file'> = DEFAULT_OUTPUTS,
 ): GeneratedFile[] {
+  const options = outputs.prometheusRule;
+  const groups = styleGroups(generated, ruleStyle(outputs));
   const header = `${GENERATED_MARKER} from ${sources.join(', ')}. Do not edit: change the spec and run \`vigil generate\`.\n\n`;
   const text = ruleGroupsYaml(groups);
   const base = objectName(object.name);

@@ -1,6 +1,6 @@
 import type { RoutingSpec } from '../model/routing.js';
 import { ruleFilePair, type GeneratedFile } from './rule-files.js';
-import type { PrometheusRuleOutput } from '../model/outputs.js';
+import type { OutputsSpec } from '../model/outputs.js';
 import type { RuleGroup } from './rule-model.js';
 
 /**
@@ -46,7 +46,7 @@ export function vigilSelfRuleGroups(): RuleGroup[] {
 }
 
 /** rules/vigil-self.rules.yaml and its PrometheusRule, for a fleet that routes its alerts through Vigil. */
-export function vigilSelfRuleFiles(routing: RoutingSpec | undefined, options?: PrometheusRuleOutput): GeneratedFile[] {
+export function vigilSelfRuleFiles(routing: RoutingSpec | undefined, outputs?: Omit<OutputsSpec, 'file'>): GeneratedFile[] {
   if (!routing) return [];
-  return ruleFilePair(VIGIL_SELF.file, [routing.file], vigilSelfRuleGroups(), { name: 'vigil-self', partOf: 'vigil' }, options);
+  return ruleFilePair(VIGIL_SELF.file, [routing.file], vigilSelfRuleGroups(), { name: 'vigil-self', partOf: 'vigil' }, outputs);
 }

@@ -5,7 +5,14 @@
 export interface OutputsSpec {
   readonly file: string;
   readonly prometheusRule: PrometheusRuleOutput;
+  /** The `severity` label's value on generated alerts for each of Vigil's three levels. */
+  readonly severities: Readonly<Record<AlertLevel, string>>;
+  /** Relative runbook paths in `runbook_url` are joined to this (ends in `/`); unset: written as they are. */
+  readonly runbookBaseUrl?: string;
 }
+
+/** Vigil's severity levels: an SLO's page tier is critical, its ticket tier warning. */
+export type AlertLevel = 'critical' | 'warning' | 'info';
 
 export interface PrometheusRuleOutput {
   /** metadata.namespace of every PrometheusRule; unset: none, so `kubectl apply -n` (or kustomize) decides. */
@@ -15,4 +22,4 @@ export interface PrometheusRuleOutput {
 }
 
 /** What a fleet without an Outputs document gets. */
-export const DEFAULT_OUTPUTS: Omit<OutputsSpec, 'file'> = { prometheusRule: { labels: {} } };
+export const DEFAULT_OUTPUTS: Omit<OutputsSpec, 'file'> = { prometheusRule: { labels: {} }, severities: { critical: 'critical', warning: 'warning', info: 'info' } };
