@@ -11,10 +11,13 @@ import { startFakeElasticsearchApi, type FakeElasticsearchApi } from '../support
  * API-key auth in test/support/fake-elasticsearch-api.ts), since no Elasticsearch runs here.
  */
 const POLICIES = ['application-logs', 'audit-logs', 'execution-data', 'metrics-aggregated', 'metrics-raw', 'traces'];
-const TEMPLATES = ['audit-logs', 'execution-data', 'logs', 'metrics', 'metrics-aggregated', 'traces'];
+const COMPONENTS = ['logs@custom', 'metrics@custom', 'traces@custom'];
+const TEMPLATES = ['audit-logs', 'execution-data', 'metrics-aggregated'];
 const KEY = 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==';
 
 const puts = (es: FakeElasticsearchApi) => es.requests.filter((r) => r.startsWith('PUT '));
+/** What Vigil put, beside the built-in and Fleet templates the stand-in starts with. */
+const ours = (m: Map<string, unknown>) => [...m].filter(([, v]) => JSON.stringify(v).includes('"managed_by":"vigil"')).map(([k]) => k).sort();
 
 let dir: string;
 let es: FakeElasticsearchApi;
@@ -32,26 +35,32 @@ describe('vigil apply elasticsearch', () => {
     es = await startFakeElasticsearchApi();
   });
 
-  it('--dry-run plans a create for every file and leaves the cluster empty', async () => {
+  it('--dry-run plans a create for every file and leaves the cluster as it was', async () => {
     const r = await vigil(dir, 'apply', 'elasticsearch', '--url', es.url, '--dry-run');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out.split('\n').filter(Boolean)).toEqual([
       ...POLICIES.map((p) => `would create policy ${p}`),
+      ...COMPONENTS.map((c) => `would create component-template ${c}`),
       ...TEMPLATES.map((t) => `would create index-template ${t}`),
       'elasticsearch: 12 would create, 0 would update, 0 unchanged (dry run: nothing was changed)',
     ]);
     expect(puts(es)).toEqual([]);
-    expect(es.inner.policies.size + es.inner.templates.size).toBe(0);
+    expect(es.inner.policies.size + ours(es.inner.componentTemplates).length + ours(es.inner.templates).length).toBe(0);
   });
 
-  it('creates everything, policies before templates, then a second run changes nothing and puts nothing', async () => {
+  it('creates everything, policies before component templates before index templates, then a second run changes nothing and puts nothing', async () => {
     const first = await vigil(dir, 'apply', 'elasticsearch', '--url', es.url);
     expect(first.code).toBe(0);
     expect(first.out).toContain('elasticsearch: 12 created, 0 updated, 0 unchanged\n');
     expect([...es.inner.policies.keys()].sort()).toEqual(POLICIES);
-    expect([...es.inner.templates.keys()].sort()).toEqual(TEMPLATES);
-    expect(puts(es)).toEqual([...POLICIES.map((p) => `PUT /_ilm/policy/${p}`), ...TEMPLATES.map((t) => `PUT /_index_template/${t}`)]);
+    expect(ours(es.inner.componentTemplates)).toEqual(COMPONENTS);
+    expect(ours(es.inner.templates)).toEqual(TEMPLATES);
+    expect(puts(es)).toEqual([
+      ...POLICIES.map((p) => `PUT /_ilm/policy/${p}`),
+      ...COMPONENTS.map((c) => `PUT /_component_template/${encodeURIComponent(c)}`),
+      ...TEMPLATES.map((t) => `PUT /_index_template/${t}`),
+    ]);
 
     es.requests.length = 0;
     const second = await vigil(dir, 'apply', 'elasticsearch', '--url', es.url);

@@ -4,7 +4,11 @@ import { elasticsearchFiles } from '../../src/core/generate/elasticsearch/elasti
 import { loadSpecs } from '../../src/core/definitions/load-specs.js';
 import { startFakeElasticsearch, type FakeElasticsearch } from './support/fake-elasticsearch.js';
 
-/** The official client puts the generated bodies, as `vigil apply` will, against a fake that enforces the API. */
+/**
+ * The official client puts the generated bodies, as `vigil apply` will, against a stand-in that
+ * enforces the API and already holds Elasticsearch's built-in templates and a Fleet one; then
+ * asks it which template, settings and mappings each kind of index would get.
+ */
 const FIXTURE = 'test/elasticsearch/fixtures/retention.yaml';
 
 let es: FakeElasticsearch;
@@ -22,29 +26,56 @@ afterAll(async () => {
 
 async function generated() {
   const loaded = loadSpecs([{ path: 'slos/retention.yaml', text: await readFile(FIXTURE, 'utf8') }]);
-  return elasticsearchFiles(loaded.retention).map((f) => ({
-    kind: /\/(ilm-policy|index-template)\./.exec(f.path)![1]!,
-    name: /\.([^/]+)\.json$/.exec(f.path.replace(/^.*\/(ilm-policy|index-template)\./, '.'))![1]!,
-    body: JSON.parse(f.content) as Record<string, unknown>,
-  }));
+  return elasticsearchFiles(loaded.retention).map((f) => {
+    const [, kind, name] = /\/(ilm-policy|component-template|index-template)\.(.+)\.json$/.exec(f.path)!;
+    return { kind: kind!, name: name!, body: JSON.parse(f.content) as Record<string, unknown> };
+  });
 }
 
-/** The client's ResponseError keeps Elasticsearch's reason in meta.body. */
-function refused(reason: RegExp) {
-  return { meta: { statusCode: 400, body: { error: { reason: expect.stringMatching(reason) } } } };
+/** The client's ResponseError keeps Elasticsearch's error in meta.body. */
+function refused(type: string, reason: string | RegExp) {
+  return { meta: { statusCode: 400, body: { error: { type, reason: typeof reason === 'string' ? reason : expect.stringMatching(reason) } } } };
 }
 
-describe('generated bodies through the official client', () => {
-  it('Elasticsearch accepts every policy, then every template', async () => {
+type Resolved = { settings: { index?: { lifecycle?: { name?: string }; codec?: string } }; mappings: Record<string, unknown> };
+
+async function resolve(index: string) {
+  const got = await client.indices.simulateIndexTemplate({ name: index });
+  const template = got.template as unknown as Resolved;
+  const dynamic = ((template.mappings.dynamic_templates ?? []) as Record<string, unknown>[]).map((d) => Object.keys(d)[0]);
+  const properties = (template.mappings.properties ?? {}) as Record<string, { value?: string }>;
+  return {
+    policy: template.settings.index?.lifecycle?.name,
+    dataStream: (template.mappings._data_stream_timestamp as { enabled?: boolean } | undefined)?.enabled === true,
+    ecs: dynamic.includes('ecs_timestamp'),
+    type: properties['data_stream.type']?.value,
+    template,
+  };
+}
+
+describe('generated bodies through the official client, next to the built-in and Fleet templates', () => {
+  it('Elasticsearch accepts every policy, then every component template, then every index template', async () => {
     const files = await generated();
-    for (const f of files.filter((x) => x.kind === 'ilm-policy')) {
-      expect(await client.ilm.putLifecycle({ name: f.name, ...f.body })).toEqual({ acknowledged: true });
-    }
-    for (const f of files.filter((x) => x.kind === 'index-template')) {
-      expect(await client.indices.putIndexTemplate({ name: f.name, ...f.body })).toEqual({ acknowledged: true });
+    for (const kind of ['ilm-policy', 'component-template', 'index-template']) {
+      for (const f of files.filter((x) => x.kind === kind)) {
+        const put =
+          kind === 'ilm-policy'
+            ? client.ilm.putLifecycle({ name: f.name, ...f.body })
+            : kind === 'component-template'
+              ? client.cluster.putComponentTemplate({ name: f.name, ...f.body } as never)
+              : client.indices.putIndexTemplate({ name: f.name, ...f.body });
+        expect(await put).toEqual({ acknowledged: true });
+      }
     }
     expect([...es.policies.keys()].sort()).toEqual(['application-logs', 'audit-logs', 'execution-data', 'metrics-aggregated', 'metrics-raw', 'traces']);
-    expect([...es.templates.keys()].sort()).toEqual(['audit-logs', 'execution-data', 'logs', 'metrics', 'metrics-aggregated', 'traces']);
+    expect([...es.componentTemplates.keys()].filter((n) => n.endsWith('@custom')).sort()).toEqual(['logs@custom', 'metrics@custom', 'traces@custom']);
+    // The built-in and Fleet templates are still there, untouched.
+    expect([...es.templates].filter(([, t]) => (t.body._meta as { managed?: boolean }).managed).map(([n, t]) => [n, t.priority])).toEqual([
+      ['logs', 100],
+      ['metrics', 100],
+      ['traces-otel@template', 120],
+      ['logs-system.auth', 200],
+    ]);
   });
 
   it('stores the policy with its generated-by marker, as GET _ilm/policy shows it', async () => {
@@ -53,19 +84,82 @@ describe('generated bodies through the official client', () => {
     expect(got['audit-logs']?.policy.phases.delete?.min_age).toBe('2555d');
   });
 
-  it('binds every stored template to a stored policy', () => {
-    for (const t of es.templates.values()) {
-      const name = (t.body as { template: { settings: { index: { lifecycle: { name: string } } } } }).template.settings.index.lifecycle.name;
-      expect(es.policies.has(name)).toBe(true);
-    }
+  it.each([
+    ['an application log stream gets the built-in logs template, with our policy', 'logs-vigil-default', 'logs', 'application-logs', true, 'logs'],
+    ['a Fleet integration log stream keeps its template and gets our policy', 'logs-system.auth-default', 'logs-system.auth', 'application-logs', true, undefined],
+    ['an audit log stream gets ours, composed like the built-in', 'logs-audit-default', 'audit-logs', 'audit-logs', true, 'logs'],
+    ['a metrics stream gets the built-in metrics template, with our policy', 'metrics-vigil-default', 'metrics', 'metrics-raw', false, 'metrics'],
+    ['an aggregated metrics stream gets ours, composed like the built-in', 'metrics-aggregated-default', 'metrics-aggregated', 'metrics-aggregated', false, 'metrics'],
+    ['an OpenTelemetry traces stream gets the built-in traces template, with our policy', 'traces-checkout.otel-default', 'traces-otel@template', 'traces', true, 'traces'],
+    ['an execution data stream gets ours, with the ECS mappings', 'executions-default', 'execution-data', 'execution-data', true, undefined],
+  ])('%s', async (_case, index, template, policy, ecs, type) => {
+    const got = await resolve(index);
+    expect({ policy: got.policy, dataStream: got.dataStream, ecs: got.ecs, type: got.type }).toEqual({ policy, dataStream: true, ecs, type });
+    expect(matchingTemplate(index)).toBe(template);
   });
 
-  it('the fake refuses what Elasticsearch refuses: a compound time value and an overlapping template at one priority', async () => {
-    await expect(
-      client.ilm.putLifecycle({ name: 'bad', policy: { phases: { delete: { min_age: '1d12h', actions: { delete: {} } } } } }),
-    ).rejects.toMatchObject(refused(/as a time value/));
-    await expect(client.indices.putIndexTemplate({ name: 'clash', index_patterns: ['logs-app-*'], priority: 200 })).rejects.toMatchObject(
-      refused(/matching patterns from existing templates \[logs\]/),
+  it('keeps the built-in settings our policy does not replace', async () => {
+    expect((await resolve('logs-audit-default')).template.settings.index?.codec).toBe('best_compression');
+    expect((await resolve('logs-vigil-default')).template.settings.index?.codec).toBe('best_compression');
+  });
+});
+
+/** The template Elasticsearch would pick: the highest priority among those whose patterns match. */
+function matchingTemplate(index: string): string | undefined {
+  const glob = (p: string) => new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*')}$`);
+  return [...es.templates].filter(([, t]) => t.index_patterns.some((p) => glob(p).test(index))).sort(([, a], [, b]) => b.priority - a.priority)[0]?.[0];
+}
+
+describe('the stand-in refuses what Elasticsearch refuses and shows the trap', () => {
+  let bare: FakeElasticsearch;
+  let c: Client;
+  beforeEach(async () => {
+    bare = await startFakeElasticsearch();
+    c = new Client({ node: bare.url });
+  });
+  afterEach(async () => {
+    await c.close();
+    await bare.close();
+  });
+
+  it('a compound time value', async () => {
+    await expect(c.ilm.putLifecycle({ name: 'bad', policy: { phases: { delete: { min_age: '1d12h', actions: { delete: {} } } } } })).rejects.toMatchObject(
+      refused('illegal_argument_exception', /as a time value/),
     );
+  });
+
+  it('a template tying with a Fleet template: the old priority 200 on logs-*', async () => {
+    await expect(c.indices.putIndexTemplate({ name: 'app-logs', index_patterns: ['logs-*'], priority: 200, data_stream: {} })).rejects.toMatchObject(
+      refused(
+        'illegal_argument_exception',
+        'index template [app-logs] has index patterns [logs-*] matching patterns from existing templates [logs-system.auth] with patterns (logs-system.auth => [logs-system.auth-*]) ' +
+          'that have the same priority [200], multiple index templates may not match during index creation, please use a different priority',
+      ),
+    );
+  });
+
+  it.each([
+    ['without ignore_missing_component_templates', [], "index template [t] specifies component templates [logs@custom] that do not exist"],
+    [
+      'with another component listed as ignorable',
+      ['other@custom'],
+      "index template [t] specifies a missing component templates [logs@custom] that does not exist and is not part of 'ignore_missing_component_templates'",
+    ],
+  ])('a missing component template %s', async (_case, ignored, cause) => {
+    await expect(
+      c.indices.putIndexTemplate({ name: 't', index_patterns: ['t-*'], composed_of: ['logs@custom'], ignore_missing_component_templates: ignored }),
+    ).rejects.toMatchObject(refused('invalid_index_template_exception', `index_template [t] invalid, cause [${cause}]`));
+  });
+
+  it('without logs@custom the built-in logs template still applies (it ignores the missing component)', async () => {
+    const got = await c.indices.simulateIndexTemplate({ name: 'logs-vigil-default' });
+    expect((got.template.settings as Resolved['settings']).index?.lifecycle?.name).toBe('logs');
+  });
+
+  it('a bare template above the built-ins replaces them: no data stream, no ECS mappings, no type mappings', async () => {
+    await c.indices.putIndexTemplate({ name: 'app-logs', index_patterns: ['logs-*'], priority: 501, template: { settings: { index: { lifecycle: { name: 'x' } } } } });
+    const got = await c.indices.simulateIndexTemplate({ name: 'logs-vigil-default' });
+    expect(got.template.mappings).toEqual({});
+    expect((got.overlapping ?? []).map((o) => o.name).sort()).toEqual(['logs', 'logs-system.auth']);
   });
 });

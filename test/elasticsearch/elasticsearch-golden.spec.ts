@@ -38,7 +38,7 @@ describe('Elasticsearch output of the fleet retention spec', () => {
 
   it('writes flat files straight inside deploy/elasticsearch, where regeneration can find stale ones', async () => {
     const { files } = await generate();
-    for (const f of files) expect(f.path).toMatch(/^deploy\/elasticsearch\/(ilm-policy|index-template)\.[a-z0-9._-]+\.json$/);
+    for (const f of files) expect(f.path).toMatch(/^deploy\/elasticsearch\/(ilm-policy|component-template|index-template)\.[a-z0-9._@-]+\.json$/);
   });
 
   it('marks every file as generated within its first 4 KB, and ends it with one newline', async () => {
@@ -54,11 +54,11 @@ describe('Elasticsearch output of the fleet retention spec', () => {
     for (const f of files) expect(`${JSON.stringify(JSON.parse(f.content), null, 2)}\n`).toBe(f.content);
   });
 
-  it('binds every template to a policy it also generates', async () => {
+  it('binds every component and index template to a policy it also generates', async () => {
     const { files } = await generate();
     const policies = new Set(files.filter((f) => f.path.includes('/ilm-policy.')).map((f) => /ilm-policy\.(.+)\.json$/.exec(f.path)![1]));
-    const templates = files.filter((f) => f.path.includes('/index-template.'));
-    expect(templates.length).toBeGreaterThan(0);
+    const templates = files.filter((f) => /\/(component|index)-template\./.test(f.path));
+    expect(templates.length).toBe(6);
     for (const t of templates) {
       const body = JSON.parse(t.content) as { template: { settings: { index: { lifecycle: { name: string } } } } };
       expect(policies).toContain(body.template.settings.index.lifecycle.name);
@@ -78,6 +78,25 @@ describe('Elasticsearch output of the fleet retention spec', () => {
     expect(phases('metrics-raw')).toEqual({ hot: '0s', warm: '7d', delete: '30d' });
     expect(phases('metrics-aggregated')).toEqual({ hot: '0s', warm: '7d', cold: '30d', delete: '365d' });
     expect(phases('execution-data')).toEqual({ hot: '0s', warm: '90d', delete: '365d' });
+  });
+
+  it('customises the built-in logs, metrics and traces templates instead of competing with them, and keeps ours above 500', async () => {
+    const { files } = await generate();
+    const names = files.map((f) => f.path.replace(/^deploy\/elasticsearch\//, '')).filter((n) => !n.startsWith('ilm-policy.'));
+    expect(names).toEqual([
+      'component-template.logs@custom.json',
+      'component-template.metrics@custom.json',
+      'component-template.traces@custom.json',
+      'index-template.audit-logs.json',
+      'index-template.execution-data.json',
+      'index-template.metrics-aggregated.json',
+    ]);
+    const body = (name: string) => JSON.parse(files.find((f) => f.path.endsWith(`/${name}`))!.content) as Record<string, unknown>;
+    for (const name of names.filter((n) => n.startsWith('index-template.'))) {
+      expect(body(name)).toMatchObject({ priority: 501, data_stream: {} });
+    }
+    expect(body('index-template.audit-logs.json').composed_of).toEqual(['logs@mappings', 'logs@settings', 'logs@custom', 'ecs@mappings']);
+    expect(body('index-template.execution-data.json').composed_of).toEqual(['ecs@mappings']);
   });
 
   it('is deterministic: a second run is byte-identical', async () => {

@@ -76,13 +76,13 @@ describe('retention spec validation', () => {
     ],
     [
       'a template naming a policy that does not exist',
-      `${policy(HOT)}templates:\n  - name: logs\n    index_patterns: [logs-*]\n    policy: log\n`,
+      `${policy(HOT)}templates:\n  - name: app-logs\n    index_patterns: [logs-*]\n    policy: log\n`,
       ['r.yaml:11:13: policy "log" is not defined in this document (defined: p)'],
     ],
     [
       'templates whose patterns overlap at the same priority',
       `${policy(HOT)}templates:\n  - name: a\n    index_patterns: [logs-*]\n    policy: p\n  - name: b\n    index_patterns: [logs-audit-*]\n    policy: p\n`,
-      ['r.yaml:13:21: index pattern "logs-audit-*" overlaps "logs-*" of template "a" (9:5) at the same priority 200; give one a higher priority'],
+      ['r.yaml:13:21: index pattern "logs-audit-*" overlaps "logs-*" of template "a" (9:5) at the same priority 501; give one a higher priority'],
     ],
     [
       'an index pattern Elasticsearch refuses',
@@ -94,17 +94,53 @@ describe('retention spec validation', () => {
       `${policy(HOT)}templates:\n  - name: a\n    index_patterns: [logs-*]\n    policy: p\n    data_stream: false\n`,
       ['r.yaml:12:18: policy "p" rolls over, which needs data_stream: true'],
     ],
+    [
+      'a priority the built-in or Fleet templates may hold, on an overlapping pattern',
+      `${policy(HOT)}templates:\n  - name: a\n    index_patterns: [logs-app-*, executions-*]\n    policy: p\n    priority: 200\n`,
+      ['r.yaml:10:22: index pattern "logs-app-*" overlaps Elasticsearch\'s built-in and Fleet templates ("logs-*-*", priorities 100 to 200): give the template a priority of 501 or more'],
+    ],
+    [
+      'a template named like one of Elasticsearch\'s own',
+      `${policy(HOT)}templates:\n  - name: metrics\n    index_patterns: [metrics-*]\n    policy: p\n`,
+      ['r.yaml:9:11: template name "metrics" is Elasticsearch\'s own template\'s: a PUT would replace it (use custom: for metrics-*-*)'],
+    ],
+    [
+      'a typed template with a pattern outside its type',
+      `${policy(HOT)}templates:\n  - name: a\n    type: logs\n    index_patterns: [metrics-app-*]\n    policy: p\n`,
+      ['r.yaml:11:22: index pattern "metrics-app-*" is not a logs data stream\'s: with type logs it must start with "logs-"'],
+    ],
+    [
+      'a typed template that is not for data streams',
+      `${policy('      delete:\n        min_age: 1d\n')}templates:\n  - name: a\n    type: traces\n    index_patterns: [traces-app-*]\n    policy: p\n    data_stream: false\n`,
+      ['r.yaml:13:18: a traces template is for data streams: data_stream must be true'],
+    ],
+    ['a custom template of an unknown type', `${policy(HOT)}custom:\n  - type: log\n    policy: p\n`, ['r.yaml:9:11: custom[0].type: must be one of "logs", "metrics", "traces", got "log"']],
+    [
+      'a custom template naming a policy that does not exist',
+      `${policy(HOT)}custom:\n  - type: logs\n    policy: q\n`,
+      ['r.yaml:10:13: policy "q" is not defined in this document (defined: p)'],
+    ],
+    [
+      'two custom templates of one type',
+      `${policy(HOT)}custom:\n  - type: logs\n    policy: p\n  - type: logs\n    policy: p\n`,
+      ['r.yaml:11:11: custom template "logs@custom" is already defined at 9:11'],
+    ],
     ['no policies at all', 'policies: []\n', ['r.yaml:3:11: policies: Too small: expected array to have >=1 items']],
   ])('reports %s', (_case, body, expected) => {
     expect(problems(body)).toEqual(expected);
   });
 
   it('accepts overlapping templates at different priorities', () => {
-    const spec = load(`${policy(HOT)}templates:\n  - name: a\n    index_patterns: [logs-*]\n    policy: p\n  - name: b\n    index_patterns: [logs-audit-*]\n    policy: p\n    priority: 300\n`);
+    const spec = load(`${policy(HOT)}templates:\n  - name: a\n    index_patterns: [logs-*]\n    policy: p\n  - name: b\n    index_patterns: [logs-audit-*]\n    policy: p\n    priority: 502\n`);
     expect(spec.templates.map((t) => [t.name, t.priority, t.dataStream])).toEqual([
-      ['a', 200, true],
-      ['b', 300, true],
+      ['a', 501, true],
+      ['b', 502, true],
     ]);
+  });
+
+  it('accepts any priority on a pattern no built-in or Fleet template can match', () => {
+    const spec = load(`${policy(HOT)}templates:\n  - name: a\n    index_patterns: [executions-*]\n    policy: p\n    priority: 10\n`);
+    expect(spec.templates.map((t) => [t.name, t.priority])).toEqual([['a', 10]]);
   });
 
   it('converts durations to the single units Elasticsearch takes', () => {
@@ -135,11 +171,12 @@ describe('patternsOverlap', () => {
 
 describe('checkRetention across files', () => {
   it('reports names defined in two files and templates overlapping across them', () => {
-    const a = load(`${policy(HOT)}templates:\n  - name: logs\n    index_patterns: [logs-*]\n    policy: p\n`, 'a.yaml');
-    const b = load(`${policy(HOT)}templates:\n  - name: audit\n    index_patterns: [logs-audit-*]\n    policy: p\n`, 'b.yaml');
+    const a = load(`${policy(HOT)}custom:\n  - type: logs\n    policy: p\ntemplates:\n  - name: app-logs\n    index_patterns: [logs-*]\n    policy: p\n`, 'a.yaml');
+    const b = load(`${policy(HOT)}custom:\n  - type: logs\n    policy: p\ntemplates:\n  - name: audit\n    index_patterns: [logs-audit-*]\n    policy: p\n`, 'b.yaml');
     expect(checkRetention([a, b]).map(formatDiagnostic)).toEqual([
       'b.yaml:4:5: policy "p" is already defined at a.yaml:4:5',
-      'b.yaml:10:21: index pattern "logs-audit-*" overlaps "logs-*" of template "logs" (a.yaml:9:5) at the same priority 200; give one a higher priority',
+      'b.yaml:9:5: custom template "logs@custom" is already defined at a.yaml:9:5',
+      'b.yaml:13:21: index pattern "logs-audit-*" overlaps "logs-*" of template "app-logs" (a.yaml:12:5) at the same priority 501; give one a higher priority',
     ]);
   });
 

@@ -8,7 +8,8 @@ import { startFakeElasticsearch, type FakeElasticsearch } from '../elasticsearch
  * - API-key authentication (`Authorization: ApiKey <key>`, 401 security_exception otherwise),
  * - GET _ilm/policy/<name> with the server-owned fields (version, modified_date, in_use_by),
  * - GET _index_template/<name> shaped as `{ index_templates: [{ name, index_template }] }`, with
- *   the defaults Elasticsearch fills (composed_of, data_stream flags) and 404 when absent.
+ *   the defaults Elasticsearch fills (composed_of, data_stream flags) and 404 when absent,
+ * - GET _component_template/<name> shaped as `{ component_templates: [{ name, component_template }] }`.
  * Every other request goes to the inner fake unchanged. Every answer carries x-elastic-product.
  */
 export interface FakeElasticsearchApi {
@@ -35,6 +36,13 @@ export async function startFakeElasticsearchApi(opts: { apiKey?: string } = {}):
     requests.push(`${req.method} ${url.pathname}`);
     const policy = /^\/_ilm\/policy\/([^/]+)$/.exec(url.pathname);
     const template = /^\/_index_template\/([^/]+)$/.exec(url.pathname);
+    const component = /^\/_component_template\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && component) {
+      const name = decodeURIComponent(component[1]!);
+      const c = inner.componentTemplates.get(name);
+      if (!c) return reply(res, 404, notFound(`Component template matching [${name}] not found`));
+      return reply(res, 200, { component_templates: [{ name, component_template: c }] });
+    }
     if (req.method === 'GET' && policy) {
       const name = decodeURIComponent(policy[1]!);
       if (!inner.policies.has(name)) return reply(res, 404, notFound(`Lifecycle policy not found: ${name}`));

@@ -1,4 +1,5 @@
 import { Client, errors } from '@elastic/elasticsearch';
+import type { ComponentTemplateBody } from '../../core/generate/elasticsearch/component-template.js';
 import type { IlmPolicyBody } from '../../core/generate/elasticsearch/ilm-policy.js';
 import type { IndexTemplateBody } from '../../core/generate/elasticsearch/index-template.js';
 
@@ -22,10 +23,11 @@ export interface ElasticsearchAdminOptions {
 }
 
 /**
- * The two Elasticsearch APIs `vigil apply` needs, through the official client. Bodies are the
+ * The three Elasticsearch APIs `vigil apply` needs, through the official client. Bodies are the
  * types core's generator writes (IlmPolicyBody, IndexTemplateBody), so what is put is what
  * `vigil generate` produced. Reads return the object as Vigil wrote it (the `policy` of GET
- * _ilm/policy, the `index_template` of GET _index_template) plus what the server adds, or
+ * _ilm/policy, the `component_template` of GET _component_template, the `index_template` of GET
+ * _index_template) plus what the server adds, or
  * undefined on 404; every other failure becomes an ElasticsearchApplyError.
  */
 export class ElasticsearchAdminClient {
@@ -48,6 +50,15 @@ export class ElasticsearchAdminClient {
 
   async putPolicy(name: string, policy: IlmPolicyBody['policy']): Promise<void> {
     await this.call(`PUT _ilm/policy/${name}`, () => this.client.ilm.putLifecycle({ name, policy }), false);
+  }
+
+  async getComponentTemplate(name: string): Promise<ComponentTemplateBody | undefined> {
+    const got = await this.call(`GET _component_template/${name}`, () => this.client.cluster.getComponentTemplate({ name }));
+    return got?.component_templates.find((t) => t.name === name)?.component_template as ComponentTemplateBody | undefined;
+  }
+
+  async putComponentTemplate(name: string, body: ComponentTemplateBody): Promise<void> {
+    await this.call(`PUT _component_template/${name}`, () => this.client.cluster.putComponentTemplate({ name, ...body }), false);
   }
 
   async getIndexTemplate(name: string): Promise<IndexTemplateBody | undefined> {

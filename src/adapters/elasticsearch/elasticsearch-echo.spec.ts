@@ -1,4 +1,4 @@
-import { sameIndexTemplate, samePolicy } from './elasticsearch-echo.js';
+import { sameComponentTemplate, sameIndexTemplate, samePolicy } from './elasticsearch-echo.js';
 
 const policy = {
   _meta: { managed_by: 'vigil' },
@@ -44,5 +44,17 @@ describe('sameIndexTemplate: the index_template of GET _index_template against t
     ['differs when the server keeps a field Vigil no longer sets', { ...template, version: 3 }, false],
   ])('%s', (_case, current, same) => {
     expect(sameIndexTemplate(template, current)).toBe(same);
+  });
+});
+
+const component = { _meta: { managed_by: 'vigil' }, template: { settings: { index: { lifecycle: { name: 'application-logs' } } } } };
+
+describe('sameComponentTemplate: the component_template of GET _component_template against the generated body', () => {
+  it.each([
+    ['is the same as echoed', { ...component }, true],
+    ['differs when the policy was changed by hand', { ...component, template: { settings: { index: { lifecycle: { name: 'logs' } } } } }, false],
+    ['differs when mappings were added by hand', { ...component, template: { ...component.template, mappings: { properties: {} } } }, false],
+  ])('%s', (_case, current, same) => {
+    expect(sameComponentTemplate(component, current)).toBe(same);
   });
 });

@@ -39,6 +39,11 @@ export function sameIndexTemplate(desired: object, current: object): boolean {
   return jsonEqual(want, echoed);
 }
 
+/** `desired` is a generated component-template body; `current` the `component_template` of GET _component_template. */
+export function sameComponentTemplate(desired: object, current: object): boolean {
+  return jsonEqual(desired, current);
+}
+
 function withoutPolicyDefaults(desired: Obj, current: Obj): Obj {
   const wantPhases = isObj(desired.phases) ? desired.phases : {};
   if (!isObj(current.phases)) return current;

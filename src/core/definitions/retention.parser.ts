@@ -1,7 +1,20 @@
 import { z } from 'zod';
 import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import { esDuration } from '../duration.js';
-import { PHASES, type IndexTemplate, type PhaseName, type RetentionPhase, type RetentionPolicy, type RetentionSpec, type Rollover } from '../model/retention.js';
+import {
+  BUILTIN_PATTERNS,
+  BUILTIN_TEMPLATE_NAMES,
+  DATA_STREAM_TYPES,
+  MIN_OVERLAPPING_PRIORITY,
+  PHASES,
+  type CustomTemplate,
+  type IndexTemplate,
+  type PhaseName,
+  type RetentionPhase,
+  type RetentionPolicy,
+  type RetentionSpec,
+  type Rollover,
+} from '../model/retention.js';
 import { checkName, durationAt, positiveDurationAt, stringMap } from './fields.js';
 import { checkShape } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
@@ -21,8 +34,11 @@ const ALLOWED_ACTIONS: Record<PhaseName, readonly string[]> = {
   delete: [],
 };
 
-/** Built-in templates (`logs-*-*`, `metrics-*-*`, `traces-*-*`) sit at 100; ours must win over them. */
-export const DEFAULT_TEMPLATE_PRIORITY = 200;
+/**
+ * Above Elasticsearch's built-in templates (100) and Fleet's (up to 200) with room to spare, as
+ * Elastic's templates page asks of an overlapping template; a tie would be refused.
+ */
+export const DEFAULT_TEMPLATE_PRIORITY = MIN_OVERLAPPING_PRIORITY;
 
 const text = z.string().min(1);
 const count = z.number().int().positive();
@@ -64,9 +80,18 @@ const policySchema = z.strictObject({
   }),
 });
 
+const dataStreamType = z.enum(DATA_STREAM_TYPES);
+
+const customSchema = z.strictObject({
+  type: dataStreamType,
+  description: z.string().optional(),
+  policy: text,
+});
+
 const templateSchema = z.strictObject({
   name: text,
   description: z.string().optional(),
+  type: dataStreamType.optional(),
   index_patterns: z.array(text).min(1),
   policy: text,
   priority: z.number().int().nonnegative().optional(),
@@ -79,12 +104,14 @@ const fileSchema = z.strictObject({
   kind: z.literal('Retention'),
   description: z.string().optional(),
   policies: z.array(z.unknown()).min(1),
+  custom: z.array(z.unknown()).optional(),
   templates: z.array(z.unknown()).optional(),
 });
 
 type PolicyInput = z.output<typeof policySchema>;
 type PhaseInput = z.output<typeof phaseSchema>;
 type TemplateInput = z.output<typeof templateSchema>;
+type CustomInput = z.output<typeof customSchema>;
 
 const BYTE_SIZE_RE = /^\d+(b|kb|mb|gb|tb|pb)$/;
 /** What Elasticsearch accepts in an index pattern, lowercase only; `*` is the one wildcard. */
@@ -98,6 +125,7 @@ export function parseRetentionDocument(src: YamlDocument): { spec?: RetentionSpe
   // A problem at the top must not hide the problems of each policy and template.
   const policyItems = top.value?.policies ?? (Array.isArray(r.policies) ? r.policies : []);
   const templateItems = top.value?.templates ?? (Array.isArray(r.templates) ? r.templates : []);
+  const customItems = top.value?.custom ?? (Array.isArray(r.custom) ? r.custom : []);
 
   const policies: RetentionPolicy[] = [];
   const policyAt = new Map<string, SourcePos>();
@@ -111,6 +139,18 @@ export function parseRetentionDocument(src: YamlDocument): { spec?: RetentionSpe
     const written = Object.keys(((item as { phases?: object }).phases ?? {}) as object) as PhaseName[];
     const policy = toPolicy(src, checked.value, written, path, out);
     if (policy) policies.push(policy);
+  });
+
+  const custom: CustomTemplate[] = [];
+  const customAt = new Map<string, SourcePos>();
+  customItems.forEach((item, i) => {
+    const checked = checkShape(customSchema, src, item, ['custom', i]);
+    out.push(...checked.diagnostics);
+    if (!checked.value) return;
+    const path = ['custom', i];
+    firstDefinition('custom template', `${checked.value.type}@custom`, src.pos([...path, 'type']), customAt, out);
+    const c = toCustom(src, checked.value, path, policyAt, out);
+    if (c) custom.push(c);
   });
 
   const templates: IndexTemplate[] = [];
@@ -127,7 +167,7 @@ export function parseRetentionDocument(src: YamlDocument): { spec?: RetentionSpe
   out.push(...overlaps(templates, () => true));
 
   if (!top.value) return { diagnostics: out };
-  return { spec: { file: src.file, policies, templates }, diagnostics: out };
+  return { spec: { file: src.file, policies, custom, templates }, diagnostics: out };
 }
 
 /** Within one document the first definition of a name wins; a later one is reported against it. */
@@ -255,10 +295,31 @@ function toTemplate(
       );
     }
   });
-  if (!policyAt.has(t.policy)) {
-    out.push(diagnostic(src.pos([...path, 'policy']), `policy "${t.policy}" is not defined in this document${hint([...policyAt.keys()])}`));
+  if (BUILTIN_TEMPLATE_NAMES.includes(t.name)) {
+    out.push(diagnostic(src.pos([...path, 'name']), `template name "${t.name}" is Elasticsearch's own template's: a PUT would replace it (use custom: for ${t.name}-*-*)`));
   }
+  checkPolicyDefined(src, [...path, 'policy'], t.policy, policyAt, out);
+  const priority = t.priority ?? DEFAULT_TEMPLATE_PRIORITY;
+  t.index_patterns.forEach((pattern, i) => {
+    const at = src.pos([...path, 'index_patterns', i]);
+    if (t.type && !pattern.startsWith(`${t.type}-`)) {
+      out.push(diagnostic(at, `index pattern "${pattern}" is not a ${t.type} data stream's: with type ${t.type} it must start with "${t.type}-"`));
+    }
+    // A priority the built-in or Fleet templates may hold either ties (refused) or loses to them.
+    const builtin = BUILTIN_PATTERNS.find((b) => patternsOverlap(b, pattern));
+    if (builtin && priority < MIN_OVERLAPPING_PRIORITY) {
+      out.push(
+        diagnostic(
+          at,
+          `index pattern "${pattern}" overlaps Elasticsearch's built-in and Fleet templates ("${builtin}", priorities 100 to 200): give the template a priority of ${MIN_OVERLAPPING_PRIORITY} or more`,
+        ),
+      );
+    }
+  });
   const dataStream = t.data_stream ?? true;
+  if (t.type && !dataStream) {
+    out.push(diagnostic(src.pos([...path, 'data_stream']), `a ${t.type} template is for data streams: data_stream must be true`));
+  }
   const policy = policies.find((p) => p.name === t.policy);
   // Without a data stream, rollover needs a write alias per index, which Vigil does not manage.
   if (!dataStream && policy?.phases.some((p) => p.rollover)) {
@@ -270,10 +331,22 @@ function toTemplate(
     description: t.description ?? '',
     indexPatterns: t.index_patterns,
     policy: t.policy,
-    priority: t.priority ?? DEFAULT_TEMPLATE_PRIORITY,
+    priority,
     dataStream,
+    type: t.type,
     at: { template: src.pos(path), patterns: src.pos([...path, 'index_patterns']) },
   };
+}
+
+function toCustom(src: YamlDocument, c: CustomInput, path: Path, policyAt: ReadonlyMap<string, SourcePos>, out: Diagnostic[]): CustomTemplate | undefined {
+  const before = out.length;
+  checkPolicyDefined(src, [...path, 'policy'], c.policy, policyAt, out);
+  if (out.length > before) return undefined;
+  return { type: c.type, description: c.description ?? '', policy: c.policy, at: src.pos(path) };
+}
+
+function checkPolicyDefined(src: YamlDocument, path: Path, policy: string, policyAt: ReadonlyMap<string, SourcePos>, out: Diagnostic[]): void {
+  if (!policyAt.has(policy)) out.push(diagnostic(src.pos(path), `policy "${policy}" is not defined in this document${hint([...policyAt.keys()])}`));
 }
 
 function hint(names: readonly string[]): string {
@@ -336,6 +409,7 @@ export function checkRetention(specs: readonly RetentionSpec[]): Diagnostic[] {
   for (const [kind, items] of [
     ['policy', specs.flatMap((s) => s.policies.map((p) => ({ name: p.name, at: p.at })))],
     ['template', specs.flatMap((s) => s.templates.map((t) => ({ name: t.name, at: t.at.template })))],
+    ['custom template', specs.flatMap((s) => s.custom.map((c) => ({ name: `${c.type}@custom`, at: c.at })))],
   ] as const) {
     const first = new Map<string, SourcePos>();
     for (const item of items) {

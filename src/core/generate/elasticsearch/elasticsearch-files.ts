@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { compareText } from '../../compare-text.js';
 import type { RetentionSpec } from '../../model/retention.js';
 import type { GeneratedFile } from '../rule-files.js';
+import { componentTemplateBody, customTemplateName } from './component-template.js';
 import { ilmPolicyBody } from './ilm-policy.js';
 import { indexTemplateBody } from './index-template.js';
 
@@ -9,15 +10,22 @@ import { indexTemplateBody } from './index-template.js';
 export const ELASTICSEARCH_DIR = 'deploy/elasticsearch';
 
 /**
- * deploy/elasticsearch/ilm-policy.<name>.json and index-template.<name>.json: request bodies of
- * `PUT _ilm/policy/<name>` and `PUT _index_template/<name>`. JSON has no comments, so ownership
- * is marked in `_meta.generated_by`, written first so it sits within the first 4 KB.
+ * deploy/elasticsearch/ilm-policy.<name>.json, component-template.<type>@custom.json and
+ * index-template.<name>.json: request bodies of `PUT _ilm/policy/<name>`,
+ * `PUT _component_template/<name>` and `PUT _index_template/<name>`. JSON has no comments, so
+ * ownership is marked in `_meta.generated_by`, written first so it sits within the first 4 KB.
  */
 export function elasticsearchFiles(retention: readonly RetentionSpec[]): GeneratedFile[] {
   const files: GeneratedFile[] = [];
   for (const spec of retention) {
     for (const policy of spec.policies) {
       files.push({ path: `${ELASTICSEARCH_DIR}/ilm-policy.${policy.name}.json`, content: json(ilmPolicyBody(policy, meta(spec.file, policy.description))) });
+    }
+    for (const custom of spec.custom) {
+      files.push({
+        path: `${ELASTICSEARCH_DIR}/component-template.${customTemplateName(custom.type)}.json`,
+        content: json(componentTemplateBody(custom, meta(spec.file, custom.description))),
+      });
     }
     for (const template of spec.templates) {
       files.push({
