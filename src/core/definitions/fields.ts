@@ -20,8 +20,13 @@ export const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** Service and SLO names become label values and file names: keep them DNS-label-like. */
 export const NAME_RE = /^[a-z0-9]([a-z0-9_.-]*[a-z0-9])?$/;
 
-export function query(src: YamlDocument, path: Path, text: string): Query {
-  return { text, at: src.pos(path), locate: (offset) => src.posInScalar(path, offset) };
+/** `text` may be a part of the field's value that begins at offset `start` of it. */
+export function query(src: YamlDocument, path: Path, text: string, start = 0): Query {
+  return { text, field: fieldName(path), at: src.pos(path), locate: (offset) => src.posInScalar(path, start + offset) };
+}
+
+function fieldName(path: Path): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 /** Reserved labels are set by Vigil itself; a spec that sets them would break routing. */

@@ -148,7 +148,7 @@ function toSli(ctx: Ctx, sli: NativeSlo['sli'], path: Path): Sli | undefined {
       thresholdSeconds,
       buckets: l.buckets ?? ctx.histograms[metric],
       at: { metric: src.pos([...p, 'metric']), selector: src.pos([...p, 'selector']), threshold: src.pos([...p, 'threshold']) },
-      selectorQuery: query(src, [...p, 'selector'], l.selector ?? ''),
+      selectorQuery: query(src, [...p, 'selector'], selector, (l.selector ?? '').indexOf(selector)),
     };
   }
   return { kind: 'raw', errorRatioQuery: query(src, [...path, 'raw', 'errorRatioQuery'], sli.raw!.errorRatioQuery) };

@@ -1,7 +1,7 @@
 import type { EventsSli, LatencySli, Query } from '../model/slo.js';
 import { eventRates, leMatcher } from './sli-queries.js';
 
-const q = (text: string): Query => ({ text, at: { file: 'f', line: 1, col: 1 }, locate: () => ({ file: 'f', line: 1, col: 1 }) });
+const q = (text: string): Query => ({ text, field: 'f', at: { file: 'f', line: 1, col: 1 }, locate: () => ({ file: 'f', line: 1, col: 1 }) });
 
 describe('SLI event rates', () => {
   it('wraps bare counter selectors in sum(rate()) and keeps missing error series at zero', () => {

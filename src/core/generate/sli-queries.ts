@@ -1,5 +1,5 @@
 import { isUngroupedSum, isVectorSelector, renderWindow } from '../promql/promql.js';
-import type { EventsSli, LatencySli, Query } from '../model/slo.js';
+import type { EventsSli, LatencySli, Query, RawSli } from '../model/slo.js';
 
 /**
  * PromQL for the raw event rates of an SLI over one window. Every result is a single series that
@@ -24,6 +24,11 @@ function latencyRates(sli: LatencySli, window: string): EventRates {
   const total = `sum(rate(${sli.metric}_count${braces(sli.selector)}[${window}]))`;
   const fast = `sum(rate(${sli.metric}_bucket${braces(join(sli.selector, leMatcher(sli.thresholdSeconds)))}[${window}]))`;
   return { errors: `clamp_min((${orZero(total)}) - (${orZero(fast)}), 0)`, total: orZero(total) };
+}
+
+/** A raw SLI's error ratio over one window: one series, never negative, 0 without traffic. */
+export function rawErrorRatio(sli: RawSli, window: string): string {
+  return `(sum(${renderWindow(sli.errorRatioQuery.text, window).trim()}) >= 0) or vector(0)`;
 }
 
 /** Exporters disagree on `le="1"` vs `le="1.0"` (Prometheus 3 normalises to the latter): match both. */

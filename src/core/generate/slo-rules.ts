@@ -4,9 +4,8 @@ import { burnThreshold, enabledTiers, errorBudgetRatio, objectiveRatio, ratioAsP
 import { DEFAULT_SLO_RUNBOOK } from '../model/slo-defaults.js';
 import { MIN_ALERT_WINDOW_SECONDS } from '../model/burn-windows.js';
 import type { BurnTier, Service, Slo } from '../model/slo.js';
-import { renderWindow } from '../promql/promql.js';
 import type { AlertingRule, RecordingRule, RuleGroup } from './rule-model.js';
-import { eventRates } from './sli-queries.js';
+import { eventRates, rawErrorRatio } from './sli-queries.js';
 
 /**
  * Recording and alerting rules for one SLO.
@@ -41,10 +40,7 @@ export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
   const recordings: RecordingRule[] = [];
 
   if (slo.sli.kind === 'raw') {
-    const q = slo.sli.errorRatioQuery.text;
-    for (const w of windows) {
-      recordings.push({ record: RULE_NAMES.errorRatio(w), expr: `(sum(${renderWindow(q, w).trim()}) >= 0) or vector(0)`, labels });
-    }
+    for (const w of windows) recordings.push({ record: RULE_NAMES.errorRatio(w), expr: rawErrorRatio(slo.sli, w), labels });
   } else {
     const base = BASE_WINDOW;
     const rates = eventRates(slo.sli, base);

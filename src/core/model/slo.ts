@@ -6,6 +6,8 @@ export type SpecFormat = 'vigil/v1' | 'sloth/prometheus/v1' | 'openslo/v1';
 /** A PromQL text from a spec, with a way to point at any character of it in the source file. */
 export interface Query {
   readonly text: string;
+  /** The spec field it came from, as a path: `slos[0].sli.events.errorQuery`. */
+  readonly field: string;
   readonly at: SourcePos;
   readonly locate: (offset: number) => SourcePos;
 }

@@ -1,7 +1,11 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
+import { checkTypes, type TypeCheck, type ValueType } from './promql-types.js';
 
-/** In-process PromQL checks. Syntax only: types and functions are judged by promtool in tests. */
+/**
+ * In-process PromQL checks: syntax, and the type rules Prometheus applies after parsing
+ * (promql-types.ts), so that what `vigil validate` passes, promtool accepts.
+ */
 
 export interface PromqlError {
   readonly offset: number;
@@ -23,6 +27,9 @@ interface Analysis {
   readonly error?: PromqlError;
   readonly top?: string;
   readonly ungroupedSum: boolean;
+  /** Only computed for queries without syntax errors. */
+  readonly types: TypeCheck;
+  readonly lastComment?: { readonly from: number; readonly to: number };
 }
 
 // Validation and generation both ask about the same query texts: parse each once. Bounded so a
@@ -36,8 +43,13 @@ function analyse(text: string): Analysis {
   const tree = parser.parse(text);
   let node: SyntaxNode | null = tree.topNode.firstChild;
   while (node && node.name === 'ParenExpr') node = node.firstChild;
+  const error = firstError(text, tree.topNode);
+  const comment = lastNamed(tree.topNode, 'LineComment');
   a = {
-    error: firstError(text, tree.topNode),
+    error,
+    types: error ? {} : checkTypes(text, tree.topNode.firstChild),
+    // Positions only: a cached node would keep its whole tree alive.
+    lastComment: comment && { from: comment.from, to: comment.to },
     top: node?.name,
     ungroupedSum:
       node?.name === 'AggregateExpr' && node.getChild('AggregateOp')?.firstChild?.name === 'Sum' && !node.getChild('AggregateModifier'),
@@ -52,6 +64,10 @@ function firstError(text: string, root: SyntaxNode): PromqlError | undefined {
   let err: PromqlError | undefined;
   root.cursor().iterate((n) => {
     if (err) return false;
+    if (n.name === 'StringLiteral' && !isTerminated(text.slice(n.from, n.to))) {
+      err = { offset: n.from, message: 'unterminated string' };
+      return false;
+    }
     if (n.type.isError) {
       const near = text.slice(n.from, n.from + 12).split('\n')[0];
       err = { offset: n.from, message: n.from >= text.length ? 'unexpected end of query' : `unexpected ${JSON.stringify(near)}` };
@@ -62,8 +78,113 @@ function firstError(text: string, root: SyntaxNode): PromqlError | undefined {
   return err;
 }
 
+/**
+ * lezer ends a string at a line break or at the end of the text without an error node; Prometheus
+ * refuses it. Backquoted strings have no escapes.
+ */
+function isTerminated(literal: string): boolean {
+  const quote = literal[0];
+  for (let i = 1; i < literal.length; i++) {
+    if (literal[i] === '\\' && quote !== '`') i++;
+    else if (literal[i] === quote) return i === literal.length - 1;
+  }
+  return false;
+}
+
+function lastNamed(root: SyntaxNode, name: string): SyntaxNode | undefined {
+  let found: SyntaxNode | undefined;
+  root.cursor().iterate((n) => {
+    if (n.name === name) found = n.node;
+  });
+  return found;
+}
+
+function firstNamed(root: SyntaxNode, name: string): SyntaxNode | undefined {
+  let found: SyntaxNode | undefined;
+  root.cursor().iterate((n) => {
+    if (found) return false;
+    if (n.name === name) found = n.node;
+    return undefined;
+  });
+  return found;
+}
+
 export function promqlSyntaxError(text: string): PromqlError | undefined {
   return analyse(text).error;
+}
+
+/** The first syntax or type error, as promtool would refuse the query. */
+export function promqlError(text: string): PromqlError | undefined {
+  const a = analyse(text);
+  return a.error ?? a.types.error;
+}
+
+/** The result type of a valid query (undefined when invalid or not known). */
+export function promqlType(text: string): ValueType | undefined {
+  return analyse(text).types.type;
+}
+
+/**
+ * Offset of a `# comment` that runs to the end of the query. Where Vigil writes more PromQL after
+ * the query (`sum(rate(<q>[5m]))`, `<q> or vector(0)`), such a comment hides it; a comment
+ * followed by a line break inside the query is harmless.
+ */
+export function trailingCommentOffset(text: string): number | undefined {
+  const a = analyse(text);
+  return a.lastComment && text.slice(a.lastComment.to).trim() === '' ? a.lastComment.from : undefined;
+}
+
+/** A query as promtool would see it with every {{.window}} rendered, and the way back to offsets in the text as written. */
+export interface RenderedQuery {
+  readonly text: string;
+  /** Each placeholder: where its rendered window starts in `text`, where it starts as written, its length as written. */
+  readonly windows: readonly { readonly at: number; readonly original: number; readonly length: number }[];
+}
+
+const CHECK_WINDOW = '5m';
+
+export function renderForCheck(text: string): RenderedQuery {
+  const windows: { at: number; original: number; length: number }[] = [];
+  let shift = 0;
+  for (const m of text.matchAll(WINDOW_PLACEHOLDER_RE)) {
+    windows.push({ at: m.index - shift, original: m.index, length: m[0].length });
+    shift += m[0].length - CHECK_WINDOW.length;
+  }
+  return { text: renderWindow(text, CHECK_WINDOW), windows };
+}
+
+/** Maps an offset in the rendered text back to the text as written; inside a rendered window, to its placeholder. */
+export function originalOffset(r: RenderedQuery, renderedOffset: number): number {
+  let shift = 0;
+  for (const w of r.windows) {
+    if (w.at >= renderedOffset) break;
+    if (renderedOffset < w.at + CHECK_WINDOW.length) return w.original;
+    shift = w.original - w.at + w.length - CHECK_WINDOW.length;
+  }
+  return renderedOffset + shift;
+}
+
+/**
+ * Offset (in the text as written) of the first {{.window}} that is not the whole range of a range
+ * selector or subquery, `x[{{.window}}]` or `x[{{.window}}:1m]`: anywhere else it renders a
+ * duration where none is wanted (`{{.window}}` alone is a scalar, inside a string it is text).
+ */
+export function misplacedWindowOffset(text: string): number | undefined {
+  const r = renderForCheck(text);
+  if (analyse(r.text).error) return undefined;
+  // Not cached: trees are kept only as long as a check needs them.
+  const tree = parser.parse(r.text);
+  for (const w of r.windows) {
+    let node: SyntaxNode | null = tree.resolveInner(w.at, 1);
+    while (node && node.name !== 'DurationExpr' && node.from === w.at) node = node.parent;
+    const ok =
+      node?.name === 'DurationExpr' &&
+      node.from === w.at &&
+      node.to === w.at + CHECK_WINDOW.length &&
+      (node.parent?.name === 'MatrixSelector' || node.parent?.name === 'SubqueryExpr');
+    if (!ok) return w.original;
+  }
+  return undefined;
 }
 
 /** A bare selector such as `http_requests_total{code=~"5.."}`: a counter to be wrapped in rate(). */
@@ -74,4 +195,9 @@ export function isVectorSelector(text: string): boolean {
 /** `sum(...)` with no by/without: already one series, so Vigil need not aggregate again. */
 export function isUngroupedSum(text: string): boolean {
   return analyse(text).ungroupedSum;
+}
+
+/** Where the label matchers of the first selector in `text` end: just after its closing `}`. */
+export function selectorEnd(text: string): number | undefined {
+  return firstNamed(parser.parse(text).topNode, 'LabelMatchers')?.to;
 }

@@ -1,10 +1,21 @@
 import { compareText } from '../compare-text.js';
-import { diagnostic, formatDiagnostic, type Diagnostic } from '../diagnostics.js';
+import { diagnostic, formatDiagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import { formatDuration, MINUTE } from '../duration.js';
 import { deriveTiers, MIN_ALERT_WINDOW_SECONDS } from '../model/burn-windows.js';
 import { burnThreshold, compareDecimal, enabledTiers, ratioAsPercent } from '../model/objective.js';
-import type { Fleet, Query, Service, Slo, SpecDocument } from '../model/slo.js';
-import { hasWindowPlaceholder, isVectorSelector, promqlSyntaxError, renderWindow } from '../promql/promql.js';
+import { counterRate, eventRates, rawErrorRatio } from '../generate/sli-queries.js';
+import type { Fleet, LatencySli, Query, Service, Slo, SpecDocument } from '../model/slo.js';
+import {
+  hasWindowPlaceholder,
+  isVectorSelector,
+  misplacedWindowOffset,
+  originalOffset,
+  promqlError,
+  promqlType,
+  renderForCheck,
+  selectorEnd,
+  trailingCommentOffset,
+} from '../promql/promql.js';
 
 /** Cross-document and semantic checks that apply whatever format an SLO was written in. */
 export function validateFleet(documents: readonly SpecDocument[]): { fleet: Fleet; diagnostics: Diagnostic[] } {
@@ -21,7 +32,7 @@ export function validateFleet(documents: readonly SpecDocument[]): { fleet: Flee
     for (const slo of slos) checkSlo(slo, out);
     for (const alert of alerts) {
       if (hasWindowPlaceholder(alert.expr.text)) out.push(diagnostic(alert.expr.at, 'alert expressions take no {{.window}} placeholder'));
-      else checkSyntax(alert.expr, out);
+      else checkQuery(alert.expr, out, { embedded: false });
     }
     services.push({
       name,
@@ -114,15 +125,19 @@ function checkFeasible(slo: Slo, out: Diagnostic[]): void {
 function checkSli(slo: Slo, out: Diagnostic[]): void {
   const sli = slo.sli;
   if (sli.kind === 'events') {
-    for (const q of [sli.errorQuery, sli.goodQuery, sli.totalQuery]) if (q) checkCounterQuery(q, out);
+    for (const q of [sli.errorQuery, sli.goodQuery, sli.totalQuery]) {
+      if (q && checkCounterQuery(q, out)) checkGenerated(q, counterRate(q, CHECK_WINDOW), out);
+    }
   } else if (sli.kind === 'raw') {
-    if (!hasWindowPlaceholder(sli.errorRatioQuery.text)) {
-      out.push(diagnostic(sli.errorRatioQuery.at, 'errorRatioQuery must use the {{.window}} placeholder in its range, e.g. [{{.window}}]'));
-    } else checkSyntax(sli.errorRatioQuery, out);
+    const q = sli.errorRatioQuery;
+    if (!hasWindowPlaceholder(q.text)) {
+      out.push(diagnostic(q.at, 'errorRatioQuery must use the {{.window}} placeholder in its range, e.g. [{{.window}}]'));
+    } else if (checkQuery(q, out, { embedded: true })) checkGenerated(q, rawErrorRatio(sli, CHECK_WINDOW), out);
   } else {
-    const text = `${sli.metric}_bucket{${sli.selector}}`;
-    const err = promqlSyntaxError(text);
-    if (err) out.push(diagnostic(sli.at.selector, `selector is not valid PromQL label matchers: ${err.message}`));
+    if (checkSelector(sli, out)) {
+      const rates = eventRates(sli, CHECK_WINDOW);
+      for (const expr of [rates.total, rates.errors]) checkGenerated(sli.selectorQuery, expr, out);
+    }
     if (!sli.buckets) {
       out.push(diagnostic(sli.at.metric, `declare the buckets of ${sli.metric} (service histograms: or sli.latency.buckets) so the threshold can be checked against them`));
     } else if (!sli.buckets.includes(sli.thresholdSeconds)) {
@@ -138,32 +153,76 @@ function checkSli(slo: Slo, out: Diagnostic[]): void {
   }
 }
 
+/** The window validation renders queries with: the base rate window of the generated rules. */
+const CHECK_WINDOW = formatDuration(MIN_ALERT_WINDOW_SECONDS);
+
 /** Counter queries: either templated with {{.window}}, or a bare selector that Vigil wraps in rate(). */
-function checkCounterQuery(q: Query, out: Diagnostic[]): void {
-  if (hasWindowPlaceholder(q.text)) return checkSyntax(q, out);
-  const err = promqlSyntaxError(q.text);
-  if (err) return void out.push(diagnostic(q.locate(err.offset), `invalid PromQL: ${err.message}`));
-  if (!isVectorSelector(q.text)) {
-    out.push(diagnostic(q.at, 'query has no {{.window}} placeholder and is not a plain counter selector; write e.g. sum(rate(metric[{{.window}}])) or just metric{label="value"}'));
-  }
+function checkCounterQuery(q: Query, out: Diagnostic[]): boolean {
+  if (hasWindowPlaceholder(q.text)) return checkQuery(q, out, { embedded: true });
+  if (!checkQuery(q, out, { embedded: true, anyType: true })) return false;
+  if (isVectorSelector(q.text)) return true;
+  out.push(diagnostic(q.at, 'query has no {{.window}} placeholder and is not a plain counter selector; write e.g. sum(rate(metric[{{.window}}])) or just metric{label="value"}'));
+  return false;
 }
 
-/** Syntax check with placeholders rendered; error offsets are mapped back to the text as written. */
-function checkSyntax(q: Query, out: Diagnostic[]): void {
-  const rendered = renderWindow(q.text, '5m');
-  const err = promqlSyntaxError(rendered);
-  if (!err) return;
-  out.push(diagnostic(q.locate(originalOffset(q.text, err.offset)), `invalid PromQL: ${err.message}`));
+/**
+ * Everything promtool would refuse in a query as written, located in the spec: syntax (with
+ * placeholders rendered; offsets mapped back), types, and for a query Vigil embeds in its own
+ * expressions (`embedded`) a comment that would hide the rest of them, a {{.window}} outside a
+ * range, and a result that is not the instant vector Vigil sums. True when nothing was found.
+ */
+function checkQuery(q: Query, out: Diagnostic[], opts: { embedded: boolean; anyType?: boolean }): boolean {
+  const r = renderForCheck(q.text);
+  const at = (offset: number) => q.locate(originalOffset(r, offset));
+  // First: such a comment is why the expression Vigil writes around the query breaks.
+  const comment = opts.embedded ? trailingCommentOffset(r.text) : undefined;
+  if (comment !== undefined) return fail(out, at(comment), TRAILING_COMMENT);
+  const err = promqlError(r.text);
+  if (err) return fail(out, at(err.offset), `invalid PromQL: ${err.message}`);
+  if (!opts.embedded) return true;
+  const window = misplacedWindowOffset(q.text);
+  if (window !== undefined) {
+    return fail(out, q.locate(window), '{{.window}} must be the whole range of a range selector or subquery, e.g. rate(metric[{{.window}}])');
+  }
+  const type = promqlType(r.text);
+  if (!opts.anyType && type && type !== 'instant vector') {
+    return fail(out, at(r.text.length - r.text.trimStart().length), `query must return an instant vector (Vigil sums it), got ${type}`);
+  }
+  return true;
 }
 
-function originalOffset(text: string, renderedOffset: number): number {
-  let shift = 0;
-  for (const m of text.matchAll(/\{\{\s*\.window\s*\}\}/g)) {
-    const renderedStart = m.index - shift;
-    if (renderedStart >= renderedOffset) break;
-    shift += m[0].length - 2;
+const TRAILING_COMMENT =
+  'a # comment at the end would hide the PromQL Vigil writes after this text (closing brackets, `or vector(0)`); end the comment with a line break or make it a YAML comment';
+
+/** `metric{selector}` must be one vector selector whose braces are the ones Vigil writes. */
+function checkSelector(sli: LatencySli, out: Diagnostic[]): boolean {
+  const q = sli.selectorQuery;
+  const prefix = `${sli.metric}_bucket{`;
+  const text = `${prefix}${sli.selector}}`;
+  const at = (offset: number) => q.locate(Math.min(Math.max(offset - prefix.length, 0), sli.selector.length));
+  const comment = trailingCommentOffset(sli.selector);
+  if (comment !== undefined) return fail(out, q.locate(comment), TRAILING_COMMENT);
+  const end = selectorEnd(text) ?? text.length;
+  if (end < text.length && text[end - 1] === '}') {
+    return fail(out, at(end - 1), 'selector must be label matchers only, e.g. code!~"5..",route="/api": this } ends the selector early');
   }
-  return renderedOffset + shift;
+  const err = promqlError(text);
+  if (err) return fail(out, at(err.offset), `selector is not valid PromQL label matchers: ${err.message}`);
+  return true;
+}
+
+/**
+ * What Vigil generates from a query that passed its own checks: a last guard that the generator
+ * never writes what promtool refuses, named after the spec field it came from.
+ */
+function checkGenerated(q: Query, expr: string, out: Diagnostic[]): void {
+  const err = promqlError(expr);
+  if (err) out.push(diagnostic(q.at, `${q.field}: the rule Vigil would generate from it is not valid PromQL (${err.message} at offset ${err.offset}): ${expr}`));
+}
+
+function fail(out: Diagnostic[], at: SourcePos, message: string): false {
+  out.push(diagnostic(at, message));
+  return false;
 }
 
 function firstWins<T>(items: readonly T[], key: (t: T) => string, onDuplicate: (dup: T, first: T) => void): void {
