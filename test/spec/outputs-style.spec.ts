@@ -92,3 +92,10 @@ it('routing matchers are checked against the fleet’s values, and the on-call d
   expect(spec.incidents.lowUrgencySeverities).toEqual(['P3', 'info']);
   expect([urgencyFor(spec, { severity: 'P1' }), urgencyFor(spec, { severity: 'P3' })]).toEqual(['high', 'low']);
 });
+
+it('an SLO without a runbook links Vigil’s generic one under the base URL, and carries none without a base URL', () => {
+  const bare: SpecInput = { path: SERVICE.path, text: SERVICE.text.replace('runbook: runbooks/checkout.md\n', '') };
+  const url = (inputs: SpecInput[]) => alerts(inputs).find((r) => r.alert === 'AvailabilityBudgetBurn')?.annotations?.runbook_url;
+  expect(url([bare, P1_P3])).toBe('https://github.com/acme/fleet/blob/main/runbooks/slo-error-budget-burn.md');
+  expect(url([bare])).toBeUndefined();
+});

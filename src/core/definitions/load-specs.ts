@@ -66,7 +66,8 @@ export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'sl
   const all = inputs.flatMap((input) => {
     const parsed = parseYamlFile(input.path, input.text);
     diagnostics.push(...parsed.diagnostics);
-    return parsed.documents.map((src) => ({ src, format: detectFormat(src) }));
+    // A file may hold its specs as one YAML sequence of documents (the OpenSLO Go SDK's and oslo's form).
+    return parsed.documents.flatMap((doc) => (isSpecList(doc) ? doc.items()! : [doc])).map((src) => ({ src, format: detectFormat(src) }));
   });
   // The Outputs spec first, wherever it is: the other kinds are checked against its severities.
   for (const { src, format } of all) {
@@ -145,6 +146,12 @@ const NOT_A_DRILL = 'the drills folder holds kind: Drill documents only; move th
 
 /** Native documents without a kind (or `kind: Service`) describe a service; other kinds are fleet-wide. */
 const NATIVE_KINDS: Record<string, Format> = { Service: 'vigil', Routing: 'vigil-routing', Retention: 'vigil-retention', OnCall: 'vigil-oncall', Outputs: 'vigil-outputs', Drill: 'vigil-drill' };
+
+/** A top-level sequence whose items all look like spec documents (mappings with apiVersion or version). */
+function isSpecList(doc: YamlDocument): boolean {
+  const v = doc.toJS();
+  return Array.isArray(v) && v.length > 0 && v.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item) && ('apiVersion' in item || 'version' in item));
+}
 
 function detectFormat(src: YamlDocument): Format {
   const v = src.toJS();

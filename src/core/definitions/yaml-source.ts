@@ -26,7 +26,19 @@ export class YamlDocument {
     private readonly text: string,
     /** The document as plain values, aliases resolved (parseYamlFile resolves them once, within MAX_ALIAS_EXPANSION). */
     private readonly js: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION }),
+    /** Where this spec document sits in the YAML document: [] for all of it, [i] for an item of a top-level sequence. */
+    private readonly base: Path = [],
   ) {}
+
+  /**
+   * The items of a top-level sequence, each as a document of its own, when this YAML document is
+   * one: OpenSLO's Go SDK and oslo write several specs as one list (`- apiVersion: openslo/v1 …`).
+   * Positions stay those of the file.
+   */
+  items(): YamlDocument[] | undefined {
+    if (!Array.isArray(this.js) || this.base.length > 0) return undefined;
+    return this.js.map((item, i) => new YamlDocument(this.file, this.doc, this.lines, this.text, item, [i]));
+  }
 
   toJS(): unknown {
     return this.js;
@@ -37,7 +49,7 @@ export class YamlDocument {
     let node: unknown = this.doc.contents;
     let keyNode: Node | undefined;
     let last: Node | undefined = this.doc.contents ?? undefined;
-    for (const seg of path) {
+    for (const seg of [...this.base, ...path]) {
       keyNode = undefined;
       if (isMap(node)) {
         const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
@@ -61,7 +73,7 @@ export class YamlDocument {
    * the number 1.5. For values compared as text with what another program prints.
    */
   scalarSource(path: Path): string | undefined {
-    const node = this.doc.getIn(path, true);
+    const node = this.doc.getIn([...this.base, ...path], true);
     if (!(node instanceof Scalar)) return undefined;
     return typeof node.source === 'string' && node.type === Scalar.PLAIN ? node.source : String(node.value);
   }
@@ -71,7 +83,7 @@ export class YamlDocument {
    * or quoted scalars and for `|` blocks; other styles point at the scalar itself.
    */
   posInScalar(path: Path, offset: number): SourcePos {
-    const node = this.doc.getIn(path, true);
+    const node = this.doc.getIn([...this.base, ...path], true);
     if (!(node instanceof Scalar) || typeof node.value !== 'string' || !node.range) return this.pos(path);
     const value = node.value;
     const before = value.slice(0, offset);

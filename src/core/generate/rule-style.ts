@@ -1,4 +1,5 @@
 import { DEFAULT_OUTPUTS, type AlertLevel, type OutputsSpec } from '../model/outputs.js';
+import { DEFAULT_SLO_RUNBOOK } from '../model/slo-defaults.js';
 import { isAlertingRule, type RuleGroup } from './rule-model.js';
 
 /**
@@ -9,39 +10,45 @@ import { isAlertingRule, type RuleGroup } from './rule-model.js';
  */
 export interface RuleStyle {
   severity(level: AlertLevel): string;
-  runbookUrl(ref: string): string;
+  /** Undefined: leave the annotation out. */
+  runbookUrl(ref: string): string | undefined;
 }
 
 export function ruleStyle(outputs: Omit<OutputsSpec, 'file'> = DEFAULT_OUTPUTS): RuleStyle {
   const base = outputs.runbookBaseUrl;
   return {
     severity: (level) => outputs.severities[level],
-    runbookUrl: (ref) => (base === undefined || ABSOLUTE.test(ref) ? ref : new URL(ref.replace(/^\.?\//, ''), base).toString()),
+    runbookUrl: (ref) => {
+      if (ABSOLUTE.test(ref)) return ref;
+      // Vigil's generic runbook is a path in Vigil's repository: without a base URL it would be a dead link in the fleet's.
+      if (base === undefined) return ref === DEFAULT_SLO_RUNBOOK ? undefined : ref;
+      return new URL(ref.replace(/^\.?\//, ''), base).toString();
+    },
   };
 }
 
-export const DEFAULT_RULE_STYLE: RuleStyle = ruleStyle();
 
 /** A URL with a scheme (https:, http:, mailto:…) is a link already. */
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
 
 /**
  * The groups as the fleet wants them: every alert's `severity` (always one of Vigil's levels when
- * generated) in the fleet's values, every `runbook_url` absolute. One pass at the end, so each
- * generator keeps writing Vigil's own levels and paths.
+ * generated) in the fleet's values, every `runbook_url` absolute (Vigil's generic runbook left out
+ * without a base URL). One pass at the end, so each generator keeps writing Vigil's own levels
+ * and paths.
  */
 export function styleGroups(groups: readonly RuleGroup[], style: RuleStyle): RuleGroup[] {
-  if (style === DEFAULT_RULE_STYLE) return [...groups];
   return groups.map((g) => ({
     ...g,
     rules: g.rules.map((r) => {
       if (!isAlertingRule(r)) return r;
       const severity = r.labels.severity;
-      const runbook = r.annotations.runbook_url;
+      const { runbook_url: runbook, ...others } = r.annotations;
+      const url = runbook !== undefined ? style.runbookUrl(runbook) : undefined;
       return {
         ...r,
         labels: severity !== undefined && isLevel(severity) ? { ...r.labels, severity: style.severity(severity) } : r.labels,
-        annotations: runbook !== undefined ? { ...r.annotations, runbook_url: style.runbookUrl(runbook) } : r.annotations,
+        annotations: url === runbook ? r.annotations : url === undefined ? others : { ...r.annotations, runbook_url: url },
       };
     }),
   }));
