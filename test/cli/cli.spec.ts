@@ -163,6 +163,24 @@ describe('vigil generate', () => {
     ]);
   });
 
+  it('on a filesystem fault midway writes nothing: files already moved into place are put back, and no temporary file is left', async () => {
+    const spec = await readFile(join(dir, SPEC), 'utf8');
+    await writeFile(join(dir, 'slos/extra.yaml'), spec.replace('service: checkout', 'service: extra'));
+    expect((await vigil(dir, 'generate')).code).toBe(0);
+    const snapshot = async () => Object.fromEntries(await Promise.all((await readdir(join(dir, 'rules'), { recursive: true })).sort().map(async (p) => [p, await readFile(join(dir, 'rules', p), 'utf8').catch(() => 'a folder')])));
+    // checkout's files are updated before newsvc's (services in name order); extra's would be removed last.
+    await writeFile(join(dir, SPEC), spec.replace('objective: 99.9', 'objective: 99.5'));
+    await writeFile(join(dir, 'slos/newsvc.yaml'), spec.replace('service: checkout', 'service: newsvc'));
+    await rm(join(dir, 'slos/extra.yaml'));
+    await mkdir(join(dir, 'rules/newsvc.rules.yaml/in-the-way'), { recursive: true });
+    const before = await snapshot();
+    const r = await vigil(dir, 'generate');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain('rules/newsvc.rules.yaml is a folder; Vigil writes a file there');
+    expect(await snapshot()).toEqual(before);
+    expect(Object.keys(before).filter((p) => p.includes('vigil-tmp'))).toEqual([]);
+  });
+
   it('honours --slos and --out', async () => {
     const r = await vigil(dir, 'generate', '--slos', 'slos', '--out', 'build');
     expect(r.code).toBe(0);

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { SpecInput } from '../../core/definitions/load-specs.js';
 import { GENERATED_MARKER, type GeneratedFile } from '../../core/generate/rule-files.js';
@@ -77,24 +77,59 @@ export async function planOutput(outDir: string, files: readonly GeneratedFile[]
 }
 
 /**
- * Writes every file to a temporary name first and renames them into place only when all writes
- * succeeded, so a failure (disk full, permissions) leaves the old set intact.
+ * All or nothing: every file is written to a temporary name first; only when all are written are
+ * they renamed into place, and a file replaced or removed is kept (hard-linked) until the end, so
+ * a failure at any step (disk full, permissions, a folder where a file should go) puts the old set
+ * back. Temporary and kept files are removed on every path.
  */
 export async function writeOutput(outDir: string, files: readonly GeneratedFile[], plan: OutputPlan): Promise<void> {
   const changed = new Set([...plan.create, ...plan.update]);
-  const staged: [string, string][] = [];
+  const suffix = `vigil-tmp-${process.pid}-${Date.now().toString(36)}`;
+  const staged: { readonly tmp: string; readonly target: string }[] = [];
+  // What was done to each path, in order, to undo it in reverse.
+  const done: { readonly target: string; readonly kept?: string }[] = [];
+  const kept: string[] = [];
   try {
     for (const f of files.filter((f) => changed.has(f.path))) {
       const target = join(outDir, f.path);
       await mkdir(dirname(target), { recursive: true });
-      const tmp = `${target}.vigil-tmp-${process.pid}`;
+      const tmp = `${target}.${suffix}`;
+      staged.push({ tmp, target });
       await writeFile(tmp, f.content);
-      staged.push([tmp, target]);
+    }
+    for (const { tmp, target } of staged) {
+      const old = await keep(target, suffix);
+      if (old) kept.push(old);
+      await rename(tmp, target);
+      done.push({ target, ...(old ? { kept: old } : {}) });
+    }
+    for (const p of plan.remove) {
+      const target = join(outDir, p);
+      const old = await keep(target, suffix);
+      if (old) kept.push(old);
+      await rm(target, { force: true });
+      done.push({ target, ...(old ? { kept: old } : {}) });
     }
   } catch (err) {
-    await Promise.all(staged.map(([tmp]) => rm(tmp, { force: true })));
+    for (const d of done.reverse()) {
+      if (d.kept) await rename(d.kept, d.target).catch(() => undefined);
+      else await rm(d.target, { force: true }).catch(() => undefined);
+    }
+    throw err;
+  } finally {
+    await Promise.all([...staged.map((s) => s.tmp), ...kept].map((p) => rm(p, { force: true }).catch(() => undefined)));
+  }
+}
+
+/** A hard link to the file at `target` (its old content, to put back), or undefined when there is none. */
+async function keep(target: string, suffix: string): Promise<string | undefined> {
+  const kept = `${target}.${suffix}-old`;
+  if ((await lstat(target).catch(() => undefined))?.isDirectory()) throw new Error(`${target} is a folder; Vigil writes a file there`);
+  try {
+    await link(target, kept);
+    return kept;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  for (const [tmp, target] of staged) await rename(tmp, target);
-  for (const p of plan.remove) await rm(join(outDir, p), { force: true });
 }

@@ -406,20 +406,23 @@ export function patternsOverlap(a: string, b: string): boolean {
  */
 export function checkRetention(specs: readonly RetentionSpec[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // Within one document the parser reports duplicates; here, across documents, of one file or of several.
+  const docOf = new Map<unknown, number>();
+  specs.forEach((s, i) => [...s.policies, ...s.templates, ...s.custom].forEach((item) => docOf.set(item, i)));
   for (const [kind, items] of [
-    ['policy', specs.flatMap((s) => s.policies.map((p) => ({ name: p.name, at: p.at })))],
-    ['template', specs.flatMap((s) => s.templates.map((t) => ({ name: t.name, at: t.at.template })))],
-    ['custom template', specs.flatMap((s) => s.custom.map((c) => ({ name: `${c.type}@custom`, at: c.at })))],
+    ['policy', specs.flatMap((s) => s.policies.map((p) => ({ item: p, name: p.name, at: p.at })))],
+    ['template', specs.flatMap((s) => s.templates.map((t) => ({ item: t, name: t.name, at: t.at.template })))],
+    ['custom template', specs.flatMap((s) => s.custom.map((c) => ({ item: c, name: `${c.type}@custom`, at: c.at })))],
   ] as const) {
-    const first = new Map<string, SourcePos>();
-    for (const item of items) {
-      const seen = first.get(item.name);
-      if (!seen) first.set(item.name, item.at);
-      else if (seen.file !== item.at.file) {
-        out.push(diagnostic(item.at, `${kind} "${item.name}" is already defined at ${seen.file}:${seen.line}:${seen.col}`));
+    const first = new Map<string, { readonly at: SourcePos; readonly doc: number | undefined }>();
+    for (const { item, name, at } of items) {
+      const seen = first.get(name);
+      if (!seen) first.set(name, { at, doc: docOf.get(item) });
+      else if (seen.doc !== docOf.get(item)) {
+        out.push(diagnostic(at, `${kind} "${name}" is already defined at ${seen.at.file}:${seen.at.line}:${seen.at.col}`));
       }
     }
   }
-  out.push(...overlaps(specs.flatMap((s) => s.templates), (a, b) => a.at.template.file !== b.at.template.file));
+  out.push(...overlaps(specs.flatMap((s) => s.templates), (a, b) => docOf.get(a) !== docOf.get(b)));
   return out;
 }
