@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       ingestMaxInFlight: 64,
       pageTimeoutMs: 10_000,
       pageBackoffSeconds: 2,
+      prometheusAuth: {},
     });
   });
 

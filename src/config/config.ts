@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { prometheusAuthFromEnv, type PrometheusAuth } from './prometheus-auth.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { EMPTY_ALLOW_LIST, parseAllowList, type AllowList } from '../core/webhooks/target-policy.js';
 
@@ -122,6 +123,8 @@ export interface VigilConfig {
    * or relay with an internal CA (and the tests' contract servers). Verification is never turned off.
    */
   readonly extraCaFile?: string;
+  /** How to authenticate to PROMETHEUS_URL (bearer or basic, tenant, CA): PROMETHEUS_* variables, secrets as files. */
+  readonly prometheusAuth: PrometheusAuth;
 }
 
 export class ConfigError extends Error {
@@ -134,8 +137,9 @@ export class ConfigError extends Error {
 /** Reads and validates the environment once; every later reader gets typed values. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const prometheus = prometheusAuthFromEnv(env);
+  if (!parsed.success || prometheus.problems.length > 0) {
+    throw new ConfigError([...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []), ...prometheus.problems]);
   }
   const e = parsed.data;
   return {
@@ -166,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     pageTimeoutMs: e.VIGIL_PAGE_TIMEOUT_MS ?? 10_000,
     pageBackoffSeconds: e.VIGIL_PAGE_BACKOFF_SECONDS ?? 2,
     ...(e.VIGIL_EXTRA_CA_FILE ? { extraCaFile: e.VIGIL_EXTRA_CA_FILE } : {}),
+    prometheusAuth: prometheus.auth,
   };
 }
 

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import pRetry from 'p-retry';
+import { Agent, fetch, type Response } from 'undici';
 import { MetricsQuery } from '../../core/ports/metrics-query.js';
 import { describeRequestError } from '../http/http-error.js';
+import type { PrometheusAuth } from '../../config/prometheus-auth.js';
+import { authHeaders } from './prometheus-auth.js';
 
 /** A rule group as Prometheus has loaded it (GET /api/v1/rules). */
 export interface LoadedRuleGroup {
@@ -42,6 +47,8 @@ export interface PrometheusClientOptions {
   readonly retries?: number;
   /** First backoff; doubles per retry. */
   readonly retryBaseMs?: number;
+  /** Bearer token or basic auth, tenant header, extra CA (prometheus-auth.ts). */
+  readonly auth?: PrometheusAuth;
 }
 
 /**
@@ -54,10 +61,15 @@ export class PrometheusClient extends MetricsQuery {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly retryBaseMs: number;
+  private readonly auth: PrometheusAuth;
+  /** Set for an extra CA: `ca` alone would replace Node's roots, so they are kept beside it. */
+  private readonly dispatcher?: Agent;
 
   constructor(baseUrl: string, opts: PrometheusClientOptions | number = {}) {
     super();
-    const o = typeof opts === 'number' ? { timeoutMs: opts } : opts;
+    const o: PrometheusClientOptions = typeof opts === 'number' ? { timeoutMs: opts } : opts;
+    this.auth = o.auth ?? {};
+    if (this.auth.caFile) this.dispatcher = new Agent({ connect: { ca: [...rootCertificates, readFileSync(this.auth.caFile, 'utf8')] } });
     this.timeoutMs = o.timeoutMs ?? 10_000;
     this.retries = o.retries ?? 2;
     this.retryBaseMs = o.retryBaseMs ?? 500;
@@ -135,12 +147,16 @@ export class PrometheusClient extends MetricsQuery {
     const url = `${this.base}${path}`;
     const label = `${method} ${url}`;
     let res: Response;
+    // A secret file that cannot be read is the operator's to fix: it fails the request, never retried as unreachable.
+    const headers: Record<string, string> = { ...(await authHeaders(this.auth)), ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }) };
     try {
       res = await fetch(url, {
         method,
         signal: AbortSignal.timeout(this.timeoutMs),
         redirect: 'error',
-        ...(form === undefined ? {} : { body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        headers,
+        ...(form === undefined ? {} : { body: form }),
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       });
     } catch (err) {
       throw new PrometheusUnreachableError(label, describeRequestError(err, this.timeoutMs));

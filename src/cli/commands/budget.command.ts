@@ -7,6 +7,7 @@ import { formatDiagnostic } from '../../core/diagnostics.js';
 import { parseTimeText } from '../../core/time-text.js';
 import type { Slo } from '../../core/model/slo.js';
 import { EXIT, type CliIo } from '../io.js';
+import { prometheusAuthFromProcess } from '../prometheus-env.js';
 
 export interface BudgetOptions {
   readonly slos: string;
@@ -80,7 +81,7 @@ async function budgetsFor(target: string | undefined, opts: BudgetOptions, io: C
     }
   }
   try {
-    const { budgets } = await readBudgets(new PrometheusClient(url), slos, at);
+    const { budgets } = await readBudgets(new PrometheusClient(url, { auth: prometheusAuthFromProcess() }), slos, at);
     return budgets.map(budgetView);
   } catch (err) {
     io.err(`vigil budget: ${err instanceof Error ? err.message : String(err)}\n`);

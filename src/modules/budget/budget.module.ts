@@ -16,7 +16,7 @@ import { ReportService } from './report.service.js';
 
 /** Without PROMETHEUS_URL there is nothing to query: the port is bound to nothing and budgets are off. */
 function prometheus(config: VigilConfig): MetricsQuery | undefined {
-  return config.prometheusUrl ? new PrometheusClient(config.prometheusUrl, { timeoutMs: config.prometheusTimeoutSeconds * 1000 }) : undefined;
+  return config.prometheusUrl ? new PrometheusClient(config.prometheusUrl, { timeoutMs: config.prometheusTimeoutSeconds * 1000, auth: config.prometheusAuth }) : undefined;
 }
 
 /** Error budgets: the scheduled cycle, its gauges, the budget and history API, monthly reports. */

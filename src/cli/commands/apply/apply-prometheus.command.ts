@@ -5,6 +5,7 @@ import { PrometheusClient, PrometheusHttpError, type LoadedRuleGroup } from '../
 import { changeRuleDir, readCurrent, readGeneratedFiles, readRuleFiles } from '../../../adapters/prometheus/rule-dir.store.js';
 import { EXIT, type CliIo } from '../../io.js';
 import { printApplyReport } from './apply-report.js';
+import { prometheusAuthFromProcess } from '../../prometheus-env.js';
 
 export interface ApplyPrometheusOptions {
   readonly url: string;
@@ -43,7 +44,7 @@ export async function applyPrometheusCommand(opts: ApplyPrometheusOptions, io: C
 
   let client: PrometheusClient;
   try {
-    client = new PrometheusClient(opts.url);
+    client = new PrometheusClient(opts.url, { auth: prometheusAuthFromProcess() });
     // Before touching any file: a server we cannot reload must not get rule files it would load later.
     await client.ready();
   } catch (err) {
