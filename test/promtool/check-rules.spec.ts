@@ -11,7 +11,8 @@ import { describeRun, runPromtool } from '../support/promtool.js';
 /**
  * promtool, the tool Prometheus itself uses to load rule files, judges every rule file Vigil
  * generates: the fixture fleet in test/promtool/fixtures (every SLI kind, window and alerting
- * option, in all three spec formats) and whatever the repository's own slos/ folder holds.
+ * option, in every spec format Vigil reads, with Sloth's and Pyrra's own examples among them) and
+ * whatever the repository's own slos/ folder holds.
  * Both files of a service are checked: the plain rule file and the `spec.groups` of the
  * PrometheusRule, which must be the very same groups.
  */
@@ -69,21 +70,21 @@ function ruleFilesOf(files: readonly GeneratedFile[]) {
 const fixtures = compile(await loadFixtures());
 const fixtureFiles = ruleFilesOf(fixtures.files);
 
-describe('promtool check rules: fixture fleet (native, Sloth, OpenSLO)', () => {
+describe('promtool check rules: fixture fleet (native, Sloth, OpenSLO, Pyrra)', () => {
   it('compiles without diagnostics into a rule file and a PrometheusRule per service', () => {
     expect(fixtures.diagnostics.map(formatDiagnostic)).toEqual([]);
     expect(fixtures.files.map((f) => f.path).filter((p) => p.startsWith('rules/')).sort()).toEqual(
-      ['edge-proxy', 'inventory', 'payments', 'search'].flatMap((s) => [`rules/${s}.prometheusrule.yaml`, `rules/${s}.rules.yaml`]),
+      ['edge-proxy', 'home-wifi', 'inventory', 'monitoring', 'myservice', 'payments', 'probes', 'search'].flatMap((s) => [`rules/${s}.prometheusrule.yaml`, `rules/${s}.rules.yaml`]),
     );
   });
 
   it('covers every SLI kind, window and alerting option it claims to', () => {
     expect(coverage(fixtures)).toEqual({
-      formats: ['openslo/v1', 'sloth/prometheus/v1', 'vigil/v1'],
+      formats: ['openslo/v1', 'pyrra.dev/v1alpha1', 'sloth.slok.dev/v1', 'sloth/prometheus/v1', 'vigil/v1'],
       sliKinds: ['events bare selector', 'events error/total', 'events good/total', 'latency', 'raw'],
-      windows: ['28d', '30d', '7d'],
+      windows: ['14d', '28d', '30d', '7d'],
       pageDisabled: true,
-      ticketDisabled: false,
+      ticketDisabled: true,
       customWindows: true,
       forOnTier: true,
       thresholdAlerts: 4,

@@ -33,6 +33,6 @@ it('locates a problem of one item at its line in the list', () => {
 
 it('a list of anything else is still refused, located at its start', () => {
   expect(compile([{ path: PATH, text: '- just\n- words\n' }]).diagnostics.map(formatDiagnostic)).toEqual([
-    `${PATH}:1:1: a spec document must be a mapping with apiVersion: vigil/v1, version: prometheus/v1 (Sloth) or apiVersion: openslo/v1`,
+    `${PATH}:1:1: a spec document must be a mapping with apiVersion: vigil/v1, openslo/v1, sloth.slok.dev/v1 (Sloth) or pyrra.dev/v1alpha1 (Pyrra), or version: prometheus/v1 (Sloth)`,
   ]);
 });

@@ -12,7 +12,8 @@ import { parseOutputsDocument } from './outputs.parser.js';
 import { parseRetentionDocument } from './retention.parser.js';
 import { parseRoutingDocument } from './routing.parser.js';
 import { openSloToSlo, parseOpenSloDocument, type OpenSloParsed, type OpenSloSli } from './openslo.parser.js';
-import { parseSlothDocument } from './sloth.parser.js';
+import { parsePyrraDocument } from './pyrra.parser.js';
+import { parseSlothDocument, parseSlothKubernetesDocument } from './sloth.parser.js';
 import { parseYamlFile, type YamlDocument } from './yaml-source.js';
 
 /** A spec file's path (as it should appear in messages) and its text. The caller does the reading. */
@@ -45,7 +46,8 @@ export type SpecFolder = 'slos' | 'drills';
 
 /**
  * Parses every document of every file, whatever its format: `apiVersion: vigil/v1` (native),
- * `version: prometheus/v1` (Sloth) or `apiVersion: openslo/v1`.
+ * `version: prometheus/v1` or `apiVersion: sloth.slok.dev/v1` (Sloth), `apiVersion: openslo/v1`
+ * or `apiVersion: pyrra.dev/v1alpha1`.
  */
 export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'slos'): LoadedSpecs {
   const diagnostics: Diagnostic[] = [];
@@ -104,6 +106,8 @@ export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'sl
       }
     }
     else if (format === 'sloth') collect(parseSlothDocument(src));
+    else if (format === 'sloth-kubernetes') collect(parseSlothKubernetesDocument(src));
+    else if (format === 'pyrra') collect(parsePyrraDocument(src));
     else if (format === 'openslo') {
       const r = parseOpenSloDocument(src);
       diagnostics.push(...r.diagnostics);
@@ -139,7 +143,22 @@ function fromOpenSlo(file: string, slo: Slo): SpecDocument {
   return { file, format: 'openslo/v1', service: slo.service, labels: {}, slos: [slo], alerts: [] };
 }
 
-type Format = 'vigil' | 'vigil-routing' | 'vigil-retention' | 'vigil-oncall' | 'vigil-outputs' | 'vigil-drill' | 'sloth' | 'openslo' | { error: string };
+type Format =
+  | 'vigil'
+  | 'vigil-routing'
+  | 'vigil-retention'
+  | 'vigil-oncall'
+  | 'vigil-outputs'
+  | 'vigil-drill'
+  | 'sloth'
+  | 'sloth-kubernetes'
+  | 'openslo'
+  | 'pyrra'
+  | { error: string };
+
+/** The apiVersions of the other tools' Kubernetes objects; each parser checks its kind. */
+const FOREIGN_API_VERSIONS: Record<string, Format> = { 'openslo/v1': 'openslo', 'sloth.slok.dev/v1': 'sloth-kubernetes', 'pyrra.dev/v1alpha1': 'pyrra' };
+const ACCEPTED = 'apiVersion: vigil/v1, openslo/v1, sloth.slok.dev/v1 (Sloth) or pyrra.dev/v1alpha1 (Pyrra), or version: prometheus/v1 (Sloth)';
 
 const DRILL_ELSEWHERE = 'kind: Drill belongs in the drills folder (--drills, VIGIL_DRILLS_DIR): drills are run from there only';
 const NOT_A_DRILL = 'the drills folder holds kind: Drill documents only; move this one to the specs folder (--slos, VIGIL_SLOS_DIR)';
@@ -156,20 +175,21 @@ function isSpecList(doc: YamlDocument): boolean {
 function detectFormat(src: YamlDocument): Format {
   const v = src.toJS();
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    return { error: 'a spec document must be a mapping with apiVersion: vigil/v1, version: prometheus/v1 (Sloth) or apiVersion: openslo/v1' };
+    return { error: `a spec document must be a mapping with ${ACCEPTED}` };
   }
   const doc = v as Record<string, unknown>;
   if (doc.apiVersion === 'vigil/v1') {
     if (doc.kind === undefined) return 'vigil';
     return NATIVE_KINDS[String(doc.kind)] ?? { error: `unknown kind ${JSON.stringify(doc.kind)}; vigil/v1 kinds are ${Object.keys(NATIVE_KINDS).join(', ')}` };
   }
-  if (doc.apiVersion === 'openslo/v1') return 'openslo';
+  const foreign = typeof doc.apiVersion === 'string' && Object.hasOwn(FOREIGN_API_VERSIONS, doc.apiVersion) ? FOREIGN_API_VERSIONS[doc.apiVersion] : undefined;
+  if (foreign) return foreign;
   if (doc.version === 'prometheus/v1') return 'sloth';
   if ('apiVersion' in doc) {
-    return { error: `unsupported apiVersion ${JSON.stringify(doc.apiVersion)}; expected vigil/v1 or openslo/v1` };
+    return { error: `unsupported apiVersion ${JSON.stringify(doc.apiVersion)}; expected one of ${Object.keys({ 'vigil/v1': 0, ...FOREIGN_API_VERSIONS }).join(', ')}` };
   }
   if ('version' in doc) return { error: `unsupported Sloth version ${JSON.stringify(doc.version)}; expected prometheus/v1` };
-  return { error: 'cannot tell the spec format: set apiVersion: vigil/v1, version: prometheus/v1 (Sloth) or apiVersion: openslo/v1' };
+  return { error: `cannot tell the spec format: set ${ACCEPTED}` };
 }
 
 /**

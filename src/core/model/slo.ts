@@ -1,7 +1,7 @@
 import type { SourcePos } from '../diagnostics.js';
 
 /** Where a spec came from; kept so generated files can say so and errors can point back. */
-export type SpecFormat = 'vigil/v1' | 'sloth/prometheus/v1' | 'openslo/v1';
+export type SpecFormat = 'vigil/v1' | 'sloth/prometheus/v1' | 'sloth.slok.dev/v1' | 'openslo/v1' | 'pyrra.dev/v1alpha1';
 
 /** A PromQL text from a spec, with a way to point at any character of it in the source file. */
 export interface Query {
@@ -55,6 +55,11 @@ export interface BurnTier {
 }
 
 export interface AlertTierSettings {
+  /**
+   * The tier's `severity` label value when the spec chose one (Sloth's `page_alert.labels.severity`,
+   * which Sloth writes as the alert's `severity`); unset: Vigil's level, critical or warning.
+   */
+  readonly severity?: string;
   readonly disabled: boolean;
   readonly forSeconds: number;
   readonly labels: Readonly<Record<string, string>>;
