@@ -1,8 +1,8 @@
 import { parseAllDocuments } from 'yaml';
 import { compile } from '../../src/core/compile.js';
-import type { SpecInput } from '../../src/core/definitions/load-specs.js';
 import { MAX_OBJECT_JSON_BYTES } from '../../src/core/generate/rule-files.js';
 import { isLabelValue, isObjectName } from '../../src/core/generate/kubernetes-names.js';
+import { OUTPUTS, service } from '../support/prometheusrule-specs.js';
 
 /**
  * PrometheusRule objects as Kubernetes takes them: names and label values it accepts, the
@@ -12,26 +12,6 @@ import { isLabelValue, isObjectName } from '../../src/core/generate/kubernetes-n
 
 /** What the API server allows for all of an object's annotations together. */
 const ANNOTATIONS_LIMIT = 262_144;
-
-function service(name: string, slos: number): SpecInput {
-  const items = Array.from({ length: slos }, (_, i) =>
-    [
-      `  - name: route-${String(i).padStart(2, '0')}-availability`,
-      `    description: Share of requests to route ${i} answered without a 5xx.`,
-      '    objective: 99.9',
-      '    sli:',
-      '      events:',
-      `        errorQuery: http_requests_total{service="${name}",route="/api/v1/resource-${i}",code=~"5.."}`,
-      `        totalQuery: http_requests_total{service="${name}",route="/api/v1/resource-${i}"}`,
-    ].join('\n'),
-  );
-  return { path: `slos/${name}.yaml`, text: `apiVersion: vigil/v1\nservice: ${name}\nslos:\n${items.join('\n')}\n` };
-}
-
-const OUTPUTS: SpecInput = {
-  path: 'slos/outputs.yaml',
-  text: 'apiVersion: vigil/v1\nkind: Outputs\nprometheusRule:\n  namespace: monitoring\n  labels:\n    release: kube-prometheus-stack\n    example.com/team: sre\n',
-};
 
 function objects(files: readonly { path: string; content: string }[], name: string) {
   const file = files.find((f) => f.path === `rules/${name}.prometheusrule.yaml`)!;
