@@ -169,6 +169,9 @@ function toAlerting(ctx: Ctx, s: NativeSlo, path: Path): SloAlerting | undefined
       const short = durationAt(src, [...wp, 'short'], w.short, out);
       if (long === undefined || short === undefined) return;
       if (short >= long) out.push(diagnostic(src.pos([...wp, 'short']), `short window ${w.short} must be shorter than long window ${w.long}`));
+      // Two alerts of one SLO over the same windows are one alert twice (promtool refuses duplicate rules).
+      const twin = windows!.find((o) => o.severity === w.severity && o.longWindowSeconds === long && o.shortWindowSeconds === short);
+      if (twin) out.push(diagnostic(src.pos(wp), `${w.severity} window ${w.long}/${w.short} is listed twice (first at line ${twin.at!.line})`));
       windows!.push({ severity: w.severity, longWindowSeconds: long, shortWindowSeconds: short, burnRate: decimalText(w.burnRate), at: src.pos(wp) });
     });
   }

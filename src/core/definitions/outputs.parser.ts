@@ -40,13 +40,13 @@ export function parseOutputsDocument(src: YamlDocument): { spec?: OutputsSpec; d
   // A shape problem elsewhere must not hide what Kubernetes would refuse: the values are checked from what was written.
   const rule = doc?.prometheusRule ?? writtenRuleOutput(raw?.prometheusRule);
   if (rule.namespace !== undefined && !(rule.namespace.length <= 63 && DNS_LABEL.test(rule.namespace))) {
-    out.push(diagnostic(src.pos(['prometheusRule', 'namespace']), `namespace "${rule.namespace}" is not a Kubernetes namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`));
+    out.push(diagnostic(src.pos(['prometheusRule', 'namespace']), `namespace ${JSON.stringify(rule.namespace)} is not a Kubernetes namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`));
   }
   for (const [key, value] of Object.entries(rule.labels ?? {})) {
-    const problem = labelKeyProblem(key) ?? ((VIGIL_OBJECT_LABELS as readonly string[]).includes(key) ? `label "${key}" is set by Vigil on every object it generates` : undefined);
+    const problem = labelKeyProblem(key) ?? ((VIGIL_OBJECT_LABELS as readonly string[]).includes(key) ? `label ${JSON.stringify(key)} is set by Vigil on every object it generates` : undefined);
     if (problem) out.push(diagnostic(src.pos(['prometheusRule', 'labels', key], { key: true }), problem));
     else if (!isLabelValue(value)) {
-      out.push(diagnostic(src.pos(['prometheusRule', 'labels', key]), `label value "${value}" is not valid in Kubernetes: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`));
+      out.push(diagnostic(src.pos(['prometheusRule', 'labels', key]), `label value ${JSON.stringify(value)} is not valid in Kubernetes: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`));
     }
   }
   const written = (raw ?? {}) as { severities?: unknown; runbooks?: unknown };
@@ -55,7 +55,7 @@ export function parseOutputsDocument(src: YamlDocument): { spec?: OutputsSpec; d
   for (const [i, level] of levels.entries()) {
     const same = levels.slice(0, i).find((l) => severities[l] === severities[level]);
     // Routing and urgency tell the levels apart by this value: two levels sharing one would page a warning as critical.
-    if (same) out.push(diagnostic(src.pos(['severities', level]), `severities: ${level} and ${same} are both "${severities[level]}"; each level needs its own value`));
+    if (same) out.push(diagnostic(src.pos(['severities', level]), `severities: ${level} and ${same} are both ${JSON.stringify(severities[level])}; each level needs its own value`));
   }
   const baseUrl = doc?.runbooks?.baseUrl ?? strings(written.runbooks, ['baseUrl']).baseUrl;
   const base = baseUrl !== undefined ? httpUrlAt(src, ['runbooks', 'baseUrl'], baseUrl, 'runbooks.baseUrl', out) : undefined;
@@ -93,10 +93,10 @@ function labelKeyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const [prefix, name] = slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : [undefined, key];
   if (prefix !== undefined && !(prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) {
-    return `label key "${key}": the prefix before "/" must be a DNS subdomain (lowercase letters, digits, "-" and ".", at most 253)`;
+    return `label key ${JSON.stringify(key)}: the prefix before "/" must be a DNS subdomain (lowercase letters, digits, "-" and ".", at most 253)`;
   }
   if (!(name.length <= 63 && LABEL_NAME.test(name))) {
-    return `label key "${key}": the name must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`;
+    return `label key ${JSON.stringify(key)}: the name must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`;
   }
   return undefined;
 }

@@ -175,7 +175,12 @@ function duplicateKeys(file: string, doc: Document, lines: LineCounter): Diagnos
     Map(_, map) {
       const first = new Map<string, number>();
       for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
+        if (!isScalar(pair.key)) {
+          // `{{ $labels.x }}: …` unquoted is a mapping used as a key: no spec field is one.
+          const { line, col } = lines.linePos((pair.key as Node | null)?.range?.[0] ?? map.range?.[0] ?? 0);
+          out.push(diagnostic({ file, line, col }, 'YAML: this key is a mapping or a list, not a name (a {{ template }} must be quoted)'));
+          continue;
+        }
         const key = String(pair.key.value);
         const at = pair.key.range?.[0] ?? 0;
         const seen = first.get(key);

@@ -10,6 +10,8 @@ import { checkTypes, type TypeCheck, type ValueType } from './promql-types.js';
 export interface PromqlError {
   readonly offset: number;
   readonly message: string;
+  /** A literal Prometheus 2 refuses (a duration where a number goes, a number out of range): the tree itself is sound. */
+  readonly literal?: true;
 }
 
 export const WINDOW_PLACEHOLDER_RE = /\{\{\s*\.window\s*\}\}/g;
@@ -59,6 +61,21 @@ function analyse(text: string): Analysis {
   return a;
 }
 
+/** A Prometheus duration: units in descending order, each once (model.ParseDuration). */
+const DURATION_RE = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
+
+/**
+ * A number where Prometheus 2 reads one: a duration there (`> 5m`) is Prometheus 3 syntax, and a
+ * number past float64 (`1e999`) fails Go's ParseFloat.
+ */
+function numberProblem(literal: string): string | undefined {
+  if (/^[+-]?(?:inf|nan)$/i.test(literal)) return undefined;
+  if (/^(?:\d+(?:ms|[smhdwy]))+$/.test(literal)) return `unexpected duration ${JSON.stringify(literal)} where a number is expected`;
+  const value = /^0[xX]/.test(literal) ? parseInt(literal, 16) : Number(literal.replace(/_/g, ''));
+  if (!Number.isFinite(value)) return `number ${JSON.stringify(literal)} is out of range`;
+  return undefined;
+}
+
 function firstError(text: string, root: SyntaxNode): PromqlError | undefined {
   if (text.trim() === '') return { offset: 0, message: 'empty query' };
   let err: PromqlError | undefined;
@@ -68,6 +85,31 @@ function firstError(text: string, root: SyntaxNode): PromqlError | undefined {
       err = { offset: n.from, message: 'unterminated string' };
       return false;
     }
+    if (n.name === 'StringLiteral') {
+      const bad = badEscape(text.slice(n.from, n.to));
+      if (bad !== undefined) {
+        err = { offset: n.from + bad, message: `unknown escape sequence ${JSON.stringify(text.slice(n.from + bad, n.from + bad + 2))}` };
+        return false;
+      }
+    }
+    // The grammar also reads Prometheus 3's experimental duration arithmetic (`[5m-1m]`) and bare
+    // numbers as durations; the Prometheus the rules are for refuses both.
+    if (n.name === 'DurationExpr' && n.node.getChild('DurationExpr')) {
+      err = { offset: n.from, message: `arithmetic in a duration (${JSON.stringify(text.slice(n.from, n.to))}) is not PromQL: write the duration, e.g. 5m` };
+      return false;
+    }
+    if (n.name === 'NumberDurationLiteralInDurationContext' && !DURATION_RE.test(text.slice(n.from, n.to))) {
+      err = { offset: n.from, message: `${JSON.stringify(text.slice(n.from, n.to))} is not a duration: give it a unit, e.g. 5m` };
+      return false;
+    }
+    if (n.name === 'NumberDurationLiteral') {
+      const literal = text.slice(n.from, n.to);
+      const problem = numberProblem(literal);
+      if (problem) {
+        err = { offset: n.from, message: problem, literal: true };
+        return false;
+      }
+    }
     if (n.type.isError) {
       const near = text.slice(n.from, n.from + 12).split('\n')[0];
       err = { offset: n.from, message: n.from >= text.length ? 'unexpected end of query' : `unexpected ${JSON.stringify(near)}` };
@@ -76,6 +118,23 @@ function firstError(text: string, root: SyntaxNode): PromqlError | undefined {
     return undefined;
   });
   return err;
+}
+
+/**
+ * Offset of an escape PromQL's lexer refuses (lex.go lexEscape: Go's escapes and the string's own
+ * quote); backquoted strings have none.
+ */
+function badEscape(literal: string): number | undefined {
+  const quote = literal[0];
+  if (quote === '`') return undefined;
+  for (let i = 1; i < literal.length - 1; i++) {
+    if (literal[i] !== '\\') continue;
+    const rest = literal.slice(i + 1);
+    const ok = /^(?:[abfnrtv\\]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3})/.test(rest) || rest[0] === quote;
+    if (!ok) return i;
+    i++;
+  }
+  return undefined;
 }
 
 /**
@@ -171,7 +230,9 @@ export function originalOffset(r: RenderedQuery, renderedOffset: number): number
  */
 export function misplacedWindowOffset(text: string): number | undefined {
   const r = renderForCheck(text);
-  if (analyse(r.text).error) return undefined;
+  // A rendered placeholder where a number goes reads as a misplaced literal: that is this check's case.
+  const error = analyse(r.text).error;
+  if (error && !error.literal) return undefined;
   // Not cached: trees are kept only as long as a check needs them.
   const tree = parser.parse(r.text);
   for (const w of r.windows) {

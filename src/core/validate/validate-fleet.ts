@@ -1,4 +1,6 @@
 import { compareText } from '../compare-text.js';
+import { templateProblem } from './alert-template.js';
+import { LABEL_NAME_RE } from '../definitions/fields.js';
 import { diagnostic, formatDiagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import { formatDuration, MINUTE } from '../duration.js';
 import { deriveTiers, MIN_ALERT_WINDOW_SECONDS } from '../model/burn-windows.js';
@@ -29,11 +31,17 @@ export function validateFleet(documents: readonly SpecDocument[]): { fleet: Flee
     const alerts = docs.flatMap((d) => d.alerts);
     firstWins(slos, (s) => s.name, (s, first) => out.push(diagnostic(s.at.name, `SLO "${s.name}" of service ${name} is already defined at ${where(first.at.name)}`)));
     firstWins(alerts, (a) => a.name, (a, first) => out.push(diagnostic(a.at, `alert "${a.name}" of service ${name} is already defined at ${where(first.at)}`)));
-    for (const slo of slos) checkSlo(slo, out);
+    for (const slo of slos) {
+      checkSlo(slo, out);
+      const a = slo.alerting;
+      checkTemplates(slo.at.slo, out, { labels: slo.labels, annotations: slo.annotations, 'alerting.labels': a.labels, 'alerting.annotations': a.annotations, 'alerting.page.labels': a.page.labels, 'alerting.page.annotations': a.page.annotations, 'alerting.ticket.labels': a.ticket.labels, 'alerting.ticket.annotations': a.ticket.annotations });
+    }
     for (const alert of alerts) {
       if (hasWindowPlaceholder(alert.expr.text)) out.push(diagnostic(alert.expr.at, 'alert expressions take no {{.window}} placeholder'));
       else checkQuery(alert.expr, out, { embedded: false });
+      checkTemplates(alert.at, out, { summary: { '': alert.summary }, description: { '': alert.description }, labels: alert.labels, annotations: alert.annotations });
     }
+    for (const d of docs) checkTemplates(d.slos[0]?.at.slo ?? d.alerts[0]?.at ?? { file: d.file, line: 1, col: 1 }, out, { 'service labels': d.labels });
     services.push({
       name,
       labels: Object.assign({}, ...docs.map((d) => d.labels)),
@@ -178,9 +186,10 @@ function checkQuery(q: Query, out: Diagnostic[], opts: { embedded: boolean; anyT
   const comment = opts.embedded ? trailingCommentOffset(r.text) : undefined;
   if (comment !== undefined) return fail(out, at(comment), TRAILING_COMMENT);
   const err = promqlError(r.text);
-  if (err) return fail(out, at(err.offset), `invalid PromQL: ${err.message}`);
+  // A rendered {{.window}} where a number goes is a misplaced placeholder first, a stray duration second.
+  const window = opts.embedded && (!err || err.literal) ? misplacedWindowOffset(q.text) : undefined;
+  if (err && window === undefined) return fail(out, at(err.offset), `invalid PromQL: ${err.message}`);
   if (!opts.embedded) return true;
-  const window = misplacedWindowOffset(q.text);
   if (window !== undefined) {
     return fail(out, q.locate(window), '{{.window}} must be the whole range of a range selector or subquery, e.g. rate(metric[{{.window}}])');
   }
@@ -236,4 +245,25 @@ function firstWins<T>(items: readonly T[], key: (t: T) => string, onDuplicate: (
 
 function where(at: Diagnostic | { file: string; line: number; col: number }): string {
   return formatDiagnostic({ ...at, message: '' }).replace(/: $/, '');
+}
+
+/**
+ * Labels and annotations are Go templates to Prometheus, which refuses the whole rule file when
+ * one does not parse (`alert-template.ts`), or when a name is not a label name: each is checked,
+ * located at its SLO or alert and named.
+ */
+function checkTemplates(at: SourcePos, out: Diagnostic[], fields: Record<string, Readonly<Record<string, string>>>): void {
+  for (const [field, values] of Object.entries(fields)) {
+    for (const [key, value] of Object.entries(values)) {
+      // Label and annotation names are label names to Prometheus, whatever format set them.
+      if (key !== '' && !LABEL_NAME_RE.test(key)) {
+        out.push(diagnostic(at, `${field}: ${JSON.stringify(key)} is not a valid label or annotation name (letters, digits and _, not starting with a digit)`));
+        continue;
+      }
+      const problem = templateProblem(value);
+      if (!problem) continue;
+      const name = key === '' ? field : `${field}.${key}`;
+      out.push(diagnostic(at, `${name} is not a valid Prometheus template (${problem.message}, at character ${problem.offset + 1}): ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`));
+    }
+  }
 }
