@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import type { AlertTierSettings, Sli, Slo, SpecDocument } from '../model/slo.js';
-import { DEFAULT_WINDOW, defaultAlertName } from '../model/slo-defaults.js';
+import { absentSettings, DEFAULT_ABSENT, DEFAULT_WINDOW, defaultAlertName, type AbsentDefaults } from '../model/slo-defaults.js';
 import { checkLabelNames, checkName, checkServiceName, query, stringMap } from './fields.js';
 import { decimalText, RESERVED_SLO_LABELS } from './native.parser.js';
 import { checkShape } from './shape-check.js';
@@ -56,7 +56,8 @@ function refusePlugins(src: YamlDocument, path: Path, value: { slo_plugins?: unk
   }
 }
 
-export function parseSlothDocument(src: YamlDocument): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
+/** Sloth has no absent-data alert: every SLO gets the fleet's default, `absent` (kind: Outputs). */
+export function parseSlothDocument(src: YamlDocument, absent: AbsentDefaults = DEFAULT_ABSENT): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
   const top = checkShape(slothFile, src, src.toJS());
   if (!top.value) return { diagnostics: top.diagnostics };
   const file = top.value;
@@ -92,6 +93,7 @@ export function parseSlothDocument(src: YamlDocument): { spec?: SpecDocument; di
         annotations: a.annotations ?? {},
         page: tier(a.page_alert),
         ticket: tier(a.ticket_alert),
+        absent: absentSettings(absent),
         at: src.pos(s.alerting ? [...path, 'alerting'] : path),
       },
       // Sloth copies the file-level labels onto every SLO.
