@@ -60,6 +60,7 @@ describe('alertmanager.yml from slos/routing.yaml', () => {
   it.each([
     ['an eudr-compliance SLO page alert (critical)', () => alertLabels('eudr-compliance', (l) => l.alert_tier === 'page')],
     ['an eudr-compliance SLO ticket alert (warning)', () => alertLabels('eudr-compliance', (l) => l.alert_tier === 'ticket')],
+    ['an eudr-compliance SLO absent-data alert (SLIDataAbsent, warning)', () => alertLabels('eudr-compliance', (l) => l.alert_tier === 'absent')],
     ['an eudr-compliance critical threshold alert', () => alertLabels('eudr-compliance', (l) => l.severity === 'critical' && l.alert_tier === undefined)],
     ['an alert of a service Vigil does not know', () => ({ alertname: 'Mystery', service: 'no-such-service' })],
     ['an info alert', () => ({ alertname: 'Note', service: 'redis', severity: 'info' })],

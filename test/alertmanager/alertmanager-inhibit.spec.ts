@@ -20,6 +20,8 @@ const slo = (service: string, name: string, tier: 'page' | 'ticket'): Labels => 
   severity: tier === 'page' ? 'critical' : 'warning',
   alert_tier: tier,
 });
+/** An SLO's absent-data alert as generated: one name for all SLOs, alert_tier "absent". */
+const absent = (service: string, name: string, severity = 'warning'): Labels => ({ alertname: 'SLIDataAbsent', service, slo: name, severity, alert_tier: 'absent' });
 const threshold = (service: string, alertname: string, severity: string): Labels => ({ alertname, service, severity });
 
 let am: TestAlertmanager;
@@ -50,6 +52,14 @@ describe('inhibit rules of slos/routing.yaml in a real Alertmanager', () => {
     ['it does not mute the ticket alert of another SLO of the service, even one sharing its alert name', [slo('eudr-compliance', 'availability', 'page'), slo('eudr-compliance', 'latency', 'ticket')], [false, false]],
     ['it does not mute the same SLO of another service', [slo('eudr-compliance', 'availability', 'page'), slo('fuel-analyzer', 'availability', 'ticket')], [false, false]],
     ['a ticket alert alone is not muted', [slo('redis', 'availability', 'ticket')], [false]],
+    // A vanished latency bucket reads as 100 % slow requests: the page fires, and the absent-data alert must stay to say why.
+    ['an SLO page alert does not mute the absent-data alert of its SLO', [slo('eudr-compliance', 'latency', 'page'), absent('eudr-compliance', 'latency')], [false, false]],
+    [
+      'an absent-data alert that pages does not mute the ticket alerts of its SLO, nor another SLO’s absent-data warning',
+      // Another service than the cases above: their alerts stay active in Alertmanager, and inhibition ignores the case tag.
+      [absent('energy-performance', 'latency', 'critical'), slo('energy-performance', 'latency', 'ticket'), absent('energy-performance', 'availability')],
+      [false, false, false],
+    ],
     [
       'a critical threshold alert mutes the warning of the same alert name and service',
       [threshold('postgres', 'ReplicationLag', 'critical'), threshold('postgres', 'ReplicationLag', 'warning')],

@@ -118,7 +118,7 @@ describe('with valid specs and a real PostgreSQL', () => {
       window: '30d',
       sliKind: 'events',
       format: 'vigil/v1',
-      rules: { alerts: ['RequestsAvailabilityBudgetBurn'] },
+      rules: { alerts: ['RequestsAvailabilityBudgetBurn', 'SLIDataAbsent'] },
     });
     expect(availability.file).toMatch(/slos\/fuel-analyzer\.yaml$/);
     expect(availability.rules.recording).toEqual(expect.arrayContaining(['slo:error_budget_remaining:ratio', 'slo:sli_error:ratio_rate30d']));

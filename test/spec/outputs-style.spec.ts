@@ -59,6 +59,7 @@ it('puts the fleet’s severity values and absolute runbook links on every alert
       ['AvailabilityBudgetBurn', 'ticket', 'P3', 'https://github.com/acme/fleet/blob/main/runbooks/checkout.md'],
       ['PaymentsBudgetBurn', 'page', 'P1', 'https://wiki.example.com/checkout/payments'],
       ['CheckoutQueueStuck', '-', 'info', 'https://github.com/acme/fleet/blob/main/runbooks/checkout.md#queue'],
+      ['SLIDataAbsent', 'absent', 'P3', 'https://github.com/acme/fleet/blob/main/runbooks/slo-data-absent.md'],
     ]),
   );
   const { files } = compile([SERVICE, P1_P3]);

@@ -93,7 +93,7 @@ export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'sl
       const r = parseDrillDocument(src);
       diagnostics.push(...r.diagnostics);
       if (r.spec && !seen) drills.push(r.spec);
-    } else if (format === 'vigil') collect(parseNativeDocument(src));
+    } else if (format === 'vigil') collect(parseNativeDocument(src, settings.absentAlerts));
     else if (format === 'vigil-routing') gather(parseRoutingDocument(src, Object.values(settings.severities)), routing);
     else if (format === 'vigil-retention') gather(parseRetentionDocument(src), retention);
     else if (format === 'vigil-outputs') continue;
@@ -105,9 +105,9 @@ export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'sl
         diagnostics.push(diagnostic(src.pos(['kind']), `a fleet has one OnCall spec; ${firstOnCall} already defines it`));
       }
     }
-    else if (format === 'sloth') collect(parseSlothDocument(src));
-    else if (format === 'sloth-kubernetes') collect(parseSlothKubernetesDocument(src));
-    else if (format === 'pyrra') collect(parsePyrraDocument(src));
+    else if (format === 'sloth') collect(parseSlothDocument(src, settings.absentAlerts));
+    else if (format === 'sloth-kubernetes') collect(parseSlothKubernetesDocument(src, settings.absentAlerts));
+    else if (format === 'pyrra') collect(parsePyrraDocument(src, settings.absentAlerts));
     else if (format === 'openslo') {
       const r = parseOpenSloDocument(src);
       diagnostics.push(...r.diagnostics);
@@ -122,7 +122,7 @@ export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'sl
   }
 
   for (const p of openslo) {
-    const slo = openSloToSlo(p, slis, diagnostics);
+    const slo = openSloToSlo(p, slis, diagnostics, settings.absentAlerts);
     if (slo) documents.push(fromOpenSlo(p.src.file, slo));
   }
   // The Outputs spec's severities decide what the OnCall spec's defaults mean.

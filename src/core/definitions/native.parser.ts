@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import type {
+  AbsentAlertSettings,
   AlertTierSettings,
   BurnTier,
   Sli,
@@ -9,8 +10,8 @@ import type {
   SpecDocument,
   ThresholdAlert,
 } from '../model/slo.js';
-import { CALENDAR_MONTH_NOMINAL, DEFAULT_TIER, DEFAULT_WINDOW, defaultAlertName } from '../model/slo-defaults.js';
-import { checkLabelNames, checkName, checkServiceName, durationAt, query, secondsAt, LABEL_NAME_RE, METRIC_NAME_RE } from './fields.js';
+import { CALENDAR_MONTH_NOMINAL, DEFAULT_ABSENT, DEFAULT_TIER, DEFAULT_WINDOW, defaultAlertName, type AbsentDefaults } from '../model/slo-defaults.js';
+import { checkLabelNames, checkName, checkServiceName, durationAt, positiveDurationAt, query, secondsAt, LABEL_NAME_RE, METRIC_NAME_RE } from './fields.js';
 import { nativeAlertSchema, nativeFileSchema, nativeSloSchema, type NativeAlert, type NativeFile, type NativeSlo } from './native.schema.js';
 import { checkShape } from './shape-check.js';
 import type { Path, YamlDocument } from './yaml-source.js';
@@ -19,7 +20,8 @@ import type { Path, YamlDocument } from './yaml-source.js';
 export const RESERVED_SLO_LABELS = ['service', 'slo', 'severity', 'alert_tier', 'long_window', 'short_window', 'burn_rate'];
 export const RESERVED_ALERT_LABELS = ['service', 'severity'];
 
-export function parseNativeDocument(src: YamlDocument): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
+/** `absent` is the fleet's default for every SLO's absent-data alert (kind: Outputs). */
+export function parseNativeDocument(src: YamlDocument, absent: AbsentDefaults = DEFAULT_ABSENT): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
   const raw = src.toJS();
   const top = checkShape(nativeFileSchema, src, raw);
   const out: Diagnostic[] = [...top.diagnostics];
@@ -34,7 +36,7 @@ export function parseNativeDocument(src: YamlDocument): { spec?: SpecDocument; d
     }
   }
 
-  const ctx: Ctx = { src, out, service: file.service, runbook: file.runbook, histograms: file.histograms ?? {} };
+  const ctx: Ctx = { src, out, service: file.service, runbook: file.runbook, histograms: file.histograms ?? {}, absent };
   const slos: Slo[] = [];
   (file.slos ?? []).forEach((item, i) => {
     const checked = checkShape(nativeSloSchema, src, item, ['slos', i]);
@@ -72,6 +74,7 @@ interface Ctx {
   service: string;
   runbook?: string;
   histograms: Record<string, number[]>;
+  absent: AbsentDefaults;
 }
 
 function toSlo(ctx: Ctx, s: NativeSlo, path: Path): Slo | undefined {
@@ -160,6 +163,7 @@ function toAlerting(ctx: Ctx, s: NativeSlo, path: Path): SloAlerting | undefined
   const p = [...path, 'alerting'];
   const page = toTier(ctx, a.page, [...p, 'page']);
   const ticket = toTier(ctx, a.ticket, [...p, 'ticket']);
+  const absent = toAbsent(ctx, a.absent, [...p, 'absent']);
   let windows: BurnTier[] | undefined;
   if (a.windows) {
     windows = [];
@@ -178,7 +182,7 @@ function toAlerting(ctx: Ctx, s: NativeSlo, path: Path): SloAlerting | undefined
   if (a.name !== undefined && !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(a.name)) {
     out.push(diagnostic(src.pos([...p, 'name']), `alert name "${a.name}" must be a Prometheus identifier (letters, digits, _)`));
   }
-  if (!page || !ticket) return undefined;
+  if (!page || !ticket || !absent) return undefined;
   return {
     name: a.name ?? defaultAlertName(s.name),
     labels: a.labels ?? {},
@@ -186,6 +190,7 @@ function toAlerting(ctx: Ctx, s: NativeSlo, path: Path): SloAlerting | undefined
     page,
     ticket,
     windows,
+    absent,
     at: src.pos(s.alerting ? p : path),
   };
 }
@@ -196,6 +201,24 @@ function toTier(ctx: Ctx, t: NonNullable<NativeSlo['alerting']>['page'], path: P
   const forSeconds = t.for === undefined ? 0 : durationAt(ctx.src, [...path, 'for'], t.for, ctx.out);
   if (forSeconds === undefined) return undefined;
   return { disabled: t.disabled ?? false, forSeconds, labels: t.labels ?? {}, annotations: t.annotations ?? {} };
+}
+
+/** The SLO's absent-data alert: the fleet's default, with what the SLO sets over it. */
+function toAbsent(ctx: Ctx, a: NonNullable<NativeSlo['alerting']>['absent'], path: Path): AbsentAlertSettings | undefined {
+  if (!a) return { ...ctx.absent, labels: {}, annotations: {} };
+  checkLabelNames(ctx.src, [...path, 'labels'], a.labels, ctx.out, RESERVED_SLO_LABELS);
+  for (const key of Object.keys(a.annotations ?? {})) {
+    if (!LABEL_NAME_RE.test(key)) ctx.out.push(diagnostic(ctx.src.pos([...path, 'annotations', key], { key: true }), `annotation name "${key}" is not valid`));
+  }
+  const forSeconds = a.for === undefined ? ctx.absent.forSeconds : positiveDurationAt(ctx.src, [...path, 'for'], a.for, ctx.out);
+  if (forSeconds === undefined) return undefined;
+  return {
+    disabled: a.disabled ?? ctx.absent.disabled,
+    forSeconds,
+    severity: a.severity ?? ctx.absent.severity,
+    labels: a.labels ?? {},
+    annotations: a.annotations ?? {},
+  };
 }
 
 function toAlert(ctx: Ctx, a: NativeAlert, path: Path): ThresholdAlert | undefined {

@@ -49,6 +49,15 @@ export const nativeSloSchema = z.strictObject({
         )
         .min(1)
         .optional(),
+      absent: z
+        .strictObject({
+          disabled: z.boolean().optional(),
+          for: z.string().optional(),
+          severity: z.enum(['page', 'ticket']).optional(),
+          labels: stringMap.optional(),
+          annotations: stringMap.optional(),
+        })
+        .optional(),
     })
     .optional(),
   labels: stringMap.optional(),

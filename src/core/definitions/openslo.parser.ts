@@ -4,7 +4,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import type { Query, Sli, Slo } from '../model/slo.js';
 import { hasWindowPlaceholder } from '../promql/promql.js';
-import { CALENDAR_MONTH_NOMINAL, DEFAULT_TIER, DEFAULT_WINDOW, defaultAlertName } from '../model/slo-defaults.js';
+import { absentSettings, CALENDAR_MONTH_NOMINAL, DEFAULT_ABSENT, DEFAULT_TIER, DEFAULT_WINDOW, defaultAlertName, type AbsentDefaults } from '../model/slo-defaults.js';
 import { checkLabelNames, checkName, checkServiceName, query } from './fields.js';
 import { RESERVED_SLO_LABELS } from './native.parser.js';
 import { checkShape } from './shape-check.js';
@@ -114,6 +114,7 @@ export function openSloToSlo(
   parsed: Extract<OpenSloParsed, { kind: 'slo' }>,
   slis: ReadonlyMap<string, OpenSloSli>,
   out: Diagnostic[],
+  absent: AbsentDefaults = DEFAULT_ABSENT,
 ): Slo | undefined {
   const { src, doc } = parsed;
   const before = out.length;
@@ -173,6 +174,7 @@ export function openSloToSlo(
       annotations: {},
       page: DEFAULT_TIER,
       ticket: DEFAULT_TIER,
+      absent: absentSettings(absent),
       at: src.pos([]),
     },
     labels,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { isLabelValue } from '../generate/kubernetes-names.js';
 import { DEFAULT_OUTPUTS, type AlertLevel, type OutputsSpec } from '../model/outputs.js';
-import { httpUrlAt, urlCarriesSecret } from './fields.js';
+import { httpUrlAt, positiveDurationAt, urlCarriesSecret } from './fields.js';
 import { checkShapeInto } from './shape-check.js';
 import type { YamlDocument } from './yaml-source.js';
 
@@ -24,6 +24,9 @@ const schema = z.strictObject({
     .optional(),
   severities: z.strictObject({ critical: z.string().min(1).optional(), warning: z.string().min(1).optional(), info: z.string().min(1).optional() }).optional(),
   runbooks: z.strictObject({ baseUrl: z.string() }).optional(),
+  absentAlerts: z
+    .strictObject({ disabled: z.boolean().optional(), for: z.string().optional(), severity: z.enum(['page', 'ticket']).optional() })
+    .optional(),
 });
 
 /** Labels Vigil sets on its own objects: tools (kubectl --prune -l, Argo CD) find them by these. */
@@ -49,7 +52,7 @@ export function parseOutputsDocument(src: YamlDocument): { spec?: OutputsSpec; d
       out.push(diagnostic(src.pos(['prometheusRule', 'labels', key]), `label value ${JSON.stringify(value)} is not valid in Kubernetes: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`));
     }
   }
-  const written = (raw ?? {}) as { severities?: unknown; runbooks?: unknown };
+  const written = (raw ?? {}) as { severities?: unknown; runbooks?: unknown; absentAlerts?: unknown };
   const severities = { ...DEFAULT_OUTPUTS.severities, ...(doc?.severities ?? strings(written.severities, Object.keys(DEFAULT_OUTPUTS.severities))) };
   const levels = Object.keys(severities) as AlertLevel[];
   for (const [i, level] of levels.entries()) {
@@ -62,7 +65,10 @@ export function parseOutputsDocument(src: YamlDocument): { spec?: OutputsSpec; d
   if (base && (base.search || base.hash || urlCarriesSecret(base))) {
     out.push(diagnostic(src.pos(['runbooks', 'baseUrl']), 'runbooks.baseUrl: a runbook path is joined to it, so it takes no query, fragment or credentials'));
   }
-  if (!doc || out.length > 0) return { diagnostics: out };
+  const absentFor = doc?.absentAlerts?.for ?? strings(written.absentAlerts, ['for']).for;
+  const absentSeconds = absentFor !== undefined ? positiveDurationAt(src, ['absentAlerts', 'for'], absentFor, out) : DEFAULT_OUTPUTS.absentAlerts.forSeconds;
+  if (!doc || out.length > 0 || absentSeconds === undefined) return { diagnostics: out };
+  const absent = doc.absentAlerts ?? {};
   return {
     spec: {
       file: src.file,
@@ -70,6 +76,11 @@ export function parseOutputsDocument(src: YamlDocument): { spec?: OutputsSpec; d
       severities,
       // Joined as a directory: without the slash, `new URL` would replace the base's last segment.
       ...(base ? { runbookBaseUrl: base.href.endsWith('/') ? base.href : `${base.href}/` } : {}),
+      absentAlerts: {
+        disabled: absent.disabled ?? DEFAULT_OUTPUTS.absentAlerts.disabled,
+        forSeconds: absentSeconds,
+        severity: absent.severity ?? DEFAULT_OUTPUTS.absentAlerts.severity,
+      },
     },
     diagnostics: [],
   };

@@ -1,7 +1,7 @@
 import Big from 'big.js';
 import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
-import { DEFAULT_TIER } from '../model/slo-defaults.js';
+import { absentSettings, DEFAULT_ABSENT, DEFAULT_TIER, type AbsentDefaults } from '../model/slo-defaults.js';
 import type { AlertTierSettings, Query, Sli, Slo, SpecDocument } from '../model/slo.js';
 import { isVectorSelector, promqlSyntaxError } from '../promql/promql.js';
 import { checkName, checkServiceName, durationAt, LABEL_NAME_RE, query, secondsAt } from './fields.js';
@@ -74,7 +74,8 @@ const PYRRA_ALERT_NAME = 'ErrorBudgetBurn';
 const SERVICE_LABEL = `${PROPAGATE}service`;
 const DECIMAL_RE = /^\d+(\.\d+)?$/;
 
-export function parsePyrraDocument(src: YamlDocument): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
+/** Pyrra's own `absent` setting is not read: every SLO gets the fleet's absent-data default (kind: Outputs). */
+export function parsePyrraDocument(src: YamlDocument, absent: AbsentDefaults = DEFAULT_ABSENT): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
   const checked = checkShape(pyrraObject, src, src.toJS());
   if (!checked.value) return { diagnostics: checked.diagnostics };
   const doc = checked.value;
@@ -115,6 +116,7 @@ export function parsePyrraDocument(src: YamlDocument): { spec?: SpecDocument; di
       annotations: {},
       page: tiers,
       ticket: tiers,
+      absent: absentSettings(absent),
       at: src.pos(spec.alerting ? ['spec', 'alerting'] : ['spec']),
     },
     labels,

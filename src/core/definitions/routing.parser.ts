@@ -24,7 +24,7 @@ export const ROUTING_DEFAULTS = {
 /** Label values Vigil's generated alerts carry (generate/slo-rules.ts, generate/alert-rules.ts); severity's are the Outputs spec's. */
 const knownValues = (severities: readonly string[]): Record<string, readonly string[]> => ({
   severity: severities,
-  alert_tier: ['page', 'ticket'],
+  alert_tier: ['page', 'ticket', 'absent'],
 });
 /** Labels on Vigil's alerts; a near miss of one of them in a matcher is a typo that would never match. */
 const VIGIL_LABELS = ['alertname', 'service', 'slo', 'severity', 'alert_tier', 'long_window', 'short_window', 'burn_rate'];

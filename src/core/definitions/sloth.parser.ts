@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import type { AlertSeverity, AlertTierSettings, Sli, Slo, SpecDocument, SpecFormat } from '../model/slo.js';
-import { DEFAULT_WINDOW, defaultAlertName } from '../model/slo-defaults.js';
+import { absentSettings, DEFAULT_ABSENT, DEFAULT_WINDOW, defaultAlertName, type AbsentDefaults } from '../model/slo-defaults.js';
 import { checkLabelNames, checkName, checkServiceName, query, stringMap } from './fields.js';
 import { decimalText, RESERVED_SLO_LABELS } from './native.parser.js';
 import { checkShape } from './shape-check.js';
@@ -124,22 +124,22 @@ function refusePlugins(src: YamlDocument, path: Path, value: Record<string, unkn
   }
 }
 
-/** `version: prometheus/v1`. */
-export function parseSlothDocument(src: YamlDocument): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
+/** `version: prometheus/v1`. Sloth has no absent-data alert (either form): every SLO gets the fleet's default, `absent` (kind: Outputs). */
+export function parseSlothDocument(src: YamlDocument, absent: AbsentDefaults = DEFAULT_ABSENT): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
   const top = checkShape(prometheusFile, src, src.toJS());
   if (!top.value) return { diagnostics: top.diagnostics };
   const out: Diagnostic[] = [];
   refusePlugins(src, [], top.value, ['slo_plugins', 'plugins'], out);
-  return serviceLevelToSpec(src, [], top.value, PROMETHEUS_KEYS, 'sloth/prometheus/v1', out);
+  return serviceLevelToSpec(src, [], top.value, PROMETHEUS_KEYS, 'sloth/prometheus/v1', absent, out);
 }
 
 /** `apiVersion: sloth.slok.dev/v1`, `kind: PrometheusServiceLevel`. */
-export function parseSlothKubernetesDocument(src: YamlDocument): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
+export function parseSlothKubernetesDocument(src: YamlDocument, absent: AbsentDefaults = DEFAULT_ABSENT): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
   const top = checkShape(kubernetesObject, src, src.toJS());
   if (!top.value) return { diagnostics: top.diagnostics };
   const out: Diagnostic[] = [];
   refusePlugins(src, ['spec'], top.value.spec, ['sloPlugins'], out);
-  return serviceLevelToSpec(src, ['spec'], top.value.spec, KUBERNETES_KEYS, 'sloth.slok.dev/v1', out);
+  return serviceLevelToSpec(src, ['spec'], top.value.spec, KUBERNETES_KEYS, 'sloth.slok.dev/v1', absent, out);
 }
 
 function serviceLevelToSpec(
@@ -148,6 +148,7 @@ function serviceLevelToSpec(
   file: { service: string; labels?: Record<string, string>; slos: unknown[] },
   keys: SlothKeys,
   format: SpecFormat,
+  absent: AbsentDefaults,
   out: Diagnostic[],
 ): { spec?: SpecDocument; diagnostics: Diagnostic[] } {
   checkServiceName(src, [...base, 'service'], file.service, out);
@@ -181,6 +182,7 @@ function serviceLevelToSpec(
         annotations: a.annotations ?? {},
         page: tier('page', a, a[keys.pageAlert] as SlothTier | undefined),
         ticket: tier('ticket', a, a[keys.ticketAlert] as SlothTier | undefined),
+        absent: absentSettings(absent),
         at: src.pos(s.alerting ? [...path, 'alerting'] : path),
       },
       // Sloth copies the file-level labels onto every SLO.

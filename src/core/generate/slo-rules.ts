@@ -4,6 +4,7 @@ import { burnThreshold, enabledTiers, errorBudgetRatio, objectiveRatio, ratioAsP
 import { DEFAULT_SLO_RUNBOOK } from '../model/slo-defaults.js';
 import { MIN_ALERT_WINDOW_SECONDS } from '../model/burn-windows.js';
 import type { BurnTier, Service, Slo } from '../model/slo.js';
+import { absentAlert } from './absent-alert.js';
 import type { AlertingRule, RecordingRule, RuleGroup } from './rule-model.js';
 import { eventRates, rawErrorRatio } from './sli-queries.js';
 
@@ -70,6 +71,8 @@ export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
 
   const groups: RuleGroup[] = [{ name: `vigil-${slo.service}-${slo.name}-sli`, rules: recordings }];
   const alerts = enabledTiers(slo).map((t) => burnAlert(slo, t, sel, labels));
+  const absent = absentAlert(slo, labels);
+  if (absent) alerts.push(absent);
   if (alerts.length > 0) groups.push({ name: `vigil-${slo.service}-${slo.name}-alerts`, rules: alerts });
   return groups;
 }

@@ -1,3 +1,5 @@
+import { DEFAULT_ABSENT, type AbsentDefaults } from './slo-defaults.js';
+
 /**
  * Fleet-wide settings of what `vigil generate` writes, from a `kind: Outputs` document
  * (docs/outputs-spec.md): where the Kubernetes objects go and how they are labelled.
@@ -9,6 +11,8 @@ export interface OutputsSpec {
   readonly severities: Readonly<Record<AlertLevel, string>>;
   /** Relative runbook paths in `runbook_url` are joined to this (ends in `/`); unset: written as they are. */
   readonly runbookBaseUrl?: string;
+  /** Every SLO's absent-data alert unless the SLO says otherwise (native `alerting.absent`). */
+  readonly absentAlerts: AbsentDefaults;
 }
 
 /** Vigil's severity levels: an SLO's page tier is critical, its ticket tier warning. */
@@ -22,4 +26,8 @@ export interface PrometheusRuleOutput {
 }
 
 /** What a fleet without an Outputs document gets. */
-export const DEFAULT_OUTPUTS: Omit<OutputsSpec, 'file'> = { prometheusRule: { labels: {} }, severities: { critical: 'critical', warning: 'warning', info: 'info' } };
+export const DEFAULT_OUTPUTS: Omit<OutputsSpec, 'file'> = {
+  prometheusRule: { labels: {} },
+  severities: { critical: 'critical', warning: 'warning', info: 'info' },
+  absentAlerts: DEFAULT_ABSENT,
+};

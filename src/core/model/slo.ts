@@ -66,6 +66,19 @@ export interface AlertTierSettings {
   readonly annotations: Readonly<Record<string, string>>;
 }
 
+/**
+ * The SLO's absent-data alert (docs/slo-spec.md, "Missing data"): fires when the series the SLI
+ * reads have been missing for `forSeconds`, because missing series read as no traffic and no errors.
+ */
+export interface AbsentAlertSettings {
+  readonly disabled: boolean;
+  readonly forSeconds: number;
+  /** Which tier's severity it carries: `page` is critical, `ticket` warning. */
+  readonly severity: AlertSeverity;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
 export interface SloAlerting {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -74,6 +87,8 @@ export interface SloAlerting {
   readonly ticket: AlertTierSettings;
   /** Replaces the table derived from the SLO window when set. */
   readonly windows?: readonly BurnTier[];
+  /** The fleet's default (kind: Outputs, `absentAlerts`) with the SLO's own `alerting.absent` over it. */
+  readonly absent: AbsentAlertSettings;
   readonly at: SourcePos;
 }
 

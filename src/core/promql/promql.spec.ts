@@ -11,6 +11,7 @@ import {
   renderWindow,
   selectorEnd,
   trailingCommentOffset,
+  vectorSelectors,
 } from './promql.js';
 
 describe('PromQL helpers', () => {
@@ -127,5 +128,20 @@ describe('PromQL helpers', () => {
     ['m{a="b"}}', 8],
   ])('the first selector of %j ends at %d', (text, end) => {
     expect(selectorEnd(text)).toBe(end);
+  });
+
+  it.each([
+    ['http_requests_total{job="checkout"}', ['http_requests_total{job="checkout"}']],
+    [
+      'sum(rate(x_total{ job = "a",\n code=~"5.." }[{{.window}}] offset 1h)) / sum(rate(x_total{job="a"}[{{.window}}] @ 100)) + z',
+      ['x_total{job="a",code=~"5.."}', 'x_total{job="a"}', 'z'],
+    ],
+    ['sum(rate(x{a="b",}[{{.window}}:1m])) or sum(rate(x{a="b"}[{{.window}}]))', ['x{a="b"}']],
+    ['x{}', ['x']],
+    ['{__name__="y", "my.label"="q"}', ['{__name__="y","my.label"="q"}']],
+    ['vector(1)', []],
+    ['sum(rate(x{a="b"', []],
+  ])('the selectors %j reads are %j', (text, selectors) => {
+    expect(vectorSelectors(text)).toEqual(selectors);
   });
 });

@@ -262,3 +262,47 @@ export function isUngroupedSum(text: string): boolean {
 export function selectorEnd(text: string): number | undefined {
   return firstNamed(parser.parse(text).topNode, 'LabelMatchers')?.to;
 }
+
+/**
+ * The vector selectors a query reads, each once, in the order written: `metric{matchers}` with
+ * the whitespace between tokens dropped and without ranges or `offset`/`@` modifiers, so that
+ * `absent()` of each says whether Prometheus has any of that input now. `{{.window}}` may be in
+ * the ranges; a query with a syntax error has none.
+ */
+export function vectorSelectors(text: string): readonly string[] {
+  let found = selectorLists.get(text);
+  if (found) return found;
+  const rendered = renderForCheck(text).text;
+  const unique = new Set<string>();
+  let broken = false;
+  parser.parse(rendered).topNode.cursor().iterate((n) => {
+    if (n.type.isError) broken = true;
+    if (broken) return false;
+    if (n.name !== 'VectorSelector') return undefined;
+    unique.add(selectorText(rendered, n.node));
+    return false;
+  });
+  found = broken ? [] : [...unique];
+  // Validation and generation both ask: parsed once, bounded like the analyses above.
+  if (selectorLists.size >= MAX_CACHED) selectorLists.clear();
+  selectorLists.set(text, found);
+  return found;
+}
+
+const selectorLists = new Map<string, readonly string[]>();
+
+function selectorText(text: string, selector: SyntaxNode): string {
+  const slice = (n: SyntaxNode) => text.slice(n.from, n.to);
+  const name = selector.getChild('Identifier');
+  const matchers = selector.getChild('LabelMatchers');
+  const parts: string[] = [];
+  for (let m = matchers?.firstChild ?? null; m; m = m.nextSibling) {
+    if (m.name === 'UnquotedLabelMatcher' || m.name === 'QuotedLabelMatcher') {
+      const nameNode = m.firstChild!;
+      const op = m.getChild('MatchOp')!;
+      const value = m.lastChild!;
+      parts.push(`${slice(nameNode)}${slice(op)}${slice(value)}`);
+    } else if (m.name === 'QuotedLabelName') parts.push(slice(m));
+  }
+  return `${name ? slice(name) : ''}${parts.length > 0 || !name ? `{${parts.join(',')}}` : ''}`;
+}

@@ -5,7 +5,9 @@ import { diagnostic, formatDiagnostic, type Diagnostic, type SourcePos } from '.
 import { formatDuration, MINUTE } from '../duration.js';
 import { deriveTiers, MIN_ALERT_WINDOW_SECONDS } from '../model/burn-windows.js';
 import { burnThreshold, compareDecimal, enabledTiers, ratioAsPercent } from '../model/objective.js';
+import { absentExpr, watchedSeries } from '../generate/absent-alert.js';
 import { counterRate, eventRates, rawErrorRatio } from '../generate/sli-queries.js';
+import { ABSENT_ALERT_NAME } from '../model/slo-defaults.js';
 import type { Fleet, LatencySli, Query, Service, Slo, SpecDocument } from '../model/slo.js';
 import {
   hasWindowPlaceholder,
@@ -35,8 +37,10 @@ export function validateFleet(documents: readonly SpecDocument[]): { fleet: Flee
       checkSlo(slo, out);
       const a = slo.alerting;
       checkTemplates(slo.at.slo, out, { labels: slo.labels, annotations: slo.annotations, 'alerting.labels': a.labels, 'alerting.annotations': a.annotations, 'alerting.page.labels': a.page.labels, 'alerting.page.annotations': a.page.annotations, 'alerting.ticket.labels': a.ticket.labels, 'alerting.ticket.annotations': a.ticket.annotations });
+      if (a.name === ABSENT_ALERT_NAME) out.push(diagnostic(a.at, RESERVED_ALERT_NAME));
     }
     for (const alert of alerts) {
+      if (alert.name === ABSENT_ALERT_NAME) out.push(diagnostic(alert.at, RESERVED_ALERT_NAME));
       if (hasWindowPlaceholder(alert.expr.text)) out.push(diagnostic(alert.expr.at, 'alert expressions take no {{.window}} placeholder'));
       else checkQuery(alert.expr, out, { embedded: false });
       checkTemplates(alert.at, out, { summary: { '': alert.summary }, description: { '': alert.description }, labels: alert.labels, annotations: alert.annotations });
@@ -52,6 +56,8 @@ export function validateFleet(documents: readonly SpecDocument[]): { fleet: Flee
   }
   return { fleet: { services }, diagnostics: out };
 }
+
+const RESERVED_ALERT_NAME = `alert name ${ABSENT_ALERT_NAME} is the name of Vigil's absent-data alerts (docs/slo-spec.md, "Missing data"); choose another`;
 
 function checkSlo(slo: Slo, out: Diagnostic[]): void {
   const objectiveOk = checkObjective(slo, out);
@@ -132,19 +138,31 @@ function checkFeasible(slo: Slo, out: Diagnostic[]): void {
 
 function checkSli(slo: Slo, out: Diagnostic[]): void {
   const sli = slo.sli;
+  // The absent-data alert reads the SLI's selectors: checked once the query they come from is.
+  const absent = (q: Query) => {
+    const expr = slo.alerting.absent.disabled ? undefined : absentExpr(watchedSeries(sli));
+    if (expr !== undefined) checkGenerated(q, expr, out);
+  };
   if (sli.kind === 'events') {
     for (const q of [sli.errorQuery, sli.goodQuery, sli.totalQuery]) {
-      if (q && checkCounterQuery(q, out)) checkGenerated(q, counterRate(q, CHECK_WINDOW), out);
+      if (q && checkCounterQuery(q, out)) {
+        checkGenerated(q, counterRate(q, CHECK_WINDOW), out);
+        if (q === sli.totalQuery) absent(q);
+      }
     }
   } else if (sli.kind === 'raw') {
     const q = sli.errorRatioQuery;
     if (!hasWindowPlaceholder(q.text)) {
       out.push(diagnostic(q.at, 'errorRatioQuery must use the {{.window}} placeholder in its range, e.g. [{{.window}}]'));
-    } else if (checkQuery(q, out, { embedded: true })) checkGenerated(q, rawErrorRatio(sli, CHECK_WINDOW), out);
+    } else if (checkQuery(q, out, { embedded: true })) {
+      checkGenerated(q, rawErrorRatio(sli, CHECK_WINDOW), out);
+      absent(q);
+    }
   } else {
     if (checkSelector(sli, out)) {
       const rates = eventRates(sli, CHECK_WINDOW);
       for (const expr of [rates.total, rates.errors]) checkGenerated(sli.selectorQuery, expr, out);
+      absent(sli.selectorQuery);
     }
     if (!sli.buckets) {
       out.push(diagnostic(sli.at.metric, `declare the buckets of ${sli.metric} (service histograms: or sli.latency.buckets) so the threshold can be checked against them`));
