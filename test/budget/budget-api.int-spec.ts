@@ -118,8 +118,8 @@ beforeAll(async () => {
   const rules = compile([{ path: 'slos/checkout.yaml', text: CHECKOUT_SPEC }]).files.find((f) => f.path === 'rules/checkout.rules.yaml')!.content;
   const history = toOpenMetrics([ok, errors, ...latency], { start, end, stepSeconds: 60 });
   [recorded, recent, db] = await Promise.all([
-    startBackfilledPrometheus({ openMetrics: history, ruleFiles: { 'checkout.yaml': rules }, recordingsFrom: start, end }),
-    startBackfilledPrometheus({ openMetrics: history, ruleFiles: { 'checkout.yaml': rules }, recordingsFrom: end - 10 * DAY, end }),
+    startBackfilledPrometheus({ openMetrics: history, ruleFiles: { 'checkout.yaml': rules }, recordingsFrom: start, end, serveRules: false }),
+    startBackfilledPrometheus({ openMetrics: history, ruleFiles: { 'checkout.yaml': rules }, recordingsFrom: end - 10 * DAY, end, serveRules: false }),
     startTestPostgres('vigil_budget_test'),
   ]);
   hooks = createServer((req, res) => {
