@@ -3,6 +3,8 @@ import type { ApplyElasticsearchOptions } from './commands/apply/apply-elasticse
 import type { ApplyGrafanaOptions } from './commands/apply/apply-grafana.command.js';
 import type { ApplyPrometheusOptions } from './commands/apply/apply-prometheus.command.js';
 import type { BudgetOptions } from './commands/budget.command.js';
+import type { ConvertOptions } from './commands/convert.command.js';
+import type { ConvertTarget } from '../core/convert/convert-specs.js';
 import type { DrillRunOptions, DrillSignOffOptions } from './commands/drill.command.js';
 import type { RouteTestOptions } from './commands/route.command.js';
 import type { TokenCreateOptions, TokenListOptions } from './commands/token.command.js';
@@ -45,6 +47,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .option('--check', 'write nothing; exit 1 listing files that would change', false)
     .action(async (opts: { slos: string; drills?: string; out: string; check: boolean }) => {
       code = await (await import('./commands/generate.command.js')).generateCommand(opts, io);
+    });
+
+  program
+    .command('convert')
+    .description('write specs of any accepted format (vigil/v1, Sloth, OpenSLO, Pyrra) as vigil/v1 or OpenSLO v1; what the target cannot hold is printed as a located warning')
+    .argument('[paths...]', 'spec files or folders (default: slos)')
+    .addOption(new Option('--to <format>', 'format to write').choices(['vigil', 'openslo'] satisfies ConvertTarget[]).makeOptionMandatory())
+    .option('--out <dir>', 'write <name>.vigil.yaml or <name>.openslo.yaml per input file into this folder (all or nothing) instead of printing')
+    .action(async (paths: string[], opts: ConvertOptions) => {
+      code = await (await import('./commands/convert.command.js')).convertCommand(paths, opts, io);
     });
 
   const budgetOptions = (c: Command) =>

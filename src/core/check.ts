@@ -9,7 +9,7 @@ import type { OnCallSpec } from './model/oncall.js';
 import { DEFAULT_OUTPUTS, type OutputsSpec } from './model/outputs.js';
 import type { RetentionSpec } from './model/retention.js';
 import type { RoutingSpec } from './model/routing.js';
-import type { Fleet } from './model/slo.js';
+import type { Fleet, SpecDocument } from './model/slo.js';
 import { validateFleet } from './validate/validate-fleet.js';
 
 /**
@@ -19,6 +19,8 @@ import { validateFleet } from './validate/validate-fleet.js';
 export interface CheckedSpecs {
   /** What did load, for display even when some specs have problems. */
   readonly fleet: Fleet;
+  /** The service documents as each file gave them, before they are merged into the fleet. */
+  readonly documents: readonly SpecDocument[];
   readonly routing?: RoutingSpec;
   readonly retention: readonly RetentionSpec[];
   /** Who is paged (kind: OnCall); nothing is generated from it. */
@@ -49,6 +51,6 @@ export function check(inputs: readonly SpecInput[], drillInputs: readonly SpecIn
     ...drills.diagnostics,
     ...checkDrillsAgainstOnCall(drills.drills, oncall),
   ]);
-  return { fleet, routing, retention: loaded.retention, oncall, outputs: loaded.outputs[0] ?? DEFAULT_OUTPUTS, drills: drills.drills, diagnostics };
+  return { fleet, documents: loaded.documents, routing, retention: loaded.retention, oncall, outputs: loaded.outputs[0] ?? DEFAULT_OUTPUTS, drills: drills.drills, diagnostics };
 }
 

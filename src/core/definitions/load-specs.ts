@@ -66,10 +66,9 @@ export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'sl
   let firstOutputs: string | undefined;
 
   const all = inputs.flatMap((input) => {
-    const parsed = parseYamlFile(input.path, input.text);
+    const parsed = specDocuments(input);
     diagnostics.push(...parsed.diagnostics);
-    // A file may hold its specs as one YAML sequence of documents (the OpenSLO Go SDK's and oslo's form).
-    return parsed.documents.flatMap((doc) => (isSpecList(doc) ? doc.items()! : [doc])).map((src) => ({ src, format: detectFormat(src) }));
+    return parsed.documents;
   });
   // The Outputs spec first, wherever it is: the other kinds are checked against its severities.
   for (const { src, format } of all) {
@@ -139,11 +138,19 @@ export function loadSpecs(inputs: readonly SpecInput[], folder: SpecFolder = 'sl
   }
 }
 
+/** Every spec document of a file with its format; YAML syntax errors as diagnostics. */
+export function specDocuments(input: SpecInput): { documents: { src: YamlDocument; format: Format }[]; diagnostics: Diagnostic[] } {
+  const parsed = parseYamlFile(input.path, input.text);
+  // A file may hold its specs as one YAML sequence of documents (the OpenSLO Go SDK's and oslo's form).
+  const documents = parsed.documents.flatMap((doc) => (isSpecList(doc) ? doc.items()! : [doc])).map((src) => ({ src, format: detectFormat(src) }));
+  return { documents, diagnostics: parsed.diagnostics };
+}
+
 function fromOpenSlo(file: string, slo: Slo): SpecDocument {
   return { file, format: 'openslo/v1', service: slo.service, labels: {}, slos: [slo], alerts: [] };
 }
 
-type Format =
+export type Format =
   | 'vigil'
   | 'vigil-routing'
   | 'vigil-retention'

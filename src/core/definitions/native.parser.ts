@@ -200,7 +200,13 @@ function toTier(ctx: Ctx, t: NonNullable<NativeSlo['alerting']>['page'], path: P
   checkLabelNames(ctx.src, [...path, 'labels'], t.labels, ctx.out, RESERVED_SLO_LABELS);
   const forSeconds = t.for === undefined ? 0 : durationAt(ctx.src, [...path, 'for'], t.for, ctx.out);
   if (forSeconds === undefined) return undefined;
-  return { disabled: t.disabled ?? false, forSeconds, labels: t.labels ?? {}, annotations: t.annotations ?? {} };
+  return {
+    ...(t.severity === undefined ? {} : { severity: t.severity }),
+    disabled: t.disabled ?? false,
+    forSeconds,
+    labels: t.labels ?? {},
+    annotations: t.annotations ?? {},
+  };
 }
 
 /** The SLO's absent-data alert: the fleet's default, with what the SLO sets over it. */

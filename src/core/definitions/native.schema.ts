@@ -6,6 +6,7 @@ import { stringMap } from './fields.js';
 const text = z.string().min(1);
 
 const tierSchema = z.strictObject({
+  severity: text.optional(),
   disabled: z.boolean().optional(),
   for: z.string().optional(),
   labels: stringMap.optional(),
