@@ -48,6 +48,7 @@ describe('convertSpecs', () => {
     });
     expect([spec.timeWindow, spec.objectives]).toEqual([[{ duration: '1M', isRolling: false, calendar: { startTime: '2020-01-01 00:00:00', timeZone: 'UTC' } }], [{ target: 0.995 }]]);
     expect(r.notes.map(formatDiagnostic)).toEqual([
+      "shop.yaml:4:5: SLO checkout-latency: the absent-data alert's watch of the http_request_duration_seconds_bucket series at the threshold left out: Vigil reads no alert settings from OpenSLO",
       'shop.yaml:9:17: SLO checkout-latency: histogram buckets left out: OpenSLO has no place for them, so the threshold is no longer checked against them',
       'shop.yaml:14:7: SLO checkout-latency: page tier severity pager left out: Vigil reads no alert settings from OpenSLO',
     ]);

@@ -1,5 +1,6 @@
 import { formatDuration } from '../duration.js';
-import type { AlertTierSettings, Sli, Slo, SloAlerting, SpecDocument, ThresholdAlert } from '../model/slo.js';
+import { DEFAULT_ABSENT } from '../model/slo-defaults.js';
+import type { AbsentAlertSettings, AlertTierSettings, Sli, Slo, SloAlerting, SpecDocument, ThresholdAlert } from '../model/slo.js';
 import { compact } from './spec-yaml.js';
 
 /**
@@ -60,6 +61,8 @@ function nativeAlerting(a: SloAlerting): Record<string, unknown> {
     annotations: a.annotations,
     page: nativeTier(a.page),
     ticket: nativeTier(a.ticket),
+    // Written when it differs from Vigil's default (the fleet's, from its Outputs spec, is not known here).
+    absent: nativeAbsent(a.absent),
     windows: a.windows?.map((w) => ({
       severity: w.severity,
       long: formatDuration(w.longWindowSeconds),
@@ -67,6 +70,17 @@ function nativeAlerting(a: SloAlerting): Record<string, unknown> {
       burnRate: Number(w.burnRate),
     })),
   });
+}
+
+function nativeAbsent(x: AbsentAlertSettings): Record<string, unknown> | undefined {
+  const settings = compact({
+    disabled: x.disabled !== DEFAULT_ABSENT.disabled ? x.disabled : undefined,
+    for: x.forSeconds !== DEFAULT_ABSENT.forSeconds ? formatDuration(x.forSeconds) : undefined,
+    severity: x.severity !== DEFAULT_ABSENT.severity ? x.severity : undefined,
+    labels: x.labels,
+    annotations: x.annotations,
+  });
+  return Object.keys(settings).length > 0 ? settings : undefined;
 }
 
 function nativeTier(t: AlertTierSettings): Record<string, unknown> {

@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import { formatDuration } from '../duration.js';
 import { leMatcher } from '../generate/sli-queries.js';
 import { objectiveRatio } from '../model/objective.js';
-import { defaultAlertName } from '../model/slo-defaults.js';
+import { DEFAULT_ABSENT, defaultAlertName } from '../model/slo-defaults.js';
 import type { AlertTierSettings, EventsSli, LatencySli, Slo, SpecDocument } from '../model/slo.js';
 import { compact } from './spec-yaml.js';
 
@@ -110,5 +110,11 @@ function lostSettings(slo: Slo): Diagnostic[] {
     if (settings.length > 0) lost(a.at, `${tier} tier ${settings.join('; ')}`);
   }
   if (a.windows) lost(a.windows[0]?.at ?? a.at, 'burn-rate windows (OpenSLO SLOs use the table derived from the window)');
+  const x = a.absent;
+  if (x.disabled !== DEFAULT_ABSENT.disabled || x.forSeconds !== DEFAULT_ABSENT.forSeconds || x.severity !== DEFAULT_ABSENT.severity || some(x.labels) || some(x.annotations)) {
+    lost(a.at, 'absent-data alert settings (OpenSLO SLOs take the fleet default, kind: Outputs absentAlerts)');
+  }
+  // As good/total events the absent-data alert watches the total (_count) only, no longer the threshold's bucket.
+  if (slo.sli.kind === 'latency' && !x.disabled) lost(slo.at.slo, `the absent-data alert's watch of the ${slo.sli.metric}_bucket series at the threshold`);
   return out;
 }
