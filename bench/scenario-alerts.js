@@ -40,7 +40,7 @@ import pg from 'pg';
 import { labelsFingerprint } from '../dist/core/incidents/alertmanager-payload.js';
 import { freePort } from '../dist/adapters/postgres/embedded-postgres.js';
 import { benchArgs } from './args.js';
-import { cleanupsOnExit, startPostgres, stopper, waitFor } from './servers.js';
+import { cleanupsOnExit, printResult, startPostgres, stopper, waitFor } from './servers.js';
 
 const args = benchArgs(
   process.argv.slice(2),
@@ -63,11 +63,7 @@ const DATABASE = 'vigil_bench_alerts';
 
 const { cleanups, cleanup } = cleanupsOnExit(progress);
 
-try {
-  process.stdout.write(`${JSON.stringify(await main())}\n`);
-} finally {
-  await cleanup();
-}
+await printResult(main, cleanup);
 
 async function main() {
   const result = {

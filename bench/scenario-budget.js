@@ -33,7 +33,7 @@ import { compile } from '../dist/core/compile.js';
 import { benchArgs } from './args.js';
 import { budgetFleet } from './budget-fleet.js';
 import { writeHistory } from './budget-history.js';
-import { cleanupsOnExit, importOpenMetrics, startPostgres, startPrometheus, stopper, waitFor } from './servers.js';
+import { cleanupsOnExit, printResult, importOpenMetrics, startPostgres, startPrometheus, stopper, waitFor } from './servers.js';
 
 const args = benchArgs(
   process.argv.slice(2),
@@ -52,11 +52,7 @@ const { cleanups, cleanup } = cleanupsOnExit(progress);
 const started = performance.now();
 const tmp = mkdtempSync(join(os.tmpdir(), 'vigil-bench-budget-'));
 cleanups.push(async () => (args.keep ? progress(`kept ${tmp}`) : rmSync(tmp, { recursive: true, force: true })));
-try {
-  process.stdout.write(`${JSON.stringify(await main())}\n`);
-} finally {
-  await cleanup();
-}
+await printResult(main, cleanup);
 
 async function main() {
   // A whole minute in the past: the last sample of every series, and every cycle's evaluation time.

@@ -45,7 +45,7 @@ import { measureRto } from '../dist/core/drills/rto.js';
 import { RestoreTarget } from '../dist/core/ports/restore-target.js';
 import { runRestoreDrill } from '../dist/usecases/drills/run-restore-drill.js';
 import { benchArgs } from './args.js';
-import { cleanupsOnExit, startArchivingPostgres } from './servers.js';
+import { cleanupsOnExit, printResult, startArchivingPostgres } from './servers.js';
 
 const args = benchArgs(
   process.argv.slice(2),
@@ -113,11 +113,7 @@ class TimedTools extends PostgresTools {
 
 const { cleanups, cleanup } = cleanupsOnExit(progress);
 
-try {
-  process.stdout.write(`${JSON.stringify(await main())}\n`);
-} finally {
-  await cleanup();
-}
+await printResult(main, cleanup);
 
 async function main() {
   const result = { scenario: 'drill', loadAverage1mAtStart: os.loadavg()[0], machineBusyCoresAtStart: await busyCoresOver(1000) };

@@ -79,6 +79,23 @@ export async function startPrometheus(dataDir, flags = []) {
   return { url, pid: child.pid, log: readLog, stop };
 }
 
+/** Stopping the cluster in `data` (once, and only if its start was attempted) and removing `dir`, its folder. */
+function clusterTeardown(pg, data, dir) {
+  let started = false;
+  return {
+    starting: () => {
+      started = true;
+    },
+    stop: async () => {
+      if (started) {
+        started = false;
+        await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * PostgreSQL 15 from Debian on a free loopback port with a generated password. initdb and postgres
  * refuse root, so as root they run as the `postgres` user in a folder it owns.
@@ -89,14 +106,7 @@ export async function startPostgres(database) {
   const password = randomBytes(18).toString('base64url');
   const asPostgres = process.getuid?.() === 0;
   const pg = (bin, args) => (asPostgres ? run('runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]) : run(join(PG_BIN, bin), args));
-  let started = false;
-  const stop = async () => {
-    if (started) {
-      started = false;
-      await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const { starting, stop } = clusterTeardown(pg, data, dir);
   try {
     writeFileSync(join(dir, 'pwfile'), `${password}\n`, { mode: 0o600 });
     if (asPostgres) {
@@ -108,7 +118,7 @@ export async function startPostgres(database) {
     chmodSync(dir, 0o700);
     await pg('initdb', ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(dir, 'pwfile')}`, '-E', 'UTF8', '--no-instructions']);
     const port = await freePort();
-    started = true; // before the call: a start that timed out may still leave a server to stop
+    starting(); // before the call: a start that timed out may still leave a server to stop
     await pg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', '30', 'start']);
     const { default: pgClient } = await import('pg');
     const admin = new pgClient.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
@@ -172,14 +182,7 @@ export async function startArchivingPostgres() {
   const dir = mkdtempSync(join(os.tmpdir(), 'vigil-bench-drill-'));
   const archiveDir = join(dir, 'archive');
   const data = join(dir, 'primary');
-  let started = false;
-  const stop = async () => {
-    if (started) {
-      started = false;
-      await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const { starting, stop } = clusterTeardown(pg, data, dir);
   try {
     chmodSync(dir, 0o700);
     if (owner) chownSync(dir, owner.uid, owner.gid);
@@ -190,7 +193,7 @@ export async function startArchivingPostgres() {
       `-p ${port}`, `-k ${dir}`, "-c listen_addresses=''", '-c wal_level=replica', '-c archive_mode=on',
       `-c archive_command='cp %p ${archiveDir}/%f'`, '-c log_timezone=UTC', '-c fsync=off', '-c max_wal_size=4GB',
     ].join(' ');
-    started = true; // before the call: a start that timed out may still leave a server to stop
+    starting(); // before the call: a start that timed out may still leave a server to stop
     await pg('pg_ctl', ['-D', data, '-l', join(dir, 'primary.log'), '-o', opts, '-w', '-t', '60', 'start']);
     const { default: pgClient } = await import('pg');
     const query = async (sql) => {
@@ -250,4 +253,13 @@ export function cleanupsOnExit(progress) {
     })());
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   return { cleanups, cleanup };
+}
+
+/** A scenario's one JSON line on stdout (bench/run.js renders it), then its clean-ups, whatever happened. */
+export async function printResult(main, cleanup) {
+  try {
+    process.stdout.write(`${JSON.stringify(await main())}\n`);
+  } finally {
+    await cleanup();
+  }
 }

@@ -1,7 +1,7 @@
 import { parse, stringify } from 'yaml';
 import { compile } from '../../src/core/compile.js';
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
-import { describeRun, runPromtool, type PromtoolResult } from '../support/promtool.js';
+import { describeRun, promtoolScenarios, runPromtool } from '../support/promtool.js';
 import { labelsText, type AlertingRuleYaml, type RuleFile } from './timing-model.js';
 
 /**
@@ -223,21 +223,7 @@ const scenarios = {
   ),
 };
 
-type ScenarioName = keyof typeof scenarios;
-const runs = new Map<ScenarioName, Promise<PromtoolResult>>();
-
-beforeAll(() => {
-  for (const name of Object.keys(scenarios) as ScenarioName[]) {
-    const run = runPromtool(['test', 'rules', 'absent.test.yaml'], { [RULES_PATH]: rulesFile!.content, 'absent.test.yaml': scenarios[name] });
-    run.catch(() => undefined); // awaited (and reported) by its own test
-    runs.set(name, run);
-  }
-});
-
-async function expectPromtoolPasses(name: ScenarioName): Promise<void> {
-  const run = await runs.get(name)!;
-  expect({ code: run.code, promtool: describeRun(run) }).toEqual({ code: 0, promtool: expect.stringContaining('SUCCESS') });
-}
+const expectPromtoolPasses = promtoolScenarios(scenarios, 'absent.test.yaml', () => ({ [RULES_PATH]: rulesFile!.content }));
 
 describe('promtool test rules: absent-data alerts (SLIDataAbsent)', () => {
   it('the SLOs compile, each with one absent-data alert watching the raw series its SLI reads', () => {

@@ -1,7 +1,7 @@
 import { parse, stringify } from 'yaml';
 import { compile } from '../../src/core/compile.js';
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
-import { describeRun, runPromtool, type PromtoolResult } from '../support/promtool.js';
+import { promtoolScenarios } from '../support/promtool.js';
 import {
   alertLabels,
   counterValues,
@@ -221,22 +221,7 @@ const scenarios = {
   ),
 };
 
-type ScenarioName = keyof typeof scenarios;
-const runs = new Map<ScenarioName, Promise<PromtoolResult>>();
-
-beforeAll(() => {
-  // Each file replays days of evaluations minute by minute: start them all, side by side.
-  for (const name of Object.keys(scenarios) as ScenarioName[]) {
-    const run = runPromtool(['test', 'rules', 'timing.test.yaml'], { [RULES_PATH]: rulesFile!.content, 'timing.test.yaml': scenarios[name] });
-    run.catch(() => undefined); // awaited (and reported) by its own test
-    runs.set(name, run);
-  }
-});
-
-async function expectPromtoolPasses(name: ScenarioName): Promise<void> {
-  const run = await runs.get(name)!;
-  expect({ code: run.code, promtool: describeRun(run) }).toEqual({ code: 0, promtool: expect.stringContaining('SUCCESS') });
-}
+const expectPromtoolPasses = promtoolScenarios(scenarios, 'timing.test.yaml', () => ({ [RULES_PATH]: rulesFile!.content }));
 
 const SLOW = 300_000;
 

@@ -64,5 +64,7 @@ it('a service name longer than a label value allows is shortened there, distinct
   const values = [long('one'), long('two')].map((n) => objects(files, n).docs[0]!.metadata.labels['app.kubernetes.io/part-of']!);
   for (const v of values) expect(isLabelValue(v)).toBe(true);
   expect(new Set(values).size).toBe(2);
-  expect(compile([service(long('one'), 1)]).files).toEqual(compile([service(long('one'), 1)]).files.map((f) => ({ ...f })));
+  // Stable: a service's mapped value does not depend on which other services the fleet holds.
+  const alone = objects(compile([service(long('one'), 1)]).files, long('one')).docs[0]!.metadata.labels['app.kubernetes.io/part-of'];
+  expect(alone).toBe(values[0]);
 });

@@ -24,3 +24,23 @@ export async function runPromtool(
 export function describeRun(r: PromtoolResult): string {
   return describeToolRun(TOOL, r);
 }
+
+/**
+ * `promtool test rules` for each scenario (a test file's text, by name), all started side by side
+ * in `beforeAll` since each replays many evaluations; the answer asserts one of them passed.
+ * `files` are the other files the test files name (`rule_files:`), read when the runs start.
+ */
+export function promtoolScenarios<N extends string>(scenarios: Readonly<Record<N, string>>, testFile: string, files: () => Readonly<Record<string, string>>): (name: N) => Promise<void> {
+  const runs = new Map<N, Promise<PromtoolResult>>();
+  beforeAll(() => {
+    for (const name of Object.keys(scenarios) as N[]) {
+      const run = runPromtool(['test', 'rules', testFile], { ...files(), [testFile]: scenarios[name] });
+      run.catch(() => undefined); // awaited (and reported) by its own test
+      runs.set(name, run);
+    }
+  });
+  return async (name) => {
+    const run = await runs.get(name)!;
+    expect({ code: run.code, promtool: describeRun(run) }).toEqual({ code: 0, promtool: expect.stringContaining('SUCCESS') });
+  };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
-import { isLabelValue } from '../generate/kubernetes-names.js';
+import { isDnsLabel, isLabelValue, isObjectName } from '../generate/kubernetes-names.js';
 import { DEFAULT_OUTPUTS, type AlertLevel, type OutputsSpec } from '../model/outputs.js';
 import { httpUrlAt, positiveDurationAt, urlCarriesSecret } from './fields.js';
 import { checkShapeInto } from './shape-check.js';
@@ -32,9 +32,6 @@ const schema = z.strictObject({
 /** Labels Vigil sets on its own objects: tools (kubectl --prune -l, Argo CD) find them by these. */
 export const VIGIL_OBJECT_LABELS = ['app.kubernetes.io/managed-by', 'app.kubernetes.io/part-of'] as const;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 export function parseOutputsDocument(src: YamlDocument): { spec?: OutputsSpec; diagnostics: Diagnostic[] } {
   const out: Diagnostic[] = [];
@@ -42,7 +39,7 @@ export function parseOutputsDocument(src: YamlDocument): { spec?: OutputsSpec; d
   const doc = checkShapeInto(schema, src, raw, [], out);
   // A shape problem elsewhere must not hide what Kubernetes would refuse: the values are checked from what was written.
   const rule = doc?.prometheusRule ?? writtenRuleOutput(raw?.prometheusRule);
-  if (rule.namespace !== undefined && !(rule.namespace.length <= 63 && DNS_LABEL.test(rule.namespace))) {
+  if (rule.namespace !== undefined && !isDnsLabel(rule.namespace)) {
     out.push(diagnostic(src.pos(['prometheusRule', 'namespace']), `namespace ${JSON.stringify(rule.namespace)} is not a Kubernetes namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`));
   }
   for (const [key, value] of Object.entries(rule.labels ?? {})) {
@@ -103,10 +100,10 @@ function writtenRuleOutput(v: unknown): { namespace?: string; labels?: Record<st
 function labelKeyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const [prefix, name] = slash >= 0 ? [key.slice(0, slash), key.slice(slash + 1)] : [undefined, key];
-  if (prefix !== undefined && !(prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) {
+  if (prefix !== undefined && !isObjectName(prefix)) {
     return `label key ${JSON.stringify(key)}: the prefix before "/" must be a DNS subdomain (lowercase letters, digits, "-" and ".", at most 253)`;
   }
-  if (!(name.length <= 63 && LABEL_NAME.test(name))) {
+  if ((name === '' || !isLabelValue(name))) {
     return `label key ${JSON.stringify(key)}: the name must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`;
   }
   return undefined;

@@ -10,11 +10,18 @@ import { nameHash } from './name-hash.js';
  * between runs. docs/outputs-spec.md documents the mapping.
  */
 
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const MAX_OBJECT_NAME = 253;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const MAX_LABEL_VALUE = 63;
 
+/** A DNS-1123 label: what a namespace name must be. */
+export function isDnsLabel(name: string): boolean {
+  return name.length <= 63 && DNS_LABEL.test(name);
+}
+
+/** A DNS-1123 subdomain: `metadata.name`, and the prefix of a label key. */
 export function isObjectName(name: string): boolean {
   return name.length <= MAX_OBJECT_NAME && DNS_SUBDOMAIN.test(name);
 }

@@ -43,11 +43,14 @@ export function styleGroups(groups: readonly RuleGroup[], style: RuleStyle): Rul
     rules: g.rules.map((r) => {
       if (!isAlertingRule(r)) return r;
       const severity = r.labels.severity;
+      const styled = severity !== undefined && isLevel(severity) ? style.severity(severity) : severity;
       const { runbook_url: runbook, ...others } = r.annotations;
       const url = runbook !== undefined ? style.runbookUrl(runbook) : undefined;
+      // Most rules come out as they went in: no copy for them.
+      if (styled === severity && url === runbook) return r;
       return {
         ...r,
-        labels: severity !== undefined && isLevel(severity) ? { ...r.labels, severity: style.severity(severity) } : r.labels,
+        labels: styled === severity ? r.labels : { ...r.labels, severity: styled! },
         annotations: url === runbook ? r.annotations : url === undefined ? others : { ...r.annotations, runbook_url: url },
       };
     }),
