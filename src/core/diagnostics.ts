@@ -11,6 +11,12 @@ export interface SourcePos {
 
 export interface Diagnostic extends SourcePos {
   readonly message: string;
+  /**
+   * 'unknown-field': a field Vigil does not know, listed after a file's other problems. It blocks
+   * the file like any problem, but says least about what is wrong: its value is never read, and
+   * a typo's intent shows in the problems it causes ("missing required field"), which come first.
+   */
+  readonly kind?: 'unknown-field';
 }
 
 export function diagnostic(at: SourcePos, message: string): Diagnostic {
@@ -33,11 +39,16 @@ function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Stable order (file, line, col, message) so output is the same on every run and machine. */
+/**
+ * Most important first, in a stable order: per file, the problems of values before unknown
+ * fields, each by line, col and message, so output is the same on every run and machine.
+ */
 export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  const rank = (d: Diagnostic) => (d.kind === 'unknown-field' ? 1 : 0);
   return [...ds].sort(
     (a, b) =>
       compareText(a.file, b.file) ||
+      rank(a) - rank(b) ||
       a.line - b.line ||
       a.col - b.col ||
       compareText(a.message, b.message),

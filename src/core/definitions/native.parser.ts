@@ -36,7 +36,7 @@ export function parseNativeDocument(src: YamlDocument, absent: AbsentDefaults = 
     }
   }
 
-  const ctx: Ctx = { src, out, service: file.service, runbook: file.runbook, histograms: file.histograms ?? {}, absent };
+  const ctx: Ctx = { src, out, service: file.service, runbook: file.runbook, histograms: file.histograms ?? {}, absent, rejected: [] };
   const slos: Slo[] = [];
   (file.slos ?? []).forEach((item, i) => {
     const checked = checkShape(nativeSloSchema, src, item, ['slos', i]);
@@ -64,6 +64,7 @@ export function parseNativeDocument(src: YamlDocument, absent: AbsentDefaults = 
     labels: file.labels ?? {},
     slos,
     alerts,
+    rejectedSlos: ctx.rejected,
   };
   return { spec, diagnostics: out };
 }
@@ -75,6 +76,8 @@ interface Ctx {
   runbook?: string;
   histograms: Record<string, number[]>;
   absent: AbsentDefaults;
+  /** SLOs read with problems: checked further, never generated (SpecDocument.rejectedSlos). */
+  rejected: Slo[];
 }
 
 function toSlo(ctx: Ctx, s: NativeSlo, path: Path): Slo | undefined {
@@ -89,13 +92,14 @@ function toSlo(ctx: Ctx, s: NativeSlo, path: Path): Slo | undefined {
   const windowSeconds = s.window === undefined || calendar ? parseDuration(windowText) : durationAt(src, [...path, 'window'], windowText, out);
   const sli = toSli(ctx, s.sli, [...path, 'sli']);
   const alerting = toAlerting(ctx, s, path);
-  if (out.length > before || !sli || !alerting || windowSeconds === undefined) return undefined;
-  return {
+  if (!sli || !alerting) return undefined;
+  const slo: Slo = {
     service: ctx.service,
     name: s.name,
     description: s.description ?? '',
     objective: decimalText(s.objective),
-    windowSeconds,
+    // A window that did not parse is reported; the default stands in so the rest can be checked.
+    windowSeconds: windowSeconds ?? parseDuration(DEFAULT_WINDOW)!,
     ...(calendar ? { calendar: 'month' as const } : {}),
     sli,
     alerting,
@@ -110,6 +114,9 @@ function toSlo(ctx: Ctx, s: NativeSlo, path: Path): Slo | undefined {
       window: src.pos(s.window === undefined ? path : [...path, 'window']),
     },
   };
+  if (out.length === before && windowSeconds !== undefined) return slo;
+  ctx.rejected.push(slo);
+  return undefined;
 }
 
 function toSli(ctx: Ctx, sli: NativeSlo['sli'], path: Path): Sli | undefined {

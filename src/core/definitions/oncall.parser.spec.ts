@@ -226,6 +226,8 @@ incidents: { flapWindow: 10m, staleAfter: 6h, lowUrgencySeverities: [warning], p
         `${FILE}:33:19: token would put a secret in the spec, which is committed: write token: { file: /path/to/secret } or token: { env: VARIABLE }`,
         `${FILE}:34:99: file "smtp-password" must be an absolute path`,
         `${FILE}:35:24: unknown field "path"`,
+        // "path" is not read, which leaves the secret with neither.
+        `${FILE}:35:22: secret needs exactly one of file, env`,
       ],
     ],
     [
@@ -243,6 +245,7 @@ incidents: { flapWindow: 10m, staleAfter: 6h, lowUrgencySeverities: [warning], p
       [
         `${FILE}:24:19: a target is one of person, schedule, slackChannel, email, webhook, pagerduty, not both person and email: write two targets`,
         `${FILE}:24:62: unknown field "shedule", did you mean "schedule"?`,
+        `${FILE}:24:60: a target is one of person, schedule, slackChannel, email, webhook, pagerduty`,
         `${FILE}:28:11: route name "default" is kept for alerts no route matches; choose another`,
       ],
     ],

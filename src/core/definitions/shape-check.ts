@@ -22,7 +22,7 @@ export function checkShape<S extends z.ZodType>(
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys(schema, issue.path as (string | number)[]);
       for (const key of issue.keys) {
-        diagnostics.push(diagnostic(src.pos([...path, key], { key: true }), unknownField(key, known)));
+        diagnostics.push({ ...diagnostic(src.pos([...path, key], { key: true }), unknownField(key, known)), kind: 'unknown-field' });
       }
       continue;
     }
@@ -34,7 +34,25 @@ export function checkShape<S extends z.ZodType>(
     }
     diagnostics.push(diagnostic(src.pos(path), `${field}: ${issueText(issue, actual)}`));
   }
+  // Unknown fields alone leave the rest readable: the value without them goes on to be checked,
+  // so a typo does not hide the document's other problems (callers still refuse the document,
+  // since its diagnostics are there).
+  if (result.error.issues.every((i) => i.code === 'unrecognized_keys')) {
+    const known = schema.safeParse(withoutKeys(value, result.error.issues));
+    if (known.success) return { value: known.data, diagnostics };
+  }
   return { diagnostics };
+}
+
+/** A copy of `value` without the keys the issues name; the input is never changed. */
+function withoutKeys(value: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+  const copy = structuredClone(value);
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const parent = valueAt(copy, issue.path as (string | number)[]);
+    if (parent && typeof parent === 'object') for (const key of issue.keys) delete (parent as Record<string, unknown>)[key];
+  }
+  return copy;
 }
 
 /** checkShape for a parser collecting every problem in `out`: the value, or undefined once its problems are there. */

@@ -142,6 +142,12 @@ export interface SpecDocument {
   readonly labels: Readonly<Record<string, string>>;
   readonly slos: readonly Slo[];
   readonly alerts: readonly ThresholdAlert[];
+  /**
+   * SLOs with problems of their own that could still be read (a bad window, an unknown field):
+   * never part of the fleet, but their objective and queries are checked too, so one problem
+   * does not hide the next.
+   */
+  readonly rejectedSlos?: readonly Slo[];
 }
 
 /** Every service of the specs, merged across files and checked (validate/validate-fleet.ts). */

@@ -39,6 +39,11 @@ export function validateFleet(documents: readonly SpecDocument[]): { fleet: Flee
       checkTemplates(slo.at.slo, out, { labels: slo.labels, annotations: slo.annotations, 'alerting.labels': a.labels, 'alerting.annotations': a.annotations, 'alerting.page.labels': a.page.labels, 'alerting.page.annotations': a.page.annotations, 'alerting.ticket.labels': a.ticket.labels, 'alerting.ticket.annotations': a.ticket.annotations });
       if (a.name === ABSENT_ALERT_NAME) out.push(diagnostic(a.at, RESERVED_ALERT_NAME));
     }
+    // Their window may be a stand-in (native.parser.ts): only what does not depend on it.
+    for (const slo of docs.flatMap((d) => d.rejectedSlos ?? [])) {
+      checkObjective(slo, out);
+      checkSli(slo, out);
+    }
     for (const alert of alerts) {
       if (alert.name === ABSENT_ALERT_NAME) out.push(diagnostic(alert.at, RESERVED_ALERT_NAME));
       if (hasWindowPlaceholder(alert.expr.text)) out.push(diagnostic(alert.expr.at, 'alert expressions take no {{.window}} placeholder'));
