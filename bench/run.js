@@ -4,10 +4,13 @@
 //
 //   npm run bench                      # build, then this
 //   node bench/run.js [--json] [--services 1000] [--per-service 10] [--runs 3] [--warmup 1]
-//                     [--no-cli] [--no-budget] [--no-jobs] [--jobs 5000] [--no-alerts] [--keep]
-//                     [--no-drill] [--drill-scale 70] [--drill-rounds 3] [--only compile,cli,budget,jobs,alerts,drill]
+//                     [--no-cli] [--no-rules] [--no-budget] [--no-jobs] [--jobs 5000] [--no-alerts] [--keep]
+//                     [--no-drill] [--drill-scale 70] [--drill-rounds 3] [--only compile,cli,rules,budget,jobs,alerts,drill]
 //
-// Each scenario runs in a fresh child process, so its peak RSS is its own. The budget scenario
+// Each scenario runs in a fresh child process, so its peak RSS is its own. The rules scenario
+// (bench/scenario-rule-cost.js) compares the steady-state cost of Vigil's rules with Sloth's and the
+// SRE Workbook's layouts in a real Prometheus; it needs prometheus and promtool, about 2 minutes and
+// 2 GB of temporary disk; --no-rules skips it. The budget scenario
 // (bench/scenario-budget.js, its own flags there) needs prometheus, promtool and PostgreSQL 15
 // (scripts/ensure-test-tools.sh) and takes about two minutes; --no-budget skips it. The jobs scenario
 // (bench/scenario-jobs.js) needs PostgreSQL 15 and takes about 15 s; --no-jobs skips it. The alerts
@@ -29,17 +32,18 @@ const GOAL_COMPILE_MS = 5000; // 10,000 SLOs, on 2 cores
 const GOAL_VALIDATE_REPO_MS = 1000; // "well under a second"
 const GOAL_ALERTS_PER_S = 1000; // Alertmanager notifications, 2 cores with PostgreSQL (issue #9)
 const GOAL_ALERTS_P99_MS = 100;
+const GOAL_RULE_COST = { sloth: 0.35, classic: 0.25 }; // steady-state rule CPU against those layouts (issue #11)
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repo = join(benchDir, '..');
 const cli = join(repo, 'bin', 'vigil.js');
-const SCENARIOS = ['compile', 'cli', 'budget', 'jobs', 'alerts', 'drill'];
+const SCENARIOS = ['compile', 'cli', 'rules', 'budget', 'jobs', 'alerts', 'drill'];
 const args = benchArgs(
   process.argv.slice(2),
   {
     numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1, jobs: 5000, 'drill-scale': 70, 'drill-rounds': 3 },
     strings: { only: SCENARIOS.join(',') },
-    flags: ['json', 'no-cli', 'no-budget', 'no-jobs', 'no-alerts', 'no-drill', 'keep'],
+    flags: ['json', 'no-cli', 'no-rules', 'no-budget', 'no-jobs', 'no-alerts', 'no-drill', 'keep'],
   },
   'bench/run.js',
 );
@@ -51,6 +55,7 @@ const opts = {
   runs: Math.max(1, args.runs),
   compile: only.has('compile'),
   cli: only.has('cli') && !args['no-cli'],
+  rules: only.has('rules') && !args['no-rules'],
   budget: only.has('budget') && !args['no-budget'],
   jobScenario: only.has('jobs') && !args['no-jobs'],
   alerts: only.has('alerts') && !args['no-alerts'],
@@ -60,7 +65,7 @@ const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
 const report = {
   machine: machine(),
-  goals: { compileMs: GOAL_COMPILE_MS, compileOnCores: 2, validateRepoMs: GOAL_VALIDATE_REPO_MS, alertsPerSecond: GOAL_ALERTS_PER_S, alertsP99Ms: GOAL_ALERTS_P99_MS },
+  goals: { ruleCost: GOAL_RULE_COST, compileMs: GOAL_COMPILE_MS, compileOnCores: 2, validateRepoMs: GOAL_VALIDATE_REPO_MS, alertsPerSecond: GOAL_ALERTS_PER_S, alertsP99Ms: GOAL_ALERTS_P99_MS },
 };
 const sloCount = opts.services * opts.perService;
 
@@ -73,6 +78,7 @@ if (opts.compile) {
 }
 
 if (opts.cli) report.cli = cliScenarios();
+if (opts.rules) report.rules = ruleCostScenario();
 if (opts.budget) report.budget = budgetScenario();
 if (opts.jobScenario) report.jobs = jobsScenario();
 if (opts.alerts) report.alerts = alertsScenario();
@@ -82,7 +88,7 @@ report.machine.loadAverage1mAtEnd = os.loadavg()[0];
 if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else process.stdout.write(render(report));
 // A broken budget scenario is reported with the other figures, then fails the run.
-if (report.budget?.failed || report.jobs?.failed || report.alerts?.failed || report.drill?.failed) process.exitCode = 1;
+if (report.rules?.failed || report.budget?.failed || report.jobs?.failed || report.alerts?.failed || report.drill?.failed) process.exitCode = 1;
 
 // ───────────────────────────────────────────── scenarios
 
@@ -95,6 +101,15 @@ function scenario(args) {
   });
   if (r.status !== 0) throw new Error(`scenario-compile ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+/** Steady-state rule cost of Vigil's, Sloth's and the classic layout in a real Prometheus; reported, not thrown, on failure. */
+function ruleCostScenario() {
+  progress('rule cost: Vigil, Sloth and SRE Workbook rules for 20 SLOs over 31 days of history in a real Prometheus (bench/scenario-rule-cost.js, about 2 minutes; --no-rules skips it)…');
+  const r = spawnSync(process.execPath, [join(benchDir, 'scenario-rule-cost.js'), ...(opts.keep ? ['--keep'] : [])], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const last = (r.stdout ?? '').trim().split('\n').at(-1);
+  if (r.status !== 0 || !last) return { failed: `bench/scenario-rule-cost.js exited ${r.status ?? r.signal} (its error is above)` };
+  return JSON.parse(last);
 }
 
 /** Budget cycle + API load against real servers; its failure is reported, not thrown, so the figures above still print. */
@@ -215,6 +230,7 @@ function render(r) {
   lines.push(`  load average (1 min) ${m.loadAverage1mAtStart.toFixed(2)} at start, ${m.loadAverage1mAtEnd.toFixed(2)} at end (other work on the machine inflates every figure)`, '');
   if (c) renderCompile(r, c, lines, row);
   if (r.cli) renderCli(r, c, lines, row);
+  if (r.rules) renderRuleCost(r.rules, r.goals.ruleCost, lines, row);
   if (r.budget) renderBudget(r.budget, lines, row);
   if (r.jobs) renderJobs(r.jobs, lines, row);
   if (r.alerts) renderAlerts(r.alerts, r.goals, lines, row);
@@ -348,6 +364,26 @@ function renderJobs(j, lines, row) {
   row('lateness (claimed − due)', `p50 ${fmtMs(j.latenessSeconds.p50 * 1000)} · p99 ${fmtMs(j.latenessSeconds.p99 * 1000)} · max ${fmtMs(j.latenessSeconds.max * 1000)}`, '(a queue of all of them at once: lateness is mostly waiting in line)');
   row('duplicates (runs, effects beyond one per job)', `${j.duplicateRuns}, ${j.duplicateEffects}`, j.duplicateRuns + j.duplicateEffects === 0 ? '' : 'NOT ZERO: a job ran twice');
   row('split', Object.entries(j.byInstance).map(([k, n]) => `${k} ${fmtInt(n)}`).join(' · '));
+  lines.push('');
+}
+
+function renderRuleCost(rc, goals, lines, row) {
+  if (rc.failed) {
+    lines.push('rule cost in a real Prometheus', `  FAILED: ${rc.failed}`, '');
+    return;
+  }
+  const s = rc.setup;
+  lines.push(
+    `rule cost in a real Prometheus, steady state: ${s.slos} SLOs, ${s.rawSeriesPerSlo} raw series each scraped every ${s.scrapeSeconds} s, ${s.historyDays} days of raw and recorded history`,
+    `  Prometheus CPU per ${s.intervalSeconds} s evaluation round (longer-interval groups weighted; HTTP cost, median ${rc.overheadMsPerQuery.toFixed(2)} ms/query, taken out), median of ${rc.layouts.vigil.cpuMsRuns.length}`,
+  );
+  const labels = { vigil: 'Vigil (SLO window from 5m tiles)', untiled: 'Vigil before tiles', sloth: "Sloth's layout", classic: 'SRE Workbook classic (every window raw)' };
+  for (const [k, v] of Object.entries(rc.layouts)) {
+    row(labels[k] ?? k, `${v.cpuMsPerRound.toFixed(1)} ms`, `${fmtInt(v.samplesPerRound)} samples read · ${v.rules} rules in ${v.groups} groups · runs: ${v.cpuMsRuns.map((x) => x.toFixed(0)).join(', ')} ms`);
+  }
+  const pass = (x, g) => `${x.toFixed(2)}× (goal ≤ ${g}×: ${x <= g ? 'PASS' : 'OVER GOAL'})`;
+  row('Vigil vs Sloth · vs classic', `${pass(rc.ratios.vigilToSloth, goals.sloth)} · ${pass(rc.ratios.vigilToClassic, goals.classic)}`);
+  row('before tiles: vs Sloth · vs classic', `${rc.ratios.untiledToSloth.toFixed(2)}× · ${rc.ratios.untiledToClassic.toFixed(2)}×`, `samples read: Vigil ${rc.ratios.samplesVigilToSloth.toFixed(2)}× Sloth's`);
   lines.push('');
 }
 

@@ -111,6 +111,7 @@ function rulesByKind(files, slos) {
   for (const s of slos) {
     sloOfGroup.set(`vigil-${s.service}-${s.slo}-sli`, s);
     sloOfGroup.set(`vigil-${s.service}-${s.slo}-alerts`, s);
+    sloOfGroup.set(`vigil-${s.service}-${s.slo}-sli-tiles`, s);
   }
   const perSlo = new Map(); // "service/slo" → { kind, window, records, alerts }
   const other = { groups: 0, records: 0, alerts: 0 };

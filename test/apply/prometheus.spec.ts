@@ -26,7 +26,7 @@ async function reloads(p: TestPrometheus): Promise<number> {
 }
 
 const SPEC = 'slos/checkout.yaml';
-const GROUPS = ['vigil-checkout-requests-availability-alerts', 'vigil-checkout-requests-availability-sli'];
+const GROUPS = ['vigil-checkout-requests-availability-alerts', 'vigil-checkout-requests-availability-sli', 'vigil-checkout-requests-availability-sli-tiles'];
 
 // One Prometheus for the whole story: each step starts from the state the one before left.
 describe('vigil apply prometheus against a real Prometheus', () => {
@@ -138,8 +138,9 @@ describe('vigil apply prometheus against a real Prometheus', () => {
     expect(r.out).toBe('created rule-file checkout.rules.yaml\ncreated rule-file search.rules.yaml\nprometheus: 2 created, 0 updated, 0 unchanged\n');
     expect(r.err).toBe(
       'group vigil-search-requests-availability-sli from search.rules.yaml is not loaded\n' +
+        'group vigil-search-requests-availability-sli-tiles from search.rules.yaml is not loaded\n' +
         'group vigil-search-requests-availability-alerts from search.rules.yaml is not loaded\n' +
-        `2 problem(s): Prometheus does not run the generated rules; is --rules-dir ${elsewhere} in its rule_files?\n`,
+        `3 problem(s): Prometheus does not run the generated rules; is --rules-dir ${elsewhere} in its rule_files?\n`,
     );
   });
 });

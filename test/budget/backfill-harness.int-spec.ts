@@ -61,11 +61,13 @@ const slowIn = (from: number, to: number) => expectedIncrease(latencyCount, from
 
 describe('a Prometheus with 30 days of backfilled history and 10 days of backfilled recordings', () => {
   let prom: BackfilledPrometheus;
+  let generatedRules: string;
 
   beforeAll(async () => {
     const compiled = compile([{ path: 'slos/checkout.yaml', text: CHECKOUT_SPEC }]);
     expect(compiled.diagnostics.map(formatDiagnostic)).toEqual([]);
     const rules = compiled.files.find((f) => f.path === 'rules/checkout.rules.yaml')!.content;
+    generatedRules = rules;
     prom = await startBackfilledPrometheus({
       openMetrics: toOpenMetrics([ok, errors, ...latency], { start, end, stepSeconds: STEP }),
       ruleFiles: { 'checkout.rules.yaml': rules },
@@ -119,6 +121,28 @@ describe('a Prometheus with 30 days of backfilled history and 10 days of backfil
     closeTo(await query(`sum_over_time(${series}[10d]) * ${STEP}`), want());
   });
 
+  // The tiles: the same 5m rates in their own group, evaluated every 5m (promtool backfills a group
+  // at its own interval, as Prometheus evaluates it), so each sample stands for 300 s of events.
+  it.each([
+    ['requests', `slo:sli_total:rate5m_every5m${AV}`, () => expectedIncrease([ok, errors], recordingsFrom, end)],
+    ['errors', `slo:sli_error:rate5m_every5m${AV}`, () => expectedIncrease(errors, recordingsFrom, end)],
+    ['latency requests', `slo:sli_total:rate5m_every5m${LAT}`, () => expectedIncrease(latencyCount, recordingsFrom, end)],
+    ['slow requests', `slo:sli_error:rate5m_every5m${LAT}`, () => slowIn(recordingsFrom, end)],
+  ])('backfilled tiles: sum_over_time(%s tile) × 300 s over 10 days matches the workload within 0.1 %%', async (_what, series, want) => {
+    expect(await query(`count_over_time(${series}[10d])`)).toBe((10 * DAY) / 300);
+    closeTo(await query(`sum_over_time(${series}[10d]) * 300`), want());
+  });
+
+  it.each([
+    ['availability', AV, () => expectedIncrease(errors, recordingsFrom, end) / expectedIncrease([ok, errors], recordingsFrom, end)],
+    ['latency', LAT, () => slowIn(recordingsFrom, end) / expectedIncrease(latencyCount, recordingsFrom, end)],
+  ])('the %s SLO window ratio, as generated but over the 10 backfilled days, is the event-weighted truth within 0.1 %%', async (slo, sel, want) => {
+    const rule = generatedRules.split('\n').find((l) => l.includes('sum_over_time(slo:sli_error:rate5m_every5m') && l.includes(`slo="${slo}"`))!;
+    const expr = rule.replace(/^\s*expr: /, '').replaceAll('[30d]', '[10d]');
+    expect(expr).toContain(sel);
+    closeTo(await query(expr), want());
+  });
+
   it('the recordings cover only the last 10 days: a third of the samples a 30-day window could hold', async () => {
     const in30d = await query(`count_over_time(slo:sli_total:rate5m${AV}[30d])`);
     const in1h = await query(`count_over_time(slo:sli_total:rate5m${AV}[1h])`);
@@ -139,8 +163,10 @@ describe('a Prometheus with 30 days of backfilled history and 10 days of backfil
     expect(body.data.groups.map((g) => g.name).sort()).toEqual([
       'vigil-checkout-availability-alerts',
       'vigil-checkout-availability-sli',
+      'vigil-checkout-availability-sli-tiles',
       'vigil-checkout-latency-alerts',
       'vigil-checkout-latency-sli',
+      'vigil-checkout-latency-sli-tiles',
     ]);
   });
 });

@@ -17,6 +17,8 @@ export type Rule = RecordingRule | AlertingRule;
 
 export interface RuleGroup {
   readonly name: string;
+  /** Evaluated at this interval instead of Prometheus' global `evaluation_interval`. */
+  readonly interval?: string;
   readonly rules: readonly Rule[];
 }
 

@@ -10,7 +10,9 @@ import { isAlertingRule, type Rule, type RuleGroup } from './rule-model.js';
 export function ruleGroupsYaml(groups: readonly RuleGroup[]): string {
   const out: string[] = ['groups:'];
   for (const g of groups) {
-    out.push(`  - name: ${scalar(g.name, '      ')}`, '    rules:');
+    out.push(`  - name: ${scalar(g.name, '      ')}`);
+    if (g.interval !== undefined) out.push(`    interval: ${scalar(g.interval, '')}`);
+    out.push('    rules:');
     for (const r of g.rules) rule(out, r);
   }
   return `${out.join('\n')}\n`;

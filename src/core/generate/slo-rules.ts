@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import { formatDuration, MINUTE } from '../duration.js';
-import { burnThreshold, enabledTiers, errorBudgetRatio, objectiveRatio, ratioAsPercent, ratioWindowSeconds } from '../model/objective.js';
+import { alertWindowSeconds, burnThreshold, enabledTiers, errorBudgetRatio, objectiveRatio, ratioAsPercent, ratioWindowSeconds } from '../model/objective.js';
 import { DEFAULT_SLO_RUNBOOK } from '../model/slo-defaults.js';
 import { MIN_ALERT_WINDOW_SECONDS } from '../model/burn-windows.js';
 import type { BurnTier, Service, Slo } from '../model/slo.js';
@@ -12,15 +12,24 @@ import { eventRates, rawErrorRatio } from './sli-queries.js';
  * Recording and alerting rules for one SLO.
  *
  * Cost: raw series are read once, over the shortest window (the "base", 5m), into two single-series rates. Every longer window is the ratio of
- * `sum_over_time` of those two series, so a 30-day window reads one recorded series instead of
+ * `sum_over_time` of those two series, so a long window reads one recorded series instead of
  * every raw series again, and the ratio stays event-weighted (Σ errors / Σ requests, never a mean
  * of ratios). The price is a base-sized ramp at the window edges: a step change shows up in a
  * derived window base/2 later than in a raw `rate()` (2.5 min for 5m), exact for steady rates.
+ *
+ * Windows no burn-rate tier uses (the SLO window: 28d, 30d) sum "tiles" instead: the same two 5m rates
+ * recorded in their own group every 5m, so consecutive samples cover time exactly once and a 30d
+ * window sums 8,640 samples of each rather than 86,400 of the 30 s recording — that sum was nearly
+ * all of these rules' cost (bench/scenario-rule-cost.js). Such a window trails by at most one tile
+ * (5 min: 0.012 % of 30d); alert windows keep the 30 s recordings, so alert timing is unchanged.
  * Raw error-ratio SLIs have no event counts, so their query runs once per window.
  */
 export const RULE_NAMES = {
   errorRate: (w: string) => `slo:sli_error:rate${w}`,
   totalRate: (w: string) => `slo:sli_total:rate${w}`,
+  /** The base rates recorded once per base window ("tiles"), for windows no alert reads. */
+  errorTile: `slo:sli_error:rate5m_every5m`,
+  totalTile: `slo:sli_total:rate5m_every5m`,
   errorRatio: (w: string) => `slo:sli_error:ratio_rate${w}`,
   objective: 'slo:objective:ratio',
   errorBudget: 'slo:error_budget:ratio',
@@ -36,6 +45,8 @@ export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
   const labels = sloLabels(service, slo);
   const sel = `{service="${slo.service}",slo="${slo.name}"}`;
   const windows = windowsOf(slo);
+  const alerted = alertedWindows(slo);
+  let tiles: RecordingRule[] = [];
   // Static labels on every rule, also where the input already carries them: promtool (and Mimir)
   // treat same-named rules without distinguishing labels as duplicates.
   const recordings: RecordingRule[] = [];
@@ -47,9 +58,16 @@ export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
     const rates = eventRates(slo.sli, base);
     recordings.push({ record: RULE_NAMES.errorRate(base), expr: rates.errors, labels });
     recordings.push({ record: RULE_NAMES.totalRate(base), expr: rates.total, labels });
-    const err = `${RULE_NAMES.errorRate(base)}${sel}`;
-    const tot = `${RULE_NAMES.totalRate(base)}${sel}`;
+    const fine = [`${RULE_NAMES.errorRate(base)}${sel}`, `${RULE_NAMES.totalRate(base)}${sel}`] as const;
+    const tiled = [`${RULE_NAMES.errorTile}${sel}`, `${RULE_NAMES.totalTile}${sel}`] as const;
     for (const w of windows) {
+      const [err, tot] = alerted.has(w) || w === base ? fine : tiled;
+      if (err === tiled[0] && tiles.length === 0) {
+        tiles = [
+          { record: RULE_NAMES.errorTile, expr: rates.errors, labels },
+          { record: RULE_NAMES.totalTile, expr: rates.total, labels },
+        ];
+      }
       const [e, t] = w === base ? [err, tot] : [`sum_over_time(${err}[${w}])`, `sum_over_time(${tot}[${w}])`];
       // No traffic: 0 / tiny = 0 (nothing failed), never NaN. No real rate is below 1e-300/s, so
       // the clamp changes nothing else, and the window's total is read once, not twice.
@@ -70,6 +88,8 @@ export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
   );
 
   const groups: RuleGroup[] = [{ name: `vigil-${slo.service}-${slo.name}-sli`, rules: recordings }];
+  // Evaluated exactly every base window, so each sample is one tile.
+  if (tiles.length > 0) groups.push({ name: `vigil-${slo.service}-${slo.name}-sli-tiles`, interval: BASE_WINDOW, rules: tiles });
   const alerts = enabledTiers(slo).map((t) => burnAlert(slo, t, sel, labels));
   const absent = absentAlert(slo, labels);
   if (absent) alerts.push(absent);
@@ -116,6 +136,14 @@ function burnAlert(slo: Slo, tier: BurnTier, sel: string, labels: Record<string,
       ...settings.annotations,
     },
   };
+}
+
+/**
+ * Windows of a burn-rate tier, by rule-name spelling: these sum the 30 s recordings. A disabled
+ * tier's windows too, so that switching a tier off or on never changes another series.
+ */
+function alertedWindows(slo: Slo): Set<string> {
+  return new Set(alertWindowSeconds(slo).map(formatDuration));
 }
 
 /** Every window that gets a ratio series, by its rule-name spelling. */
