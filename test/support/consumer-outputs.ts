@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { readSpecDir } from '../../src/adapters/files/spec-files.js';
 import { compile } from '../../src/core/compile.js';
 import { formatDiagnostic } from '../../src/core/diagnostics.js';
+import { ELASTICSEARCH_DIR } from '../../src/core/generate/elasticsearch/elasticsearch-files.js';
 import type { GeneratedFile } from '../../src/core/generate/rule-files.js';
 import { OUTPUTS, service } from './prometheusrule-specs.js';
 
 /**
  * Every generated output the consumer-schema tests judge, named for where it came from: the
- * committed rules/ and dashboards/ folders, and what the test fixtures compile to
- * (test/golden cases, the promtool fixture fleet, and specs at Kubernetes' limits: a service
- * spread over several objects, names Kubernetes refuses as they are).
+ * committed rules/, dashboards/ and deploy/elasticsearch/ folders, and what the test fixtures
+ * compile to (test/golden cases, the promtool fixture fleet, specs at Kubernetes' limits: a
+ * service spread over several objects, names Kubernetes refuses as they are; and a retention
+ * spec with every option the Elasticsearch generator has).
  */
 export interface Output {
   /** `committed rules/redis.prometheusrule.yaml`, `golden sloth: rules/myservice.prometheusrule.yaml` … */
@@ -20,10 +22,11 @@ export interface Output {
   readonly content: string;
 }
 
-// deploy/ joins when its consumers' schemas are vendored (Elasticsearch's is not yet).
-const COMMITTED_DIRS = ['rules', 'dashboards'];
+// deploy/alertmanager is judged by amtool itself (test/alertmanager/alertmanager-amtool.spec.ts).
+const COMMITTED_DIRS = ['rules', 'dashboards', ELASTICSEARCH_DIR];
 const GOLDEN = 'test/golden';
 const PROMTOOL_FIXTURES = 'test/promtool/fixtures';
+const EVERY_RETENTION_OPTION = 'test/elasticsearch/fixtures/every-option.yaml';
 
 async function committed(): Promise<Output[]> {
   const files = await Promise.all(
@@ -52,6 +55,10 @@ async function fromFixtures(): Promise<Output[]> {
     ...golden.flat(),
     ...compiled('promtool fixtures', await readSpecDir(PROMTOOL_FIXTURES)),
     ...compiled('limits', [service('checkout', 40), service('payments_v2', 1), service(`${'descriptive-'.repeat(6)}name`, 1), OUTPUTS]),
+    // Only its Elasticsearch files: the rest is what any fleet without services compiles to.
+    ...compiled('every retention option', [{ path: 'slos/retention.yaml', text: await readFile(EVERY_RETENTION_OPTION, 'utf8') }]).filter((o) =>
+      o.path.startsWith(`${ELASTICSEARCH_DIR}/`),
+    ),
   ];
 }
 
