@@ -123,6 +123,20 @@ describe('vigil generate', () => {
     expect(await readFile(join(dir, 'rules/checkout.rules.yaml'), 'utf8')).toBe(before);
   });
 
+  it.each([
+    [128, 0],
+    [129, 1],
+  ])('a service name of %i characters: validate and generate agree (exit %i), and what validate passes is written', async (length, code) => {
+    const name = 'x'.repeat(length);
+    const text = await readFile(join(dir, SPEC), 'utf8');
+    await writeFile(join(dir, SPEC), text.replace('service: checkout', `service: ${name}`));
+    const validate = await vigil(dir, 'validate');
+    const generate = await vigil(dir, 'generate');
+    expect([validate.code, generate.code]).toEqual([code, code]);
+    const written = await readdir(join(dir, 'rules')).catch(() => []);
+    expect(written.sort()).toEqual(code === 0 ? [`${name}.prometheusrule.yaml`, `${name}.rules.yaml`] : []);
+  });
+
   it('--check exits 0 when up to date and 1 listing drift, writing nothing', async () => {
     await vigil(dir, 'generate');
     expect((await vigil(dir, 'generate', '--check')).code).toBe(0);

@@ -212,6 +212,13 @@ describe('dashboardUid', () => {
     expect(dashboardUid(name).length).toBeLessThanOrEqual(MAX_UID_LENGTH);
   });
 
+  it('maps a name with a dot, which Grafana refuses in a uid, apart from the same name with a dash', () => {
+    const dotted = dashboardUid('api.gateway');
+    expect(dotted).toMatch(/^vigil-api-gateway-[0-9a-f]{8}$/);
+    expect(dotted).not.toBe(dashboardUid('api-gateway'));
+    expect(dashboardUid('api-gateway')).toBe('vigil-api-gateway');
+  });
+
   it('keeps two long names with the same prefix apart', () => {
     expect(dashboardUid(`${'x'.repeat(40)}-one`)).not.toBe(dashboardUid(`${'x'.repeat(40)}-two`));
   });

@@ -19,6 +19,12 @@ export const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** Service and SLO names become label values and file names: keep them DNS-label-like. */
 export const NAME_RE = /^[a-z0-9]([a-z0-9_.-]*[a-z0-9])?$/;
+/**
+ * A service name is a file name (`rules/<service>.prometheusrule.yaml`, written through a
+ * temporary `….vigil-tmp-<pid>-<random>` beside it), and file systems stop at 255 bytes per name:
+ * 128 leaves room for both. Other names share the limit so one rule covers them all.
+ */
+export const MAX_NAME_LENGTH = 128;
 
 /** `text` may be a part of the field's value that begins at offset `start` of it. */
 export function query(src: YamlDocument, path: Path, text: string, start = 0): Query {
@@ -82,6 +88,8 @@ export function checkName(src: YamlDocument, path: Path, value: string, what: st
     out.push(
       diagnostic(src.pos(path), `${what} "${value}" must be lowercase letters, digits, "-", "_" or "." and start and end with a letter or digit`),
     );
+  } else if (value.length > MAX_NAME_LENGTH) {
+    out.push(diagnostic(src.pos(path), `${what} "${value.slice(0, 20)}…" is ${value.length} characters long; at most ${MAX_NAME_LENGTH}`));
   }
 }
 
