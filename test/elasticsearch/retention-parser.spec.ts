@@ -23,7 +23,8 @@ describe('retention spec validation', () => {
     [
       'an unknown field gets a did-you-mean',
       policy(`${HOT}      delete:\n        min_ag: 30d\n`),
-      ['r.yaml:9:9: unknown field "min_ag", did you mean "min_age"?'],
+      // The typo, and its consequence: the value without it has no min_age.
+      ['r.yaml:9:9: unknown field "min_ag", did you mean "min_age"?', 'r.yaml:9:9: the delete phase needs min_age'],
     ],
     ['an unknown phase gets a did-you-mean', policy(`${HOT}      delet:\n        min_age: 30d\n`), ['r.yaml:8:7: unknown field "delet", did you mean "delete"?']],
     [

@@ -136,7 +136,8 @@ export function parseRetentionDocument(src: YamlDocument): { spec?: RetentionSpe
     const path = ['policies', i];
     firstDefinition('policy', checked.value.name, src.pos([...path, 'name']), policyAt, out);
     // zod rebuilds objects in schema order; the order the author wrote phases in is in the raw item.
-    const written = Object.keys(((item as { phases?: object }).phases ?? {}) as object) as PhaseName[];
+    // In the order written, which the parsed value does not keep; unknown phase names are reported already.
+    const written = Object.keys(((item as { phases?: object }).phases ?? {}) as object).filter((k): k is PhaseName => (PHASES as readonly string[]).includes(k));
     const policy = toPolicy(src, checked.value, written, path, out);
     if (policy) policies.push(policy);
   });
