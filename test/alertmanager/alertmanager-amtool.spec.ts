@@ -69,12 +69,20 @@ describe('alertmanager.yml from slos/routing.yaml', () => {
     expect(await routeReceivers(config, labels())).toEqual(['vigil']);
   });
 
-  it('VigilDown, as generated, goes straight to PagerDuty and not through Vigil', async () => {
-    const rule = vigilSelfRuleGroups()
-      .flatMap((g) => g.rules)
-      .filter(isAlertingRule)
-      .find((r) => r.alert === 'VigilDown')!;
-    expect(await routeReceivers(config, { alertname: rule.alert, ...rule.labels })).toEqual(['pagerduty-production']);
+  const selfAlerts = vigilSelfRuleGroups()
+    .flatMap((g) => g.rules)
+    .filter(isAlertingRule);
+  it.each(['VigilDown', 'VigilDatabaseUnreachable', 'VigilNotificationsFailing', 'VigilNotificationsStuck', 'VigilWebhookFailing'])(
+    '%s, as generated, goes straight to PagerDuty and not through Vigil: Vigil cannot page about it',
+    async (alert) => {
+      const rule = selfAlerts.find((r) => r.alert === alert)!;
+      expect(await routeReceivers(config, { alertname: rule.alert, ...rule.labels })).toEqual(['pagerduty-production']);
+    },
+  );
+
+  it.each(['VigilBudgetCycleStale', 'VigilJobsLate', 'VigilSpecProblems'])('%s, as generated, goes to Vigil like any alert', async (alert) => {
+    const rule = selfAlerts.find((r) => r.alert === alert)!;
+    expect(await routeReceivers(config, { alertname: rule.alert, ...rule.labels })).toEqual(['vigil']);
   });
 
   it('sends Vigil its ingest token as a bearer credential read from a file', () => {

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { PROMTOOL } from '../support/promtool.js';
 import { access, chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +139,15 @@ describe('with valid specs and a real PostgreSQL', () => {
     expect(res.text).toMatch(/^process_cpu_user_seconds_total /m);
     expect(res.text).toMatch(/^vigil_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+$/m);
     expect(res.text).toMatch(/^vigil_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/healthz",status="200"\} \d+$/m);
+  });
+
+  it("every metric passes promtool check metrics, and Vigil's own health signals are there", async () => {
+    const res = await request(s.app.getHttpServer()).get('/metrics').expect(200);
+    const lint = spawnSync(PROMTOOL, ['check', 'metrics'], { input: res.text, encoding: 'utf8' });
+    expect(lint.error).toBeUndefined(); // promtool missing is a failure, never a skip
+    expect({ status: lint.status, output: `${lint.stdout}${lint.stderr}` }).toEqual({ status: 0, output: '' });
+    expect(res.text).toMatch(/^vigil_build_info\{version="\d+\.\d+\.\d+",revision="([0-9a-f]{7,64}|unknown)"\} 1$/m);
+    expect(res.text).toMatch(/^vigil_database_up 1$/m);
   });
 
   it('recorded one generation run, ok, in generation_runs', async () => {

@@ -95,7 +95,7 @@ describe('recurring jobs', () => {
       expect(['a', 'b', 'c']).toContain(r.replica);
       expect(r.finished_at!.getTime()).toBeGreaterThanOrEqual(r.started_at.getTime());
     }
-    const total = (await Promise.all(rs.map((r) => metric(r, /^vigil_jobs_runs_total\{job="tick",outcome="succeeded"\} (\d+)$/m)))).map((n) => (Number.isNaN(n) ? 0 : n));
+    const total = (await Promise.all(rs.map((r) => metric(r, /^vigil_jobs_runs_total\{kind="tick",outcome="succeeded"\} (\d+)$/m)))).map((n) => (Number.isNaN(n) ? 0 : n));
     expect(total.reduce((a, b) => a + b, 0)).toBe(5);
   });
 
@@ -136,7 +136,7 @@ describe('recurring jobs', () => {
     expect(missed.rows.map((r) => r.slot.toISOString())).toEqual([at(10), at(20), at(30)].map((d) => d.toISOString()));
     expect(missed.rows[0]!.last_error).toMatch(/no replica was running/);
     expect((await db.query(`SELECT missed_total::int AS n FROM job_schedules WHERE name = 'tick'`)).rows[0].n).toBe(3);
-    expect(await metric(back, /^vigil_jobs_missed_total\{job="tick"\} (\d+)$/m)).toBe(3);
+    expect(await metric(back, /^vigil_jobs_missed_total\{kind="tick"\} (\d+)$/m)).toBe(3);
   });
 
   it('run one at a time: a slot due while the previous one still runs waits, and is recorded as missed once a newer slot supersedes it', async () => {
@@ -212,7 +212,7 @@ describe('delayed jobs', () => {
       ['b', 2, 'succeeded'],
     ]);
     expect((await runs('page'))[0]!.error).toMatch(/lease expired: replica a stopped or stalled during attempt 1/);
-    expect(await metric(a, /^vigil_jobs_runs_total\{job="page",outcome="lost"\} (\d+)$/m)).toBe(1);
+    expect(await metric(a, /^vigil_jobs_runs_total\{kind="page",outcome="lost"\} (\d+)$/m)).toBe(1);
   });
 
   it('a run whose replica died (its database session ended) is taken over at once, without waiting for the lease', async () => {
@@ -297,7 +297,7 @@ describe('delayed jobs', () => {
       [2, 'failed', 'receiver said no (2) (gave up after 2 attempts)'],
     ]);
     expect((await db.query(`SELECT state, last_error FROM jobs WHERE key = 'k'`)).rows).toEqual([{ state: 'failed', last_error: 'receiver said no (2) (gave up after 2 attempts)' }]);
-    expect(await metric(a, /^vigil_jobs_runs_total\{job="flaky",outcome="failed"\} (\d+)$/m)).toBe(2);
+    expect(await metric(a, /^vigil_jobs_runs_total\{kind="flaky",outcome="failed"\} (\d+)$/m)).toBe(2);
   });
 
   it('a cancelled job never runs', async () => {
@@ -319,8 +319,8 @@ describe('delayed jobs', () => {
     await a.worker.schedule({ name: 'page', key: 'k1', runAt: at(10) });
     await a.worker.schedule({ name: 'page', key: 'k2', runAt: at(30) });
     clock.set(at(52));
-    expect(await metric(a, /^vigil_jobs_queue_age_seconds\{job="page"\} (\S+)$/m)).toBe(42);
+    expect(await metric(a, /^vigil_jobs_queue_age_seconds\{kind="page"\} (\S+)$/m)).toBe(42);
     await a.worker.drain();
-    expect(await metric(a, /^vigil_jobs_queue_age_seconds\{job="page"\} (\S+)$/m)).toBe(0);
+    expect(await metric(a, /^vigil_jobs_queue_age_seconds\{kind="page"\} (\S+)$/m)).toBe(0);
   });
 });

@@ -298,7 +298,7 @@ describe('two replicas on one database and one Prometheus', () => {
     const missed = await db.query<{ slot: Date }>(`SELECT slot FROM jobs WHERE name = 'budget-cycle' AND state = 'missed' AND slot > $1 AND slot < $2 ORDER BY slot`, [before, after]);
     expect(missed.rows).toHaveLength(gap);
     const metrics = await (await fetch(`${c.url}/metrics`)).text();
-    expect(Number(/^vigil_jobs_missed_total\{job="budget-cycle"\} (\d+)$/m.exec(metrics)?.[1])).toBe(gap);
+    expect(Number(/^vigil_jobs_missed_total\{kind="budget-cycle"\} (\d+)$/m.exec(metrics)?.[1])).toBe(gap);
     // The API shows them too.
     const shown = await api(c.url, `/api/jobs/missed?job=budget-cycle&limit=500`);
     expect(shown.body.missed.filter((m: { slot: string }) => Date.parse(m.slot) > before.getTime() && Date.parse(m.slot) < after.getTime())).toHaveLength(gap);

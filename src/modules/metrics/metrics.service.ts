@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { buildInfo } from '../../adapters/files/vigil-version.js';
 
 /**
  * Vigil's own metrics, in a registry per app instance (not prom-client's global one) so two
@@ -28,6 +29,13 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Gauges named like counters, which `promtool check metrics` refuses; each is the sum over
+    // `type` of the gauge without the suffix (nodejs_active_handles{type} …), kept.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
+    // The usual *_build_info convention: join it on `instance` to see which version a series came from.
+    const build = new Gauge({ name: 'vigil_build_info', help: 'Always 1: the version and git revision this replica runs, as labels', labelNames: ['version', 'revision'] as const, registers: [this.registry] });
+    const { version, revision } = buildInfo();
+    build.set({ version, revision }, 1);
   }
 
   recordSpecLoad(slos: number, problems: number, at: Date): void {
