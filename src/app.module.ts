@@ -20,7 +20,7 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { BEARER_SCHEME } from './modules/auth/auth.decorators.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { docsAuth, DOCS_PATHS } from './modules/auth/docs-auth.middleware.js';
-import { TokenVerifier } from './modules/auth/token-verifier.js';
+import { RequestAuthenticator } from './modules/auth/request-authenticator.js';
 
 @Module({})
 export class AppModule implements BeforeApplicationShutdown {
@@ -70,7 +70,7 @@ export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'vgl_ API token', description: 'An API token from `vigil token create` or VIGIL_ADMIN_TOKEN_FILE' }, BEARER_SCHEME)
     .build();
   // Before SwaggerModule.setup: Express runs handlers in the order they were added, and guards never see these routes.
-  app.use(DOCS_PATHS, docsAuth(app.get(TokenVerifier)));
+  app.use(DOCS_PATHS, docsAuth(app.get(RequestAuthenticator)));
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs-json' });
   // SIGTERM/SIGINT: close HTTP, then the connection pool, then the embedded database (DatabaseLifecycle).
   // Then exit 0 (Nest's default re-raises the signal): a shutdown that completed is a success to
