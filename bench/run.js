@@ -5,7 +5,8 @@
 //   npm run bench                      # build, then this
 //   node bench/run.js [--json] [--services 1000] [--per-service 10] [--runs 3] [--warmup 1]
 //                     [--no-cli] [--no-budget] [--no-jobs] [--jobs 5000] [--no-alerts] [--keep]
-//                     [--no-drill] [--drill-scale 70] [--drill-rounds 3] [--only compile,cli,budget,jobs,alerts,drill]
+//                     [--no-drill] [--drill-scale 70] [--drill-rounds 3] [--no-ui]
+//                     [--only compile,cli,budget,jobs,alerts,drill,ui]
 //
 // Each scenario runs in a fresh child process, so its peak RSS is its own. The budget scenario
 // (bench/scenario-budget.js, its own flags there) needs prometheus, promtool and PostgreSQL 15
@@ -15,6 +16,9 @@
 // --no-alerts skips it. The drill scenario (bench/scenario-drill.js, its own flags there) restores a
 // pgbench database of --drill-scale (70 ≈ 1 GB) by hand and through Vigil's restore drill, alternated,
 // and needs PostgreSQL 15 with pgbench; about 2 minutes at the default scale; --no-drill skips it.
+// The ui scenario (bench/scenario-ui.js) renders the web UI's SLO list for 1,000 SLOs in Debian's
+// Chromium and reports the JavaScript shipped; it needs PostgreSQL 15 and chromium and takes about
+// 20 s; --no-ui skips it.
 // --only runs just the scenarios named (e.g. `--only alerts`); the --no-x flags still apply to them.
 
 import { spawnSync } from 'node:child_process';
@@ -29,17 +33,19 @@ const GOAL_COMPILE_MS = 5000; // 10,000 SLOs, on 2 cores
 const GOAL_VALIDATE_REPO_MS = 1000; // "well under a second"
 const GOAL_ALERTS_PER_S = 1000; // Alertmanager notifications, 2 cores with PostgreSQL (issue #9)
 const GOAL_ALERTS_P99_MS = 100;
+const GOAL_UI_RENDER_MS = 1000; // the SLO list of 1,000 SLOs in Chromium (issue #12)
+const GOAL_UI_JS_GZIP_BYTES = 300 * 1024;
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repo = join(benchDir, '..');
 const cli = join(repo, 'bin', 'vigil.js');
-const SCENARIOS = ['compile', 'cli', 'budget', 'jobs', 'alerts', 'drill'];
+const SCENARIOS = ['compile', 'cli', 'budget', 'jobs', 'alerts', 'drill', 'ui'];
 const args = benchArgs(
   process.argv.slice(2),
   {
     numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1, jobs: 5000, 'drill-scale': 70, 'drill-rounds': 3 },
     strings: { only: SCENARIOS.join(',') },
-    flags: ['json', 'no-cli', 'no-budget', 'no-jobs', 'no-alerts', 'no-drill', 'keep'],
+    flags: ['json', 'no-cli', 'no-budget', 'no-jobs', 'no-alerts', 'no-drill', 'no-ui', 'keep'],
   },
   'bench/run.js',
 );
@@ -55,12 +61,13 @@ const opts = {
   jobScenario: only.has('jobs') && !args['no-jobs'],
   alerts: only.has('alerts') && !args['no-alerts'],
   drill: only.has('drill') && !args['no-drill'],
+  ui: only.has('ui') && !args['no-ui'],
 };
 const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
 const report = {
   machine: machine(),
-  goals: { compileMs: GOAL_COMPILE_MS, compileOnCores: 2, validateRepoMs: GOAL_VALIDATE_REPO_MS, alertsPerSecond: GOAL_ALERTS_PER_S, alertsP99Ms: GOAL_ALERTS_P99_MS },
+  goals: { compileMs: GOAL_COMPILE_MS, compileOnCores: 2, validateRepoMs: GOAL_VALIDATE_REPO_MS, alertsPerSecond: GOAL_ALERTS_PER_S, alertsP99Ms: GOAL_ALERTS_P99_MS, uiRenderMs: GOAL_UI_RENDER_MS, uiJsGzipBytes: GOAL_UI_JS_GZIP_BYTES },
 };
 const sloCount = opts.services * opts.perService;
 
@@ -77,12 +84,13 @@ if (opts.budget) report.budget = budgetScenario();
 if (opts.jobScenario) report.jobs = jobsScenario();
 if (opts.alerts) report.alerts = alertsScenario();
 if (opts.drill) report.drill = drillScenario();
+if (opts.ui) report.ui = uiScenario();
 report.machine.loadAverage1mAtEnd = os.loadavg()[0];
 
 if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else process.stdout.write(render(report));
 // A broken budget scenario is reported with the other figures, then fails the run.
-if (report.budget?.failed || report.jobs?.failed || report.alerts?.failed || report.drill?.failed) process.exitCode = 1;
+if (report.budget?.failed || report.jobs?.failed || report.alerts?.failed || report.drill?.failed || report.ui?.failed) process.exitCode = 1;
 
 // ───────────────────────────────────────────── scenarios
 
@@ -135,6 +143,15 @@ function drillScenario() {
   const r = spawnSync(process.execPath, [join(benchDir, 'scenario-drill.js'), '--scale', String(opts['drill-scale']), '--rounds', String(opts['drill-rounds']), ...(opts.keep ? ['--keep'] : [])], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const last = (r.stdout ?? '').trim().split('\n').at(-1);
   if (r.status !== 0 || !last) return { failed: `bench/scenario-drill.js exited ${r.status ?? r.signal} (its error is above)` };
+  return JSON.parse(last);
+}
+
+/** The web UI's SLO list for 1,000 SLOs in Chromium, and the bundle's size; reported, not thrown, on failure. */
+function uiScenario() {
+  progress('web UI: the SLO list for 1,000 SLOs in Chromium, fresh context each run (bench/scenario-ui.js, about 20 s; --no-ui skips it)…');
+  const r = spawnSync(process.execPath, [join(benchDir, 'scenario-ui.js')], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const last = (r.stdout ?? '').trim().split('\n').at(-1);
+  if (r.status !== 0 || !last) return { failed: `bench/scenario-ui.js exited ${r.status ?? r.signal} (its error is above)` };
   return JSON.parse(last);
 }
 
@@ -219,6 +236,7 @@ function render(r) {
   if (r.jobs) renderJobs(r.jobs, lines, row);
   if (r.alerts) renderAlerts(r.alerts, r.goals, lines, row);
   if (r.drill) renderDrill(r.drill, lines, row);
+  if (r.ui) renderUi(r.ui, r.goals, lines, row);
   lines.push('PASS / OVER GOAL are information only: this benchmark never fails on speed.', '');
   return lines.join('\n');
 }
@@ -348,6 +366,24 @@ function renderJobs(j, lines, row) {
   row('lateness (claimed − due)', `p50 ${fmtMs(j.latenessSeconds.p50 * 1000)} · p99 ${fmtMs(j.latenessSeconds.p99 * 1000)} · max ${fmtMs(j.latenessSeconds.max * 1000)}`, '(a queue of all of them at once: lateness is mostly waiting in line)');
   row('duplicates (runs, effects beyond one per job)', `${j.duplicateRuns}, ${j.duplicateEffects}`, j.duplicateRuns + j.duplicateEffects === 0 ? '' : 'NOT ZERO: a job ran twice');
   row('split', Object.entries(j.byInstance).map(([k, n]) => `${k} ${fmtInt(n)}`).join(' · '));
+  lines.push('');
+}
+
+function renderUi(u, goals, lines, row) {
+  lines.push('web UI: the SLO list in Debian\'s Chromium (playwright-core), app and PostgreSQL 15 on this machine');
+  if (u.failed) {
+    lines.push(`  FAILED: ${u.failed}`, '');
+    return;
+  }
+  lines.push(`  load average (1 min) ${u.loadAverage1mAtStart.toFixed(2)} at its start, ${u.loadAverage1mAtEnd.toFixed(2)} at its end`);
+  const rendered = median(u.runs.map((x) => x.renderedMs));
+  const at = (k) => fmtMs(median(u.runs.map((x) => x.phasesMs[k])));
+  row(`${fmtInt(u.slos)} SLOs rendered, from navigation (median of ${u.runs.length}, after ${u.warmup} warm-up)`, fmtMs(rendered), `runs: ${u.runs.map((x) => fmtMs(x.renderedMs)).join(', ')}`);
+  row(`goal: under ${goals.uiRenderMs / 1000} s`, goal(rendered, goals.uiRenderMs), '(fresh browser context: the bundle is fetched each run)');
+  row('arrived (median)', `script ${at('scriptEnd')} · /api/session ${at('sessionEnd')} · /api/budgets ${at('budgetsEnd')}`, `/api/budgets body ${fmtBytes(u.runs[0].budgetsApiBytes)}`);
+  const js = u.shipped.js;
+  row('JavaScript shipped (all of it, one file)', `${fmtBytes(js.gzipBytes)} gzip`, `${fmtBytes(js.bytes)} raw; CSS ${fmtBytes(u.shipped.css.gzipBytes)} gzip`);
+  row(`goal: under ${fmtBytes(goals.uiJsGzipBytes)} gzip`, js.gzipBytes <= goals.uiJsGzipBytes ? `PASS (${((100 * js.gzipBytes) / goals.uiJsGzipBytes).toFixed(0)}% of the goal)` : 'OVER GOAL');
   lines.push('');
 }
 

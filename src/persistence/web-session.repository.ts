@@ -67,9 +67,9 @@ export class WebSessionRepository {
     await this.dataSource.query('UPDATE web_sessions SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL', [id, at]);
   }
 
-  /** Deletes sessions that ended or expired before `before`; returns how many. */
+  /** Deletes sessions that ended or expired at or before `before`; returns how many. */
   async prune(before: Date): Promise<number> {
-    const [, deleted] = (await this.dataSource.query('DELETE FROM web_sessions WHERE expires_at < $1 OR ended_at < $1', [before])) as [unknown, number];
+    const [, deleted] = (await this.dataSource.query('DELETE FROM web_sessions WHERE expires_at <= $1 OR ended_at <= $1', [before])) as [unknown, number];
     return deleted;
   }
 }

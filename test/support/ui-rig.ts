@@ -16,77 +16,9 @@ import { ApiTokenRepository } from '../../src/persistence/api-token.repository.j
 import type { BudgetSnapshot } from '../../src/persistence/budget.repository.js';
 import { adminTokenEnv } from './auth.js';
 import { launchChromium } from './browser.js';
-import { seedBudgetHistory, type SeedPlan } from './budget-seed.js';
+import { seedBudgetHistory } from './budget-seed.js';
+import { UI_PLANS, UI_SPECS } from './ui-fleet.js';
 import { startTestPostgres, type TestPostgres } from './postgres-server.js';
-
-/**
- * A small fleet with every case the SLO pages draw: an overspent budget, one at risk, healthy
- * ones, an SLO whose team label overrides its service's, a 7-day window, a latency SLI, a
- * service without a team, and one SLO no cycle has stored yet (pending).
- */
-export const UI_SPECS: Record<string, string> = {
-  'checkout.yaml': `apiVersion: vigil/v1
-service: checkout
-labels:
-  team: payments
-runbook: runbooks/checkout.md
-slos:
-  - name: availability
-    description: Checkout requests that do not fail with a 5xx.
-    objective: 99.9
-    sli:
-      events:
-        errorQuery: http_requests_total{job="checkout",code=~"5.."}
-        totalQuery: http_requests_total{job="checkout"}
-  - name: latency
-    objective: 99
-    sli:
-      latency:
-        metric: http_request_duration_seconds
-        selector: '{job="checkout"}'
-        threshold: 0.25
-        buckets: [0.1, 0.25, 1]
-`,
-  'search.yaml': `apiVersion: vigil/v1
-service: search
-labels:
-  team: discovery
-slos:
-  - name: availability
-    objective: 99.5
-    sli:
-      events:
-        errorQuery: search_requests_total{code=~"5.."}
-        totalQuery: search_requests_total
-  - name: freshness
-    objective: 99
-    window: 7d
-    labels:
-      team: data
-    sli:
-      events:
-        errorQuery: index_stale_reads_total
-        totalQuery: index_reads_total
-`,
-  'identity.yaml': `apiVersion: vigil/v1
-service: identity
-slos:
-  - name: login
-    objective: 99.95
-    sli:
-      events:
-        errorQuery: login_failures_total{reason="server"}
-        totalQuery: login_attempts_total
-`,
-};
-
-/** Budget left now and the current burn, per SLO; identity/login is left out: it stays pending. */
-export const UI_PLANS: Record<string, SeedPlan> = {
-  'checkout/availability': { remaining: -0.42, burn: 3.2 },
-  'search/freshness': { remaining: 0.1, burn: 1.5 },
-  'checkout/latency': { remaining: 0.63, burn: 0.8 },
-  'search/availability': { remaining: 0.9, burn: 0.2 },
-};
 
 /** Snapshots every 6 hours over the last 29 days: fewer than the ~500 buckets of a 30-day chart, so each is shown. */
 const HISTORY_STEP = 6 * 3600;

@@ -8,6 +8,7 @@ import { displayPrefix, formatApiToken, hashApiToken } from '../../src/core/auth
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { CACHE_MS } from '../../src/modules/auth/token-verifier.js';
 import { ApiTokenRepository } from '../../src/persistence/api-token.repository.js';
+import { WebSessionRepository } from '../../src/persistence/web-session.repository.js';
 import { bearer } from '../support/auth.js';
 import { pageErrors, screenshot, seriousA11yViolations, signIn } from '../support/browser.js';
 import { startUiRig, type UiRig } from '../support/ui-rig.js';
@@ -198,8 +199,14 @@ describe('the session ends', () => {
       } finally {
         await replay.close();
       }
-      const [row] = await sql<{ ended_at: Date | null }>('SELECT ended_at FROM web_sessions WHERE secret_hash = $1', [createHash('sha256').update(cookie.value).digest('hex')]);
+      const hash = createHash('sha256').update(cookie.value).digest('hex');
+      const [row] = await sql<{ ended_at: Date | null }>('SELECT ended_at FROM web_sessions WHERE secret_hash = $1', [hash]);
       expect(row!.ended_at).toBeInstanceOf(Date);
+      // The hourly prune (web-sessions-prune) deletes it, and only sessions that are over.
+      const live = (await sql<{ n: number }>('SELECT count(*)::int AS n FROM web_sessions WHERE ended_at IS NULL'))[0]!.n;
+      expect(await rig.app.get(WebSessionRepository).prune(clock.now())).toBeGreaterThanOrEqual(1);
+      expect(await sql('SELECT 1 FROM web_sessions WHERE secret_hash = $1', [hash])).toEqual([]);
+      expect((await sql<{ n: number }>('SELECT count(*)::int AS n FROM web_sessions WHERE ended_at IS NULL'))[0]!.n).toBe(live);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -1,38 +1,15 @@
 import { check } from '../../core/check.js';
+import { UI_SPECS } from '../../../test/support/ui-fleet.js';
 import { toSloDetailDto } from './slo.dto.js';
 
-const SPEC = `apiVersion: vigil/v1
-service: checkout
-labels:
-  team: payments
-runbook: runbooks/checkout.md
-slos:
-  - name: availability
-    objective: 99.9
-    sli:
-      events:
-        errorQuery: http_requests_total{job="checkout",code=~"5.."}
-        totalQuery: http_requests_total{job="checkout"}
-  - name: freshness
-    objective: 99
-    window: 7d
-    labels:
-      team: data
-    sli:
-      events:
-        errorQuery: stale_total{job="checkout"}
-        totalQuery: reads_total{job="checkout"}
-    alerting:
-      page:
-        disabled: true
-`;
-
-const service = check([{ path: 'slos/checkout.yaml', text: SPEC }]).fleet.services[0]!;
-const slo = (name: string) => service.slos.find((s) => s.name === name)!;
+// checkout (team payments, two 30-day SLOs) and search (team discovery; freshness: 7 days, team data, pages off).
+const fleet = check(['checkout', 'search'].map((name) => ({ path: `slos/${name}.yaml`, text: UI_SPECS[`${name}.yaml`]! }))).fleet;
+const service = (name: string) => fleet.services.find((s) => s.name === name)!;
+const slo = (name: string) => [...service('checkout').slos, ...service('search').slos].find((s) => `${s.service}/${s.name}` === name)!;
 
 describe('toSloDetailDto', () => {
   it("lists the workbook's four alert windows with their burn rates for a 30-day SLO", () => {
-    const d = toSloDetailDto(service, slo('availability'), true, {});
+    const d = toSloDetailDto(service('checkout'), slo('checkout/availability'), true, {});
     expect(d.alertWindows).toEqual([
       { severity: 'page', longWindow: '1h', shortWindow: '5m', burnRate: '14.4', enabled: true },
       { severity: 'page', longWindow: '6h', shortWindow: '30m', burnRate: '6', enabled: true },
@@ -43,7 +20,7 @@ describe('toSloDetailDto', () => {
   });
 
   it('scales the windows to a 7-day SLO, marks disabled pages, and takes the SLO\'s own team', () => {
-    const d = toSloDetailDto(service, slo('freshness'), true, {});
+    const d = toSloDetailDto(service('search'), slo('search/freshness'), true, {});
     expect(d.team).toBe('data');
     expect(d.alertWindows.map((w) => `${w.severity} ${w.longWindow}/${w.shortWindow} ×${w.burnRate} ${w.enabled ? 'on' : 'off'}`)).toEqual([
       'page 14m/5m ×14.4 off',
@@ -58,6 +35,6 @@ describe('toSloDetailDto', () => {
     ['a Grafana under a path, and a runbook base', { grafanaUrl: 'https://ops.example.com/grafana', runbookBaseUrl: 'https://git.example.com/sre/vigil/blob/main' }, 'https://ops.example.com/grafana/d/vigil-checkout', 'https://git.example.com/sre/vigil/blob/main/runbooks/checkout.md'],
     ['bases with a trailing slash', { grafanaUrl: 'https://grafana.example.com/', runbookBaseUrl: 'https://docs.example.com/' }, 'https://grafana.example.com/d/vigil-checkout', 'https://docs.example.com/runbooks/checkout.md'],
   ])('links: %s', (_, bases, dashboardUrl, runbookUrl) => {
-    expect(toSloDetailDto(service, slo('availability'), true, bases).links).toEqual({ dashboardUid: 'vigil-checkout', dashboardUrl, runbook: 'runbooks/checkout.md', runbookUrl });
+    expect(toSloDetailDto(service('checkout'), slo('checkout/availability'), true, bases).links).toEqual({ dashboardUid: 'vigil-checkout', dashboardUrl, runbook: 'runbooks/checkout.md', runbookUrl });
   });
 });

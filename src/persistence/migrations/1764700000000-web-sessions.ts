@@ -6,6 +6,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * verification cache's 5 s), and there is no signing key to keep out of code, rotate or share
  * between replicas. Only the secret's SHA-256 is kept. A session belongs to the token used to sign
  * in; revoking that token ends its sessions (the join in WebSessionRepository.findBySecretHash).
+ * Sessions that are over are deleted hourly (SessionPruneService), so the table stays small.
  */
 export class WebSessions1764700000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
@@ -18,8 +19,6 @@ export class WebSessions1764700000000 implements MigrationInterface {
         expires_at timestamptz NOT NULL,
         ended_at timestamptz
       )`);
-    // Pruning deletes sessions that are over, oldest first.
-    await q.query('CREATE INDEX web_sessions_expires_at_idx ON web_sessions (expires_at)');
   }
 
   async down(q: QueryRunner): Promise<void> {

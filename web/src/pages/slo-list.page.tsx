@@ -1,4 +1,4 @@
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import { api } from '../api/api.client.js';
 import { useLoad } from '../api/use-load.hook.js';
@@ -18,6 +18,10 @@ export function SloListPage() {
   const rows = useMemo(() => (load.state === 'ok' ? toRows(load.data) : []), [load]);
   const filters: SloFilters = { q: query.q ?? '', service: query.service ?? '', team: query.team ?? '', status: query.status ?? '' };
   const shown = useMemo(() => filterRows(rows, filters), [rows, filters.q, filters.service, filters.team, filters.status]);
+  // For bench/scenario-ui.js: when the rows are in the page (effects run after the commit).
+  useEffect(() => {
+    if (load.state === 'ok') performance.mark('slo-list:rendered');
+  }, [load]);
   const set = (key: keyof SloFilters, value: string) => {
     const next = new URLSearchParams({ ...filters, [key]: value });
     for (const [k, v] of [...next]) if (!v) next.delete(k);
@@ -47,14 +51,14 @@ export function SloListPage() {
             <table class="slo-table" data-testid="slo-table">
               <thead>
                 <tr>
-                  <th scope="col">SLO</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Error budget</th>
-                  <th scope="col">Team</th>
-                  <th scope="col">Objective</th>
-                  <th scope="col">Window</th>
-                  <th scope="col">SLI</th>
-                  <th scope="col">Burn rates</th>
+                  <th scope="col" class="col-slo">SLO</th>
+                  <th scope="col" class="col-status">Status</th>
+                  <th scope="col" class="col-budget">Error budget</th>
+                  <th scope="col" class="col-team">Team</th>
+                  <th scope="col" class="col-objective">Objective</th>
+                  <th scope="col" class="col-window">Window</th>
+                  <th scope="col" class="col-sli">SLI</th>
+                  <th scope="col" class="col-burns">Burn rates</th>
                 </tr>
               </thead>
               <tbody>
