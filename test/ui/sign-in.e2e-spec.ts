@@ -105,6 +105,10 @@ describe('signing in', () => {
         [createHash('sha256').update(cookie.value).digest('hex')],
       );
       expect(rows).toEqual([{ name: 'ui-viewer', ended_at: null }]);
+      // The sign-in is in the audit log, under the token's name, with the session's id.
+      const [session] = await sql<{ id: string }>('SELECT id FROM web_sessions WHERE secret_hash = $1', [createHash('sha256').update(cookie.value).digest('hex')]);
+      const audited = await sql<{ actor: string; role: string; status: number; detail: unknown }>(`SELECT actor, role, status, detail FROM audit_log WHERE method = 'POST' AND route = '/api/session' AND detail->>'session' = $1`, [session!.id]);
+      expect(audited).toEqual([{ actor: 'ui-viewer', role: 'viewer', status: 201, detail: { session: session!.id } }]);
       await expect(page.getByTestId('who').innerText()).resolves.toBe('Signed in as ui-viewer (viewer) Sign out');
       const who = (await page.evaluate('fetch("/api/session").then((r) => r.json())')) as Record<string, unknown>;
       const expiresAt = new Date(clock.now().getTime() + 12 * 3600 * 1000).toISOString();
