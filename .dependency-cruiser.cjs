@@ -41,6 +41,13 @@ module.exports = {
       to: { path: 'node_modules/typeorm/' },
     },
     {
+      name: 'web-reads-types-and-pure-core',
+      comment: 'The browser app (web/) takes from src only the API types (src/modules/web/api-types.ts) and pure core functions: nothing that runs on the server can end up in the bundle.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^src/', pathNot: '^src/(core/|modules/web/api-types\\.ts$)' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -52,6 +59,6 @@ module.exports = {
     exclude: { path: '\\.(spec|int-spec|e2e-spec)\\.ts$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js'] },
   },
 };

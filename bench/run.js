@@ -5,7 +5,8 @@
 //   npm run bench                      # build, then this
 //   node bench/run.js [--json] [--services 1000] [--per-service 10] [--runs 3] [--warmup 1]
 //                     [--no-cli] [--no-rules] [--no-budget] [--no-jobs] [--jobs 5000] [--no-alerts] [--keep]
-//                     [--no-drill] [--drill-scale 70] [--drill-rounds 3] [--only compile,cli,rules,budget,jobs,alerts,drill]
+//                     [--no-drill] [--drill-scale 70] [--drill-rounds 3] [--no-ui]
+//                     [--only compile,cli,rules,budget,jobs,alerts,drill,ui]
 //
 // Each scenario runs in a fresh child process, so its peak RSS is its own. The rules scenario
 // (bench/scenario-rule-cost.js) compares the steady-state cost of Vigil's rules with Sloth's and the
@@ -18,6 +19,9 @@
 // --no-alerts skips it. The drill scenario (bench/scenario-drill.js, its own flags there) restores a
 // pgbench database of --drill-scale (70 ≈ 1 GB) by hand and through Vigil's restore drill, alternated,
 // and needs PostgreSQL 15 with pgbench; about 2 minutes at the default scale; --no-drill skips it.
+// The ui scenario (bench/scenario-ui.js) renders the web UI's SLO list for 1,000 SLOs in Debian's
+// Chromium and reports the JavaScript shipped; it needs PostgreSQL 15 and chromium and takes about
+// 20 s; --no-ui skips it.
 // --only runs just the scenarios named (e.g. `--only alerts`); the --no-x flags still apply to them.
 
 import { spawnSync } from 'node:child_process';
@@ -33,17 +37,19 @@ const GOAL_VALIDATE_REPO_MS = 1000; // "well under a second"
 const GOAL_ALERTS_PER_S = 1000; // Alertmanager notifications, 2 cores with PostgreSQL (issue #9)
 const GOAL_ALERTS_P99_MS = 100;
 const GOAL_RULE_COST = { sloth: 0.35, classic: 0.25 }; // steady-state rule CPU against those layouts (issue #11)
+const GOAL_UI_RENDER_MS = 1000; // the SLO list of 1,000 SLOs in Chromium (issue #12)
+const GOAL_UI_JS_GZIP_BYTES = 300 * 1024;
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repo = join(benchDir, '..');
 const cli = join(repo, 'bin', 'vigil.js');
-const SCENARIOS = ['compile', 'cli', 'rules', 'budget', 'jobs', 'alerts', 'drill'];
+const SCENARIOS = ['compile', 'cli', 'rules', 'budget', 'jobs', 'alerts', 'drill', 'ui'];
 const args = benchArgs(
   process.argv.slice(2),
   {
     numbers: { services: 1000, 'per-service': 10, runs: 3, warmup: 1, jobs: 5000, 'drill-scale': 70, 'drill-rounds': 3 },
     strings: { only: SCENARIOS.join(',') },
-    flags: ['json', 'no-cli', 'no-rules', 'no-budget', 'no-jobs', 'no-alerts', 'no-drill', 'keep'],
+    flags: ['json', 'no-cli', 'no-rules', 'no-budget', 'no-jobs', 'no-alerts', 'no-drill', 'no-ui', 'keep'],
   },
   'bench/run.js',
 );
@@ -60,12 +66,22 @@ const opts = {
   jobScenario: only.has('jobs') && !args['no-jobs'],
   alerts: only.has('alerts') && !args['no-alerts'],
   drill: only.has('drill') && !args['no-drill'],
+  ui: only.has('ui') && !args['no-ui'],
 };
 const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
 const report = {
   machine: machine(),
-  goals: { ruleCost: GOAL_RULE_COST, compileMs: GOAL_COMPILE_MS, compileOnCores: 2, validateRepoMs: GOAL_VALIDATE_REPO_MS, alertsPerSecond: GOAL_ALERTS_PER_S, alertsP99Ms: GOAL_ALERTS_P99_MS },
+  goals: {
+    ruleCost: GOAL_RULE_COST,
+    compileMs: GOAL_COMPILE_MS,
+    compileOnCores: 2,
+    validateRepoMs: GOAL_VALIDATE_REPO_MS,
+    alertsPerSecond: GOAL_ALERTS_PER_S,
+    alertsP99Ms: GOAL_ALERTS_P99_MS,
+    uiRenderMs: GOAL_UI_RENDER_MS,
+    uiJsGzipBytes: GOAL_UI_JS_GZIP_BYTES,
+  },
 };
 const sloCount = opts.services * opts.perService;
 
@@ -83,12 +99,13 @@ if (opts.budget) report.budget = budgetScenario();
 if (opts.jobScenario) report.jobs = jobsScenario();
 if (opts.alerts) report.alerts = alertsScenario();
 if (opts.drill) report.drill = drillScenario();
+if (opts.ui) report.ui = uiScenario();
 report.machine.loadAverage1mAtEnd = os.loadavg()[0];
 
 if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else process.stdout.write(render(report));
 // A broken budget scenario is reported with the other figures, then fails the run.
-if (report.rules?.failed || report.budget?.failed || report.jobs?.failed || report.alerts?.failed || report.drill?.failed) process.exitCode = 1;
+if (report.rules?.failed || report.budget?.failed || report.jobs?.failed || report.alerts?.failed || report.drill?.failed || report.ui?.failed) process.exitCode = 1;
 
 // ───────────────────────────────────────────── scenarios
 
@@ -150,6 +167,15 @@ function drillScenario() {
   const r = spawnSync(process.execPath, [join(benchDir, 'scenario-drill.js'), '--scale', String(opts['drill-scale']), '--rounds', String(opts['drill-rounds']), ...(opts.keep ? ['--keep'] : [])], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const last = (r.stdout ?? '').trim().split('\n').at(-1);
   if (r.status !== 0 || !last) return { failed: `bench/scenario-drill.js exited ${r.status ?? r.signal} (its error is above)` };
+  return JSON.parse(last);
+}
+
+/** The web UI's SLO list for 1,000 SLOs in Chromium, and the bundle's size; reported, not thrown, on failure. */
+function uiScenario() {
+  progress('web UI: the SLO list for 1,000 SLOs in Chromium, fresh context each run (bench/scenario-ui.js, about 20 s; --no-ui skips it)…');
+  const r = spawnSync(process.execPath, [join(benchDir, 'scenario-ui.js')], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const last = (r.stdout ?? '').trim().split('\n').at(-1);
+  if (r.status !== 0 || !last) return { failed: `bench/scenario-ui.js exited ${r.status ?? r.signal} (its error is above)` };
   return JSON.parse(last);
 }
 
@@ -235,6 +261,7 @@ function render(r) {
   if (r.jobs) renderJobs(r.jobs, lines, row);
   if (r.alerts) renderAlerts(r.alerts, r.goals, lines, row);
   if (r.drill) renderDrill(r.drill, lines, row);
+  if (r.ui) renderUi(r.ui, r.goals, lines, row);
   lines.push('PASS / OVER GOAL are information only: this benchmark never fails on speed.', '');
   return lines.join('\n');
 }
@@ -384,6 +411,24 @@ function renderRuleCost(rc, goals, lines, row) {
   const pass = (x, g) => `${x.toFixed(2)}× (goal ≤ ${g}×: ${x <= g ? 'PASS' : 'OVER GOAL'})`;
   row('Vigil vs Sloth · vs classic', `${pass(rc.ratios.vigilToSloth, goals.sloth)} · ${pass(rc.ratios.vigilToClassic, goals.classic)}`);
   row('before tiles: vs Sloth · vs classic', `${rc.ratios.untiledToSloth.toFixed(2)}× · ${rc.ratios.untiledToClassic.toFixed(2)}×`, `samples read: Vigil ${rc.ratios.samplesVigilToSloth.toFixed(2)}× Sloth's`);
+  lines.push('');
+}
+
+function renderUi(u, goals, lines, row) {
+  lines.push('web UI: the SLO list in Debian\'s Chromium (playwright-core), app and PostgreSQL 15 on this machine');
+  if (u.failed) {
+    lines.push(`  FAILED: ${u.failed}`, '');
+    return;
+  }
+  lines.push(`  load average (1 min) ${u.loadAverage1mAtStart.toFixed(2)} at its start, ${u.loadAverage1mAtEnd.toFixed(2)} at its end`);
+  const rendered = median(u.runs.map((x) => x.renderedMs));
+  const at = (k) => fmtMs(median(u.runs.map((x) => x.phasesMs[k])));
+  row(`${fmtInt(u.slos)} SLOs rendered, from navigation (median of ${u.runs.length}, after ${u.warmup} warm-up)`, fmtMs(rendered), `runs: ${u.runs.map((x) => fmtMs(x.renderedMs)).join(', ')}`);
+  row(`goal: under ${goals.uiRenderMs / 1000} s`, goal(rendered, goals.uiRenderMs), '(fresh browser context: the bundle is fetched each run)');
+  row('arrived (median)', `script ${at('scriptEnd')} · /api/session ${at('sessionEnd')} · /api/budgets ${at('budgetsEnd')}`, `/api/budgets body ${fmtBytes(u.runs[0].budgetsApiBytes)}`);
+  const js = u.shipped.js;
+  row('JavaScript shipped (all of it, one file)', `${fmtBytes(js.gzipBytes)} gzip`, `${fmtBytes(js.bytes)} raw; CSS ${fmtBytes(u.shipped.css.gzipBytes)} gzip`);
+  row(`goal: under ${fmtBytes(goals.uiJsGzipBytes)} gzip`, js.gzipBytes <= goals.uiJsGzipBytes ? `PASS (${((100 * js.gzipBytes) / goals.uiJsGzipBytes).toFixed(0)}% of the goal)` : 'OVER GOAL');
   lines.push('');
 }
 

@@ -20,14 +20,15 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { BEARER_SCHEME } from './modules/auth/auth.decorators.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { docsAuth, DOCS_PATHS } from './modules/auth/docs-auth.middleware.js';
-import { TokenVerifier } from './modules/auth/token-verifier.js';
+import { RequestAuthenticator } from './modules/auth/request-authenticator.js';
+import { serveWebAssets, WebModule } from './modules/web/web.module.js';
 
 @Module({})
 export class AppModule implements BeforeApplicationShutdown {
   static forRoot(config: VigilConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, clock), ScheduleModule.forRoot(), HttpModule, AuthModule, AuditModule, MetricsModule, HealthModule, JobsModule, SloModule, WebhooksModule, BudgetModule, IncidentsModule, DrillsModule],
+      imports: [ConfigModule.forRoot(config, clock), ScheduleModule.forRoot(), HttpModule, AuthModule, AuditModule, MetricsModule, HealthModule, JobsModule, SloModule, WebhooksModule, BudgetModule, IncidentsModule, DrillsModule, WebModule],
     };
   }
 
@@ -69,8 +70,9 @@ export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'vgl_ API token', description: 'An API token from `vigil token create` or VIGIL_ADMIN_TOKEN_FILE' }, BEARER_SCHEME)
     .build();
+  serveWebAssets(app, config);
   // Before SwaggerModule.setup: Express runs handlers in the order they were added, and guards never see these routes.
-  app.use(DOCS_PATHS, docsAuth(app.get(TokenVerifier)));
+  app.use(DOCS_PATHS, docsAuth(app.get(RequestAuthenticator)));
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs-json' });
   // SIGTERM/SIGINT: close HTTP, then the connection pool, then the embedded database (DatabaseLifecycle).
   // Then exit 0 (Nest's default re-raises the signal): a shutdown that completed is a success to

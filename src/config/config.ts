@@ -65,6 +65,11 @@ const envSchema = z.object({
   VIGIL_PAGE_TIMEOUT_MS: optional(wholeNumber(100, 120_000)),
   VIGIL_PAGE_BACKOFF_SECONDS: optional(wholeNumber(1, 3600)),
   VIGIL_EXTRA_CA_FILE: optional(z.string()),
+  // Longer than a working day would make a forgotten browser a standing credential.
+  VIGIL_SESSION_TTL: optional(duration(60)),
+  VIGIL_GRAFANA_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
+  VIGIL_RUNBOOK_BASE_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
+  VIGIL_WEB_DIR: optional(z.string()),
 });
 
 export interface VigilConfig {
@@ -125,6 +130,14 @@ export interface VigilConfig {
   readonly extraCaFile?: string;
   /** How to authenticate to PROMETHEUS_URL (bearer or basic, tenant, CA): PROMETHEUS_* variables, secrets as files. */
   readonly prometheusAuth: PrometheusAuth;
+  /** How long a web UI sign-in lasts (never past its token's expiry). */
+  readonly sessionTtlSeconds: number;
+  /** Grafana the generated dashboards are applied to; the UI links to them there. Unset: no links. */
+  readonly grafanaUrl?: string;
+  /** Runbook paths in the specs (runbooks/x.md) are links under this URL in the UI; absolute runbook URLs are kept. */
+  readonly runbookBaseUrl?: string;
+  /** The built web UI (index.html and assets); unset: dist/web of this installation. */
+  readonly webDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -171,6 +184,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     pageBackoffSeconds: e.VIGIL_PAGE_BACKOFF_SECONDS ?? 2,
     ...(e.VIGIL_EXTRA_CA_FILE ? { extraCaFile: e.VIGIL_EXTRA_CA_FILE } : {}),
     prometheusAuth: prometheus.auth,
+    sessionTtlSeconds: e.VIGIL_SESSION_TTL ?? 12 * 3600,
+    ...(e.VIGIL_GRAFANA_URL ? { grafanaUrl: e.VIGIL_GRAFANA_URL } : {}),
+    ...(e.VIGIL_RUNBOOK_BASE_URL ? { runbookBaseUrl: e.VIGIL_RUNBOOK_BASE_URL } : {}),
+    ...(e.VIGIL_WEB_DIR ? { webDir: e.VIGIL_WEB_DIR } : {}),
   };
 }
 

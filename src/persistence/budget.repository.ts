@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { BudgetView } from '../core/budget/budget-view.js';
+import type { SloBudget } from '../core/budget/budget-cycle.js';
+import { finiteOrNull, type BudgetView } from '../core/budget/budget-view.js';
 import type { DailySloRecord } from '../core/budget/monthly-report.js';
 import type { BudgetStatus } from '../core/budget/error-budget.js';
 import type { DayUpdate } from '../core/budget/day-ledger.js';
@@ -20,6 +21,23 @@ export interface BudgetSnapshot {
   readonly burnRates: Readonly<Record<string, number | null>>;
   readonly exhaustionAt: Date | null;
   readonly source: string;
+}
+
+/** What a cycle stores of one SLO's budget at `at`. */
+export function snapshotOf(b: SloBudget, at: Date): BudgetSnapshot {
+  return {
+    at,
+    service: b.service,
+    slo: b.slo,
+    status: b.status,
+    sli: finiteOrNull(b.sli),
+    remaining: b.remaining,
+    badEvents: b.badEvents,
+    totalEvents: b.totalEvents,
+    burnRates: b.burnRates,
+    exhaustionAt: b.exhaustionAt === null ? null : new Date(b.exhaustionAt * 1000),
+    source: b.source,
+  };
 }
 
 /** One stored cycle: when, who ran it, and what it cost. */

@@ -14,6 +14,7 @@ import { AuditLogRepository } from './audit-log.repository.js';
 import { IncidentRepository } from './incident.repository.js';
 import { DrillRunRepository } from './drill-run.repository.js';
 import { BackupHealthRepository } from './backup-health.repository.js';
+import { WebSessionRepository } from './web-session.repository.js';
 
 /** The database Vigil talks to: the operator's (DATABASE_URL) or its own embedded one. */
 export interface DatabaseServer {
@@ -86,7 +87,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     IncidentRepository,
     DrillRunRepository,
     BackupHealthRepository,
+    WebSessionRepository,
   ],
-  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ReplicaSession, ApiTokenRepository, AuditLogRepository, IncidentRepository, DrillRunRepository, BackupHealthRepository],
+  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ReplicaSession, ApiTokenRepository, AuditLogRepository, IncidentRepository, DrillRunRepository, BackupHealthRepository, WebSessionRepository],
 })
 export class PersistenceModule {}

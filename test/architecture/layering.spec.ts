@@ -9,7 +9,7 @@ const CONFIG = join(process.cwd(), '.dependency-cruiser.cjs');
 
 async function cruise(cwd: string) {
   try {
-    const r = await run(DEPCRUISE, ['src', '--config', CONFIG, '--output-type', 'err'], { cwd });
+    const r = await run(DEPCRUISE, ['src', 'web', '--config', CONFIG, '--output-type', 'err'], { cwd });
     return { code: 0, output: r.stdout + r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -18,19 +18,21 @@ async function cruise(cwd: string) {
 }
 
 describe('layering (dependency-cruiser)', () => {
-  it('finds no violation in src/', async () => {
+  it('finds no violation in src/ and web/', async () => {
     const r = await cruise(process.cwd());
     expect(r.output).toContain('no dependency violations found');
     expect(r.code).toBe(0);
   }, 60_000);
 
-  it('refuses a core module that imports an adapter or node:fs, a service or use case that imports an adapter, and allows module wiring to', async () => {
+  it('refuses a core module that imports an adapter or node:fs, a service or use case that imports an adapter, a web page that imports server code, and allows module wiring to', async () => {
     const r = await cruise(join(process.cwd(), 'test/fixtures/layering'));
     expect(r.code).not.toBe(0);
     expect(r.output).toMatch(/core-is-pure: src\/core\/impure\.ts → src\/adapters\/disk\.ts/);
     expect(r.output).toMatch(/core-no-node-io: src\/core\/impure\.ts → (node:)?fs/);
     expect(r.output).toMatch(/modules-reach-adapters-only-in-wiring: src\/modules\/thing\/thing\.service\.ts → src\/adapters\/disk\.ts/);
     expect(r.output).toMatch(/usecases-use-ports: src\/usecases\/do-thing\.ts → src\/adapters\/disk\.ts/);
+    expect(r.output).toMatch(/web-reads-types-and-pure-core: web\/thing\.page\.tsx → src\/modules\/thing\/thing\.service\.ts/);
+    expect(r.output).not.toMatch(/web-reads-types-and-pure-core: web\/thing\.page\.tsx → src\/core/);
     expect(r.output).not.toMatch(/thing\.module\.ts/);
   }, 60_000);
 });

@@ -50,6 +50,10 @@ const hookBody = () => ({ url: 'http://hooks.example.test/roles-test', secret: '
 
 const EXAMPLES: Record<string, Example> = {
   'GET /api/slos': { permission: 'read', status: 200 },
+  'GET /api/slos/{service}/{slo}': { permission: 'read', status: 200, params: () => ({ service: 'checkout', slo: 'availability' }) },
+  // Who is calling, and sign-out (a bearer caller has no session to end: 204 all the same).
+  'GET /api/session': { permission: 'read', status: 200 },
+  'DELETE /api/session': { permission: 'read', status: 204 },
   'GET /api/budgets': { permission: 'read', status: 200, query: { sort: 'name' } },
   'GET /api/jobs': { permission: 'read', status: 200 },
   'GET /api/jobs/runs': { permission: 'read', status: 200, query: { job: 'budget-cycle' } },

@@ -17,3 +17,6 @@ slos:
         threshold: 0.25
         buckets: [0.1, 0.25, 1]
 `;
+
+/** The same service with a team label and a runbook, as most specs have: what the web UI and SLO API tests read. */
+export const CHECKOUT_SPEC_WITH_TEAM = CHECKOUT_SPEC.replace('service: checkout\n', 'service: checkout\nlabels:\n  team: payments\nrunbook: runbooks/checkout.md\n');

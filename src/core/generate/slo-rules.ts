@@ -151,6 +151,7 @@ function windowsOf(slo: Slo): string[] {
   return ratioWindowSeconds(slo).map(formatDuration);
 }
 
-function sloLabels(service: Service, slo: Slo): Record<string, string> {
+/** The labels every rule of the SLO carries: the service's, the SLO's over them, and the two names. */
+export function sloLabels(service: Service, slo: Slo): Record<string, string> {
   return { ...service.labels, ...slo.labels, service: slo.service, slo: slo.name };
 }

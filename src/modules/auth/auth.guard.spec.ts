@@ -2,8 +2,11 @@ import { ForbiddenException, HttpException, Logger, type ExecutionContext } from
 import { AuditService } from '../audit/audit.service.js';
 import { Public, RequirePermission } from './auth.decorators.js';
 import { AuthGuard } from './auth.guard.js';
-import { principalOf } from './principal.js';
-import { TokenVerifier, type Verification } from './token-verifier.js';
+import { csrfTokenOf } from '../../core/auth/web-session.js';
+import { principalOf, requestSessionOf } from './principal.js';
+import { RequestAuthenticator } from './request-authenticator.js';
+import type { SessionVerification, SessionVerifier } from './session-verifier.js';
+import type { TokenVerifier, Verification } from './token-verifier.js';
 
 // The real guard over a verifier that answers from a table: what is judged here is the guard's
 // decision, not token storage (the e2e tests do that against PostgreSQL).
@@ -21,9 +24,19 @@ class Handlers {
 }
 
 const VERIFIED: Record<string, Verification> = {
-  'Bearer admin': { ok: true, principal: { tokenId: 't-admin', name: 'ops', role: 'admin' } },
-  'Bearer viewer': { ok: true, principal: { tokenId: 't-viewer', name: 'auditor', role: 'viewer' } },
+  'Bearer admin': { ok: true, principal: { tokenId: 't-admin', name: 'ops', role: 'admin' }, expiresAt: null },
+  'Bearer viewer': { ok: true, principal: { tokenId: 't-viewer', name: 'auditor', role: 'viewer' }, expiresAt: null },
 };
+
+const ADMIN_SESSION = `vgs_${'A'.repeat(43)}`;
+const ENDED_SESSION = `vgs_${'B'.repeat(43)}`;
+const SESSIONS: Record<string, SessionVerification> = {
+  [ADMIN_SESSION]: { ok: true, principal: { tokenId: 't-admin', name: 'ops', role: 'admin' }, session: { id: 's-1', expiresAt: new Date('2026-11-29T22:00:00Z'), csrfToken: csrfTokenOf(ADMIN_SESSION) } },
+  [ENDED_SESSION]: { ok: false, reason: 'ended', message: 'the session was signed out; sign in again', tokenName: 'ops' },
+};
+
+/** Headers a browser on the same origin sends with a mutation, plus the session's CSRF token. */
+const sameOrigin = (secret: string) => ({ origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000', 'sec-fetch-site': 'same-origin', 'x-vigil-csrf': csrfTokenOf(secret) });
 
 function setup() {
   const verifier = {
@@ -34,22 +47,28 @@ function setup() {
       return VERIFIED[`Bearer ${t}`] ?? { ok: false, reason: 'unknown', message: 'the bearer token is not known' };
     },
   };
+  const sessions = {
+    verify: async (secret: string): Promise<SessionVerification> => SESSIONS[secret] ?? { ok: false, reason: 'unknown', message: 'the session is not known' },
+  };
   const audited: unknown[][] = [];
   const audit = { recordRequest: async (...args: unknown[]) => void audited.push(args) };
-  const guard = new AuthGuard(verifier as unknown as TokenVerifier, audit as unknown as AuditService);
-  const run = async (handler: keyof Handlers, method: string, authorization?: string) => {
+  const authenticator = new RequestAuthenticator(verifier as unknown as TokenVerifier, sessions as unknown as SessionVerifier);
+  const guard = new AuthGuard(authenticator, audit as unknown as AuditService);
+  const run = async (handler: keyof Handlers, method: string, authorization?: string, more: Record<string, string> = {}) => {
     const headers: Record<string, string> = {};
-    const req = { method, originalUrl: '/x', baseUrl: '', route: { path: '/x' }, header: (n: string) => (n.toLowerCase() === 'authorization' ? authorization : undefined) };
-    const res = { setHeader: (k: string, v: string) => void (headers[k] = v) };
+    const sent: Record<string, string | undefined> = { authorization, ...more };
+    const req = { method, originalUrl: '/x', baseUrl: '', route: { path: '/x' }, secure: false, header: (n: string) => sent[n.toLowerCase()] };
+    const cleared: string[] = [];
+    const res = { setHeader: (k: string, v: string) => void (headers[k] = v), clearCookie: (name: string) => void cleared.push(name) };
     const context = {
       getHandler: () => Handlers.prototype[handler],
       getClass: () => Handlers,
       switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
     } as unknown as ExecutionContext;
     try {
-      return { allowed: await guard.canActivate(context), headers, req };
+      return { allowed: await guard.canActivate(context), headers, req, cleared };
     } catch (err) {
-      return { error: err as HttpException, headers, req };
+      return { error: err as HttpException, headers, req, cleared };
     }
   };
   return { run, verifier, audited };
@@ -109,6 +128,53 @@ describe('AuthGuard', () => {
   it('attaches the caller to the request for the audit interceptor', async () => {
     const r = await setup().run('look', 'GET', 'Bearer admin');
     expect(principalOf(r.req)).toEqual({ tokenId: 't-admin', name: 'ops', role: 'admin' });
+  });
+});
+
+describe('AuthGuard with a web UI session cookie', () => {
+  const cookie = (secret: string) => ({ cookie: `theme=dark; vigil_session=${secret}` });
+
+  it('a read needs only the cookie, and the request learns its session', async () => {
+    const r = await setup().run('look', 'GET', undefined, cookie(ADMIN_SESSION));
+    expect(r.allowed).toBe(true);
+    expect(principalOf(r.req)).toEqual({ tokenId: 't-admin', name: 'ops', role: 'admin' });
+    expect(requestSessionOf(r.req)).toMatchObject({ id: 's-1' });
+  });
+
+  it('a mutation from the same origin with the CSRF token passes', async () => {
+    const r = await setup().run('change', 'POST', undefined, { ...cookie(ADMIN_SESSION), ...sameOrigin(ADMIN_SESSION) });
+    expect(r.allowed).toBe(true);
+  });
+
+  it.each<[string, Record<string, string | undefined>, string]>([
+    ['without the CSRF header', { 'x-vigil-csrf': undefined }, 'csrf-missing'],
+    ["with another session's CSRF token", { 'x-vigil-csrf': csrfTokenOf(ENDED_SESSION) }, 'csrf-mismatch'],
+    ['from another origin', { origin: 'https://evil.example' }, 'origin-mismatch'],
+    ['marked cross-site by the browser', { 'sec-fetch-site': 'cross-site' }, 'cross-site'],
+  ])('a mutation %s is 403 with a JSON reason, and audited', async (_, change, reason) => {
+    const { run, audited } = setup();
+    const r = await run('change', 'POST', undefined, { ...cookie(ADMIN_SESSION), ...sameOrigin(ADMIN_SESSION), ...change } as Record<string, string>);
+    expect(r.error?.getStatus()).toBe(403);
+    expect(r.error?.getResponse()).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.any(String), reason });
+    expect(audited).toEqual([[expect.anything(), { tokenId: 't-admin', name: 'ops', role: 'admin' }, 403, { csrf: reason }]]);
+  });
+
+  it('a signed-out session is 401 and its cookie is cleared', async () => {
+    const r = await setup().run('look', 'GET', undefined, cookie(ENDED_SESSION));
+    expect(r.error?.getStatus()).toBe(401);
+    expect(r.error?.getResponse()).toMatchObject({ message: expect.stringMatching(/signed out/) });
+    expect(r.cleared).toEqual(['vigil_session']);
+  });
+
+  it('an Authorization header is judged alone: a wrong token is not rescued by a good cookie', async () => {
+    const r = await setup().run('look', 'GET', 'Bearer nope', cookie(ADMIN_SESSION));
+    expect(r.error?.getStatus()).toBe(401);
+    expect(r.cleared).toEqual([]);
+  });
+
+  it('a bearer mutation needs no CSRF proof (browsers cannot attach the header cross-site)', async () => {
+    const r = await setup().run('change', 'POST', 'Bearer admin', { origin: 'https://elsewhere.example' });
+    expect(r.allowed).toBe(true);
   });
 });
 

@@ -1,26 +1,28 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { bearerToken } from '../../core/auth/api-token.js';
 import { isAuditedMethod } from '../../core/auth/audit-policy.js';
 import { authorize } from '../../core/auth/roles.js';
+import { CSRF_HEADER, csrfRefusal } from '../../core/auth/web-session.js';
 import { AuditService } from '../audit/audit.service.js';
 import { routeOf } from '../http/request-log.middleware.js';
 import { declaredAccess } from './auth.decorators.js';
-import { forbidden, unauthorized } from './auth.errors.js';
-import { setPrincipal } from './principal.js';
-import { TokenVerifier } from './token-verifier.js';
+import { csrfForbidden, forbidden, unauthorized } from './auth.errors.js';
+import { setPrincipal, setRequestSession } from './principal.js';
+import { RequestAuthenticator } from './request-authenticator.js';
+import { clearSessionCookie } from './session-cookie.js';
 
 /**
  * Every route, globally (APP_GUARD). Fails closed: a handler that declares neither a permission
  * nor @Public() is refused for everyone, so a new endpoint cannot ship open by omission.
- * 401 when the caller is not known, 403 when the caller's role is too small.
+ * 401 when the caller is not known, 403 when the caller's role is too small, or when a web UI
+ * session asks for a change without its CSRF proof (core/auth/web-session.ts).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly log = new Logger('Auth');
 
   constructor(
-    private readonly verifier: TokenVerifier,
+    private readonly authenticator: RequestAuthenticator,
     private readonly audit: AuditService,
   ) {}
 
@@ -34,14 +36,32 @@ export class AuthGuard implements CanActivate {
       throw forbidden('this operation declares no permission and is refused for everyone (a bug in Vigil; please report it)');
     }
 
-    const verified = await this.verifier.verify(bearerToken(req.header('authorization')));
-    if (!verified.ok) {
+    const who = await this.authenticator.authenticate(req);
+    if (!who.ok) {
       // Never the token, nor any part of it: only why it failed and, for a known token, its name.
-      this.log.warn(`401 ${req.method} ${routeOf(req)}: ${verified.reason} token`, { reason: verified.reason, ...(verified.tokenName ? { tokenName: verified.tokenName } : {}) });
-      throw unauthorized(res, verified.message);
+      this.log.warn(`401 ${req.method} ${routeOf(req)}: ${who.reason} ${who.via === 'session' ? 'session' : 'token'}`, { reason: who.reason, via: who.via, ...(who.tokenName ? { tokenName: who.tokenName } : {}) });
+      // A dead session's cookie is dropped, so the browser stops sending it.
+      if (who.via === 'session') clearSessionCookie(req, res);
+      throw unauthorized(res, who.message);
     }
-    const { principal } = verified;
+    const { principal } = who;
     setPrincipal(req, principal);
+    if (who.via === 'session') {
+      setRequestSession(req, who.session);
+      const refusal = csrfRefusal({
+        method: req.method,
+        origin: req.header('origin'),
+        host: req.header('host'),
+        fetchSite: req.header('sec-fetch-site'),
+        csrfHeader: req.header(CSRF_HEADER),
+        expected: who.session.csrfToken,
+      });
+      if (refusal) {
+        this.log.warn(`403 ${req.method} ${routeOf(req)}: session without CSRF proof (${refusal.reason})`, { reason: refusal.reason, tokenName: principal.name });
+        await this.audit.recordRequest(req, principal, 403, { csrf: refusal.reason });
+        throw csrfForbidden(refusal);
+      }
+    }
 
     const decision = authorize(principal.role, access);
     if (!decision.allowed) {

@@ -19,3 +19,20 @@ export function setPrincipal(req: object, principal: Principal): void {
 export function principalOf(req: object): Principal | undefined {
   return principals.get(req);
 }
+
+/** The web UI session a request came with, when it came with one (not a bearer token). */
+export interface RequestSession {
+  readonly id: string;
+  readonly expiresAt: Date;
+  readonly csrfToken: string;
+}
+
+const sessions = new WeakMap<object, RequestSession>();
+
+export function setRequestSession(req: object, session: RequestSession): void {
+  sessions.set(req, session);
+}
+
+export function requestSessionOf(req: object): RequestSession | undefined {
+  return sessions.get(req);
+}

@@ -2,10 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../core/ports/clock.js';
 import { hashApiToken, isApiTokenFormat, lastUsedIsStale, tokenState } from '../../core/auth/api-token.js';
 import { ApiTokenRepository, type ApiToken } from '../../persistence/api-token.repository.js';
+import { FreshCache } from './fresh-cache.js';
 import type { Principal } from './principal.js';
 
 export type Verification =
-  | { readonly ok: true; readonly principal: Principal }
+  | { readonly ok: true; readonly principal: Principal; readonly expiresAt: Date | null }
   | { readonly ok: false; readonly reason: 'missing' | 'malformed' | 'unknown' | 'revoked' | 'expired'; readonly message: string; readonly tokenName?: string };
 
 /**
@@ -20,7 +21,7 @@ const MAX_CACHED = 10_000;
 @Injectable()
 export class TokenVerifier {
   private readonly log = new Logger('Auth');
-  private readonly cache = new Map<string, { readonly token: ApiToken; readonly loadedAt: number }>();
+  private readonly cache = new FreshCache<ApiToken>(CACHE_MS, MAX_CACHED);
   /** When this replica last wrote last_used_at per token id; the database re-checks across replicas. */
   private readonly touchedAt = new Map<string, number>();
 
@@ -42,8 +43,8 @@ export class TokenVerifier {
       this.cache.delete(hash);
       return { ok: false, reason: state, message: `the bearer token was ${state === 'revoked' ? 'revoked' : 'valid until its expiry, which has passed'}`, tokenName: found.name };
     }
-    await this.touch(found, now);
-    return { ok: true, principal: { tokenId: found.id, name: found.name, role: found.role } };
+    await this.noteUse(found, now);
+    return { ok: true, principal: { tokenId: found.id, name: found.name, role: found.role }, expiresAt: found.expiresAt };
   }
 
   /**
@@ -51,19 +52,18 @@ export class TokenVerifier {
    * most a prefix of a SHA-256, which says nothing about any token.
    */
   private async lookup(hash: string): Promise<ApiToken | null> {
-    const hit = this.cache.get(hash);
-    if (hit && this.clock.now().getTime() - hit.loadedAt < CACHE_MS) return hit.token;
-    this.cache.delete(hash);
+    const hit = this.cache.get(hash, this.clock.now().getTime());
+    if (hit) return hit;
     const token = await this.tokens.findByHash(hash);
-    if (token && token.revokedAt === null) {
-      if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(hash, { token, loadedAt: this.clock.now().getTime() });
-    }
+    if (token && token.revokedAt === null) this.cache.set(hash, token, this.clock.now().getTime());
     return token;
   }
 
-  /** last_used_at at most once a minute per token: it tells people which tokens are still in use. */
-  private async touch(token: ApiToken, now: number): Promise<void> {
+  /**
+   * last_used_at at most once a minute per token: it tells people which tokens are still in use,
+   * web UI sessions opened with a token included.
+   */
+  async noteUse(token: Pick<ApiToken, 'id' | 'name' | 'lastUsedAt'>, now: number): Promise<void> {
     const last = this.touchedAt.get(token.id);
     if (!lastUsedIsStale(last !== undefined ? new Date(last) : token.lastUsedAt, now)) return;
     this.touchedAt.set(token.id, now);

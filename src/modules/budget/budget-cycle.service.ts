@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
-import { finiteOrNull, budgetView } from '../../core/budget/budget-view.js';
+import { budgetView } from '../../core/budget/budget-view.js';
 import { dayUpdates, dayWindows } from '../../core/budget/day-ledger.js';
 import type { JobRun } from '../../core/jobs/job.js';
 import { every } from '../../core/jobs/recurrence.js';
 import { Clock } from '../../core/ports/clock.js';
 import { MetricsQuery } from '../../core/ports/metrics-query.js';
 import { statusEvents, type SloEvent } from '../../core/webhooks/status-events.js';
-import { BudgetRepository } from '../../persistence/budget.repository.js';
+import { BudgetRepository, snapshotOf } from '../../persistence/budget.repository.js';
 import { readBudgets } from '../../usecases/read-budgets.js';
 import type { JobOutcome } from '../jobs/job-definition.js';
 import { JobWorker } from '../jobs/job-worker.js';
@@ -85,19 +85,7 @@ export class BudgetCycleService implements OnModuleInit {
         events = statusEvents(await this.repo.knownStatuses(tx), views, at);
         await this.repo.saveCycle(tx, {
           cycle: { at: when, jobId: run.jobId, replica: run.replica, slos: slos.length, queries: read.queries, events: events.length, durationMs: Math.round(performance.now() - started) },
-          snapshots: budgets.map((b) => ({
-            at: when,
-            service: b.service,
-            slo: b.slo,
-            status: b.status,
-            sli: finiteOrNull(b.sli),
-            remaining: b.remaining,
-            badEvents: b.badEvents,
-            totalEvents: b.totalEvents,
-            burnRates: b.burnRates,
-            exhaustionAt: b.exhaustionAt === null ? null : new Date(b.exhaustionAt * 1000),
-            source: b.source,
-          })),
+          snapshots: budgets.map((b) => snapshotOf(b, when)),
           latest: views,
           days: dayUpdates(budgets, read.counts, at, previous, this.config.budgetIntervalSeconds),
         });

@@ -73,9 +73,17 @@ export const budgetListQuerySchema = z.strictObject({
 });
 export type BudgetListQuery = z.infer<typeof budgetListQuerySchema>;
 
+/** What the specs say of each listed SLO, beside its stored budget: what the web UI filters on. */
+const specFieldsSchema = z.object({
+  team: z.string().nullable().describe("the SLO's team label (else its service's); null when neither sets one"),
+  sliKind: z.enum(['events', 'latency', 'raw']),
+});
+
 const budgetListSchema = z.object({
-  budgets: z.array(storedBudgetSchema),
-  pending: z.array(z.object({ service: z.string(), slo: z.string() })).describe('SLOs in the specs no cycle has stored a budget for yet'),
+  budgets: z.array(storedBudgetSchema.extend(specFieldsSchema.shape)),
+  pending: z
+    .array(z.object({ service: z.string(), slo: z.string(), objective: z.string(), window: z.string() }).extend(specFieldsSchema.shape))
+    .describe('SLOs in the specs no cycle has stored a budget for yet'),
 });
 export type BudgetListDto = z.infer<typeof budgetListSchema>;
 
@@ -127,20 +135,23 @@ export function toStoredBudgetDto(b: BudgetView, at: Date, now: Date): StoredBud
   return { ...b, computedAt: at.toISOString(), ageSeconds: Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000)) };
 }
 
+type ListedBudget = BudgetListDto['budgets'][number];
+
 /** The specs decide which SLOs are listed: a removed SLO's stored budget is not shown. */
-export function toBudgetListDto(slos: readonly Slo[], stored: ReadonlyMap<string, LatestBudget>, q: BudgetListQuery, now: Date): BudgetListDto {
-  const budgets: StoredBudgetDto[] = [];
-  const pending: { service: string; slo: string }[] = [];
+export function toBudgetListDto(slos: readonly Slo[], stored: ReadonlyMap<string, LatestBudget>, q: BudgetListQuery, now: Date, teamOf: (slo: Slo) => string | null): BudgetListDto {
+  const budgets: ListedBudget[] = [];
+  const pending: BudgetListDto['pending'] = [];
   for (const slo of slos) {
     const s = stored.get(sloKey(slo.service, slo.name));
-    if (s?.budget) budgets.push(toStoredBudgetDto(s.budget, s.at, now));
-    else pending.push({ service: slo.service, slo: slo.name });
+    const spec = { team: teamOf(slo), sliKind: slo.sli.kind };
+    if (s?.budget) budgets.push({ ...toStoredBudgetDto(s.budget, s.at, now), ...spec });
+    else pending.push({ service: slo.service, slo: slo.name, objective: slo.objective, window: slo.calendar ?? formatDuration(slo.windowSeconds), ...spec });
   }
-  const byName = (a: StoredBudgetDto, b: StoredBudgetDto) => sloKey(a.service, a.slo).localeCompare(sloKey(b.service, b.slo));
+  const byName = (a: ListedBudget, b: ListedBudget) => sloKey(a.service, a.slo).localeCompare(sloKey(b.service, b.slo));
   const order =
     q.sort === 'name'
       ? byName
-      : (a: StoredBudgetDto, b: StoredBudgetDto) => (q.sort === 'remaining' ? 1 : -1) * (a.errorBudgetRemaining - b.errorBudgetRemaining) || byName(a, b);
+      : (a: ListedBudget, b: ListedBudget) => (q.sort === 'remaining' ? 1 : -1) * (a.errorBudgetRemaining - b.errorBudgetRemaining) || byName(a, b);
   return { budgets: budgets.filter((b) => !q.status || b.status === q.status).sort(order), pending };
 }
 

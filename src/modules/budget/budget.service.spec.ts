@@ -33,8 +33,17 @@ function setup(stored: LatestBudget[], opts: { prometheus?: boolean } = { promet
     latest: async (service: string, slo: string) => stored.find((b) => b.service === service && b.slo === slo) ?? null,
     latestAll: async () => stored,
   };
-  const slos = ['availability', 'latency', 'freshness'].map((name) => ({ service: 'checkout', name }));
-  const sloService = { slos: () => slos, find: (service: string, slo: string) => slos.find((s) => s.service === service && s.name === slo) };
+  // The SLO's own team label wins over its service's (latency's here).
+  const slos = ['availability', 'latency', 'freshness'].map((name) => ({
+    service: 'checkout',
+    name,
+    objective: '99.9',
+    windowSeconds: 2_592_000,
+    sli: { kind: name === 'latency' ? 'latency' : 'events' },
+    labels: name === 'latency' ? { team: 'web' } : {},
+  }));
+  const service = { name: 'checkout', labels: { team: 'payments' } };
+  const sloService = { slos: () => slos, find: (svc: string, slo: string) => slos.find((s) => s.service === svc && s.name === slo), serviceOf: () => service };
   const prometheus = opts.prometheus ? new (class extends MetricsQuery {
     async query() {
       return [];
@@ -66,8 +75,11 @@ describe('BudgetService', () => {
       { service: 'checkout', slo: 'removed-from-specs', at, budget: view('removed-from-specs', -5, 'exhausted') },
     ]);
     const worst = await s.list({ sort: 'remaining' });
-    expect(worst.budgets.map((b) => b.slo)).toEqual(['latency', 'availability']);
-    expect(worst.pending).toEqual([{ service: 'checkout', slo: 'freshness' }]);
+    expect(worst.budgets.map((b) => [b.slo, b.team, b.sliKind])).toEqual([
+      ['latency', 'web', 'latency'],
+      ['availability', 'payments', 'events'],
+    ]);
+    expect(worst.pending).toEqual([{ service: 'checkout', slo: 'freshness', objective: '99.9', window: '30d', sliKind: 'events', team: 'payments' }]);
     expect((await s.list({ sort: '-remaining' })).budgets.map((b) => b.slo)).toEqual(['availability', 'latency']);
     expect((await s.list({ sort: 'name', status: 'exhausted' })).budgets.map((b) => b.slo)).toEqual(['latency']);
   });

@@ -6,6 +6,7 @@ import { Clock } from '../../core/ports/clock.js';
 import { MetricsQuery } from '../../core/ports/metrics-query.js';
 import { BudgetRepository } from '../../persistence/budget.repository.js';
 import { badRequest } from '../http/zod.pipe.js';
+import { teamOf } from '../slo/slo.dto.js';
 import { SloService } from '../slo/slo.service.js';
 import { MAX_HISTORY_POINTS, toBudgetListDto, toHistoryPoint, toStoredBudgetDto, type BudgetListDto, type BudgetListQuery, type HistoryDto, type HistoryQuery, type StoredBudgetDto } from './budget.dto.js';
 
@@ -36,7 +37,10 @@ export class BudgetService {
   /** Every SLO in the specs with its latest stored budget; those without one are listed apart. */
   async list(q: BudgetListQuery): Promise<BudgetListDto> {
     const stored = new Map((await this.repo.latestAll()).map((b) => [sloKey(b.service, b.slo), b]));
-    return toBudgetListDto(this.slos.slos(), stored, q, this.clock.now());
+    return toBudgetListDto(this.slos.slos(), stored, q, this.clock.now(), (slo) => {
+      const service = this.slos.serviceOf(slo);
+      return service ? teamOf(service, slo) : null;
+    });
   }
 
   async history(service: string, slo: string, q: HistoryQuery): Promise<HistoryDto> {

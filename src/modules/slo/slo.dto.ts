@@ -1,7 +1,10 @@
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { formatDuration } from '../../core/duration.js';
+import { dashboardUid } from '../../core/generate/dashboards/dashboard-uid.js';
 import { isAlertingRule } from '../../core/generate/rule-model.js';
-import { sloRuleGroups } from '../../core/generate/slo-rules.js';
+import { sloLabels, sloRuleGroups } from '../../core/generate/slo-rules.js';
+import { tiersOf } from '../../core/model/objective.js';
+import { DEFAULT_SLO_RUNBOOK } from '../../core/model/slo-defaults.js';
 import type { Fleet, Service, Slo, SpecFormat } from '../../core/model/slo.js';
 
 export interface ProblemDto {
@@ -18,6 +21,8 @@ export interface SloDto {
   readonly objective: string;
   readonly window: string;
   readonly sliKind: Slo['sli']['kind'];
+  /** The `team` label (the SLO's, else its service's); null when neither sets one. */
+  readonly team: string | null;
   readonly file: string;
   readonly format: SpecFormat;
   /** Names of the rules generated for this SLO; empty when nothing was generated (problems). */
@@ -54,6 +59,10 @@ export function toSloListDto(load: SpecLoad): SloListDto {
   };
 }
 
+export function teamOf(service: Service, slo: Slo): string | null {
+  return sloLabels(service, slo).team ?? null;
+}
+
 function toSloDto(service: Service, slo: Slo, generated: boolean): SloDto {
   return {
     service: service.name,
@@ -61,6 +70,7 @@ function toSloDto(service: Service, slo: Slo, generated: boolean): SloDto {
     objective: slo.objective,
     window: formatDuration(slo.windowSeconds),
     sliKind: slo.sli.kind,
+    team: teamOf(service, slo),
     file: slo.at.slo.file,
     format: slo.format,
     rules: generated ? ruleNames(service, slo) : { recording: [], alerts: [] },
@@ -74,4 +84,60 @@ function ruleNames(service: Service, slo: Slo): SloDto['rules'] {
     recording: [...new Set(rules.flatMap((r) => (isAlertingRule(r) ? [] : [r.record])))],
     alerts: [...new Set(rules.flatMap((r) => (isAlertingRule(r) ? [r.alert] : [])))],
   };
+}
+
+/** One row of the SLO's burn-rate alert table: it fires when both windows burn faster than `burnRate`. */
+export interface AlertWindowDto {
+  readonly severity: 'page' | 'ticket';
+  readonly longWindow: string;
+  readonly shortWindow: string;
+  /** Exact decimal text, e.g. "14.4": the burn rate both windows must exceed. */
+  readonly burnRate: string;
+  /** False when the spec turned this severity off: the row is shown, nothing fires. */
+  readonly enabled: boolean;
+}
+
+export interface SloDetailDto extends SloDto {
+  readonly description: string;
+  readonly alertWindows: AlertWindowDto[];
+  readonly links: {
+    /** The generated service dashboard's uid, and its URL when VIGIL_GRAFANA_URL is set. */
+    readonly dashboardUid: string;
+    readonly dashboardUrl: string | null;
+    /** The runbook as the spec names it (or the default one), and a URL when it is one or VIGIL_RUNBOOK_BASE_URL makes it one. */
+    readonly runbook: string;
+    readonly runbookUrl: string | null;
+  };
+}
+
+export interface LinkBases {
+  readonly grafanaUrl?: string;
+  readonly runbookBaseUrl?: string;
+}
+
+export function toSloDetailDto(service: Service, slo: Slo, generated: boolean, bases: LinkBases): SloDetailDto {
+  const uid = dashboardUid(service.name);
+  const runbook = slo.runbook ?? DEFAULT_SLO_RUNBOOK;
+  return {
+    ...toSloDto(service, slo, generated),
+    description: slo.description,
+    alertWindows: tiersOf(slo).map((t) => ({
+      severity: t.severity,
+      longWindow: formatDuration(t.longWindowSeconds),
+      shortWindow: formatDuration(t.shortWindowSeconds),
+      burnRate: t.burnRate,
+      enabled: !slo.alerting[t.severity].disabled,
+    })),
+    links: {
+      dashboardUid: uid,
+      dashboardUrl: bases.grafanaUrl ? new URL(`d/${encodeURIComponent(uid)}`, withSlash(bases.grafanaUrl)).toString() : null,
+      runbook,
+      runbookUrl: /^https?:\/\//.test(runbook) ? runbook : bases.runbookBaseUrl ? new URL(runbook, withSlash(bases.runbookBaseUrl)).toString() : null,
+    },
+  };
+}
+
+/** A base URL's path is a folder: https://host/grafana + d/x is https://host/grafana/d/x. */
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
 }

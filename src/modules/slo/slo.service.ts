@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import { formatDiagnostic } from '../../core/diagnostics.js';
-import type { Slo } from '../../core/model/slo.js';
+import type { Service, Slo } from '../../core/model/slo.js';
 import { sloKey } from '../../core/budget/budget-queries.js';
 import { GenerationRunRepository } from '../../persistence/generation-run.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { Clock } from '../../core/ports/clock.js';
 import { SpecFiles } from '../../core/ports/spec-files.js';
 import { changedPaths, generate } from '../../usecases/generate.js';
-import { toSloListDto, type SloListDto, type SpecLoad } from './slo.dto.js';
+import { toSloDetailDto, toSloListDto, type SloDetailDto, type SloListDto, type SpecLoad } from './slo.dto.js';
 
 /**
  * Loads the specs and regenerates the rule files once, while the app starts (before it listens),
@@ -21,6 +21,7 @@ export class SloService implements OnModuleInit {
   private load?: SpecLoad;
   private sloList: readonly Slo[] = [];
   private byKey = new Map<string, Slo>();
+  private services = new Map<string, Service>();
 
   constructor(
     @Inject(VIGIL_CONFIG) private readonly config: VigilConfig,
@@ -53,6 +54,7 @@ export class SloService implements OnModuleInit {
     // Indexed once per load: every budget API request looks an SLO up.
     this.sloList = fleet.services.flatMap((s) => [...s.slos]);
     this.byKey = new Map(this.sloList.map((s) => [sloKey(s.service, s.name), s]));
+    this.services = new Map(fleet.services.map((s) => [s.name, s]));
     this.metrics.recordSpecLoad(counts.slos, problems.length, at);
     await this.runs.record({ startedAt: at, specFiles: counts.specFiles, services: counts.services, slos: counts.slos, rules: counts.rules, diagnostics: problems, ok: problems.length === 0, changedFiles: changed });
   }
@@ -64,6 +66,19 @@ export class SloService implements OnModuleInit {
 
   find(service: string, slo: string): Slo | undefined {
     return this.byKey.get(sloKey(service, slo));
+  }
+
+  /** The service an SLO belongs to: its labels (team) and dashboard. */
+  serviceOf(slo: Slo): Service | undefined {
+    return this.services.get(slo.service);
+  }
+
+  /** One SLO with its alert windows and links; undefined when the specs have no such SLO. */
+  detail(service: string, slo: string): SloDetailDto | undefined {
+    const found = this.find(service, slo);
+    const svc = found && this.services.get(found.service);
+    if (!found || !svc || !this.load) return undefined;
+    return toSloDetailDto(svc, found, this.load.problems.length === 0, this.config);
   }
 
   list(): SloListDto {

@@ -1,0 +1,30 @@
+/** How numbers read on every page: one spelling each, so the list and the detail agree. */
+
+/** A ratio as percent: 0.98765 → "98.77 %"; null (no traffic) → "—". */
+export function percent(ratio: number | null, digits = 2): string {
+  if (ratio === null) return '—';
+  return `${(ratio * 100).toFixed(digits)} %`;
+}
+
+/** An objective as the spec wrote it: "99.9" → "99.9 %". */
+export function objective(text: string): string {
+  return `${text} %`;
+}
+
+/** A burn rate: 1 spends the budget exactly over the window. */
+export function burn(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined) return '—';
+  return `${rate < 10 ? rate.toFixed(2) : rate.toFixed(1)}×`;
+}
+
+/** Durations are spelled as the specs spell them: the API's own functions, bundled. */
+export { formatDuration as duration, parseDuration } from '../../src/core/duration.js';
+
+export function dateTime(iso: string): string {
+  return new Date(iso).toISOString().replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' UTC');
+}
+
+/** YYYY-MM of a date, in UTC (reports are by UTC month). */
+export function month(d: Date): string {
+  return d.toISOString().slice(0, 7);
+}
