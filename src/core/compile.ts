@@ -28,7 +28,7 @@ export function compile(inputs: readonly SpecInput[], drillInputs: readonly Spec
     ...ruleFiles(fleet, outputs),
     ...vigilSelfRuleFiles(routing, outputs),
     ...drillRuleFiles(drills, outputs),
-    ...dashboardFiles(fleet),
+    ...dashboardFiles(fleet, { vigilSelf: routing !== undefined }),
     ...alertmanagerFiles(routing),
     ...elasticsearchFiles(retention),
   ];

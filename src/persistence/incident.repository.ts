@@ -318,9 +318,11 @@ export class IncidentRepository {
     return rows.map((r) => ({ sink: r.sink, pending: r.pending, oldestSeconds: Math.max(0, r.oldest) }));
   }
 
-  async openCounts(): Promise<Record<string, number>> {
-    const rows = (await this.dataSource.query(`SELECT status, count(*)::int AS n FROM incidents WHERE status <> 'resolved' GROUP BY status`)) as { status: string; n: number }[];
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  /** Incidents not resolved, counted by status, service and severity. */
+  async openCounts(): Promise<{ status: string; service: string | null; severity: string | null; n: number }[]> {
+    return (await this.dataSource.query(
+      `SELECT status, service, severity, count(*)::int AS n FROM incidents WHERE status <> 'resolved' GROUP BY status, service, severity ORDER BY status, service, severity`,
+    )) as { status: string; service: string | null; severity: string | null; n: number }[];
   }
 }
 

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { PROMTOOL } from '../support/promtool.js';
+import { DOCUMENTED_SOURCE_METRICS } from '../../src/core/generate/dashboards/source-metrics.js';
 import { access, chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +149,9 @@ describe('with valid specs and a real PostgreSQL', () => {
     expect({ status: lint.status, output: `${lint.stdout}${lint.stderr}` }).toEqual({ status: 0, output: '' });
     expect(res.text).toMatch(/^vigil_build_info\{version="\d+\.\d+\.\d+",revision="([0-9a-f]{7,64}|unknown)"\} 1$/m);
     expect(res.text).toMatch(/^vigil_database_up 1$/m);
+    // Every Vigil metric a generated dashboard reads is exported (dashboards/*.json would show nothing otherwise).
+    const families = new Set([...res.text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
+    expect(DOCUMENTED_SOURCE_METRICS.map((m) => m.name.replace(/_bucket$/, '')).filter((name) => !families.has(name))).toEqual([]);
   });
 
   it('recorded one generation run, ok, in generation_runs', async () => {

@@ -92,7 +92,7 @@ describe('an incident from Alertmanager to the sinks and back', () => {
     expect(i.alerts.map((a) => a.state)).toEqual(['resolved']);
   });
 
-  it('/metrics counts the notifications, the pages per sink and result, the escalations and the outbox', async () => {
+  it('/metrics counts the notifications, the pages per sink and result, the escalations, the acknowledgement and the outbox', async () => {
     let text = '';
     const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, (c) => `\\${c}`)} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
     // The PagerDuty server has the last resolve; its outcome is counted once the job's commit is done.
@@ -108,10 +108,14 @@ describe('an incident from Alertmanager to the sinks and back', () => {
     expect(value('vigil_alert_notifications_total{result="stored"}')).toBe(5);
     // 2 PagerDuty keys × trigger, acknowledge, resolve.
     expect(value('vigil_notifications_total{sink="pagerduty",result="delivered"}')).toBe(6);
-    expect(value('vigil_escalations_total{level="1"}')).toBe(1);
+    expect(value('vigil_escalations_total{service="checkout",level="1"}')).toBe(1);
+    // Acknowledged once, through the API, within the test's run.
+    expect(value('vigil_incident_ack_duration_seconds_count{service="checkout"}')).toBe(1);
     expect(value('vigil_notification_outbox_pending{sink="pagerduty"}')).toBe(0);
     expect(value('vigil_notification_outbox_age_seconds{sink="slack"}')).toBe(0);
-    expect(value('vigil_incidents_open{status="triggered"}')).toBe(0);
+    // Resolved: no open incident of checkout's left, and the statuses still read 0 overall.
+    expect(text).not.toMatch(/^vigil_incidents_open\{[^}]*service="checkout"/m);
+    expect(value('vigil_incidents_open{status="triggered",service="",severity=""}')).toBe(0);
   });
 
   it('a malformed notification is a 400 naming the field, and nothing is stored', async () => {

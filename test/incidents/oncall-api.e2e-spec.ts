@@ -46,6 +46,14 @@ describe('GET /api/oncall', () => {
     ]);
   });
 
+  it('/metrics says the same: vigil_oncall_current is 1 for alice on primary and bob on secondary, and for nobody else', async () => {
+    const text = (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
+    expect(text.split('\n').filter((l) => l.startsWith('vigil_oncall_current{'))).toEqual([
+      'vigil_oncall_current{schedule="primary",person="alice"} 1',
+      'vigil_oncall_current{schedule="secondary",person="bob"} 1',
+    ]);
+  });
+
   it('an unknown schedule is a 404 naming the schedules there are', async () => {
     const res = await get('/api/oncall?schedule=tertiary').expect(404);
     expect(res.body.message).toBe('no schedule "tertiary"; schedules: primary, secondary');

@@ -13,10 +13,11 @@ export class IncidentMetrics {
   private readonly received: Counter<'result'>;
   private readonly ingestSeconds: Histogram;
   private readonly notifications: Counter<'sink' | 'result'>;
-  private readonly escalations: Counter<'level'>;
+  private readonly escalations: Counter<'service' | 'level'>;
+  private readonly ackSeconds: Histogram<'service'>;
   private readonly outboxAge: Gauge<'sink'>;
   private readonly outboxPending: Gauge<'sink'>;
-  private readonly open: Gauge<'status'>;
+  private readonly open: Gauge<'status' | 'service' | 'severity'>;
 
   constructor(
     metrics: MetricsService,
@@ -27,7 +28,14 @@ export class IncidentMetrics {
     this.received = new Counter({ name: 'vigil_alert_notifications_total', help: 'Alertmanager notifications received, by result (stored, invalid, overloaded, failed)', labelNames: ['result'], registers });
     this.ingestSeconds = new Histogram({ name: 'vigil_alert_ingest_duration_seconds', help: 'Time from receiving an Alertmanager notification to its commit', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
     this.notifications = new Counter({ name: 'vigil_notifications_total', help: 'Page attempts to the sinks, by sink and result (delivered, retry, failed)', labelNames: ['sink', 'result'], registers });
-    this.escalations = new Counter({ name: 'vigil_escalations_total', help: 'Escalation levels paged, by level', labelNames: ['level'], registers });
+    this.escalations = new Counter({ name: 'vigil_escalations_total', help: 'Escalation levels paged, by service and level', labelNames: ['service', 'level'], registers });
+    this.ackSeconds = new Histogram({
+      name: 'vigil_incident_ack_duration_seconds',
+      help: 'Time from an incident triggering to its acknowledgement, by service',
+      labelNames: ['service'],
+      buckets: [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400],
+      registers,
+    });
     const self = this;
     this.outboxAge = new Gauge({
       name: 'vigil_notification_outbox_age_seconds',
@@ -49,8 +57,8 @@ export class IncidentMetrics {
     });
     this.open = new Gauge({
       name: 'vigil_incidents_open',
-      help: 'Incidents not resolved, by status',
-      labelNames: ['status'],
+      help: 'Incidents not resolved, by status, service and severity (empty when the alerts carry none)',
+      labelNames: ['status', 'service', 'severity'],
       registers,
       async collect() {
         await self.collectOpen();
@@ -67,8 +75,12 @@ export class IncidentMetrics {
     this.notifications.inc({ sink, result });
   }
 
-  escalated(level: number): void {
-    this.escalations.inc({ level: String(level) });
+  escalated(service: string | null, level: number): void {
+    this.escalations.inc({ service: service ?? '', level: String(level) });
+  }
+
+  acknowledged(service: string | null, seconds: number): void {
+    this.ackSeconds.observe({ service: service ?? '' }, Math.max(0, seconds));
   }
 
   private outboxRead?: { at: number; rows: Promise<Awaited<ReturnType<IncidentRepository['outbox']>>> };
@@ -94,8 +106,11 @@ export class IncidentMetrics {
 
   private async collectOpen(): Promise<void> {
     try {
-      const counts = await this.repo.openCounts();
-      for (const status of ['triggered', 'acknowledged', 'suppressed']) this.open.set({ status }, counts[status] ?? 0);
+      const rows = await this.repo.openCounts();
+      // Label sets come and go with incidents: start from none, keep the three statuses at 0 overall.
+      this.open.reset();
+      for (const status of ['triggered', 'acknowledged', 'suppressed']) if (!rows.some((r) => r.status === status)) this.open.set({ status, service: '', severity: '' }, 0);
+      for (const r of rows) this.open.set({ status: r.status, service: r.service ?? '', severity: r.severity ?? '' }, r.n);
     } catch (err) {
       this.log.debug(`open incidents not read: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -82,7 +82,7 @@ export class IncidentWriter {
       await this.page(m, incident.id, drafts, now);
       const who = drafts.map((d) => describeTarget(d.target)).join(', ');
       await this.repo.appendTimeline(m, incident.id, [{ kind: 'escalated', at: now, actor: 'vigil', message: `level ${level.level}${cycle} paged: ${who}`, detail: { level: level.level, cycle: step.cycle, onCall: level.onCall, pages: drafts.length } }]);
-      this.metrics.escalated(level.level);
+      this.metrics.escalated(incident.service, level.level);
     }
     const next = nextStep(snapshot, step, incident.escalationStartedAt);
     if (next) {

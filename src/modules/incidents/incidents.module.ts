@@ -27,6 +27,7 @@ import { IncidentsController } from './incidents.controller.js';
 import { IncidentsService } from './incidents.service.js';
 import { IntegrationsController } from './integrations.controller.js';
 import { OnCallController } from './oncall.controller.js';
+import { OnCallMetrics } from './oncall-metrics.js';
 import { OnCallSpecService } from './oncall-spec.service.js';
 import { PageDeliveryService } from './page-delivery.service.js';
 
@@ -55,6 +56,7 @@ async function extraCa(config: VigilConfig): Promise<string | undefined> {
     { provide: WebhookSender, inject: [VIGIL_CONFIG], useFactory: (config: VigilConfig) => new WebhookHttpClient(config.webhookAllowList) },
     OnCallSpecService,
     IncidentMetrics,
+    OnCallMetrics,
     IncidentWriter,
     AlertIngestService,
     IncidentsService,

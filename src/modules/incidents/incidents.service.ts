@@ -4,6 +4,7 @@ import { acknowledge, resolve, type ActionOutcome, type Via } from '../../core/i
 import { Clock } from '../../core/ports/clock.js';
 import { IncidentRepository, type IncidentFilter } from '../../persistence/incident.repository.js';
 import { JobWorker } from '../jobs/job-worker.js';
+import { IncidentMetrics } from './incident-metrics.js';
 import { IncidentWriter } from './incident-writer.js';
 
 export type Action = 'ack' | 'resolve';
@@ -16,6 +17,7 @@ export class IncidentsService {
     private readonly writer: IncidentWriter,
     private readonly worker: JobWorker,
     private readonly clock: Clock,
+    private readonly metrics: IncidentMetrics,
   ) {}
 
   list(filter: IncidentFilter) {
@@ -45,6 +47,8 @@ export class IncidentsService {
     });
     if (!result) throw notFound(id);
     if (result.changed) this.worker.kick();
+    const i = result.incident;
+    if (result.changed && action === 'ack' && i.acknowledgedAt) this.metrics.acknowledged(i.service, (i.acknowledgedAt.getTime() - i.triggeredAt.getTime()) / 1000);
     return result;
   }
 

@@ -4,7 +4,6 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE, datasourceVariable, firingAlertsTable, GENERATED_BY, labelValuesVariable, promQuery, thresholds } from './panel-parts.js';
-import { NOT_YET_EXPORTED_NOTE } from './source-metrics.js';
 
 export const ALERTS_ONCALL_UID = 'vigil-alerts-oncall';
 const SERVICE_VAR = 'service';
@@ -73,7 +72,7 @@ export function alertsOncallDashboard(): dashboard.DashboardBuilder {
     .withPanel(
       new table.PanelBuilder()
         .title('On call now')
-        .description(NOT_YET_EXPORTED_NOTE)
+        .description('Who each schedule of the OnCall spec puts on call now, overrides included (vigil_oncall_current).')
         .datasource(DATASOURCE)
         .withTarget(promQuery('A', 'vigil_oncall_current == 1', { instant: true, table: true }))
         .withTransformation({ id: 'organize', options: { excludeByName: { Time: true, Value: true, __name__: true }, indexByName: {}, renameByName: {} } })
@@ -83,7 +82,7 @@ export function alertsOncallDashboard(): dashboard.DashboardBuilder {
     .withPanel(
       new stat.PanelBuilder()
         .title('Open incidents')
-        .description(NOT_YET_EXPORTED_NOTE)
+        .description('Incidents triggered, acknowledged or suppressed, not yet resolved.')
         .datasource(DATASOURCE)
         .withTarget(promQuery('A', `sum(vigil_incidents_open{${svc}})`, { instant: true }))
         .thresholds(thresholds([['green', null], ['red', 1]]))
@@ -94,13 +93,13 @@ export function alertsOncallDashboard(): dashboard.DashboardBuilder {
     .withPanel(
       new timeseries.PanelBuilder()
         .title('Time to acknowledge (p50, p90)')
-        .description(NOT_YET_EXPORTED_NOTE)
+        .description('From an incident triggering to its acknowledgement, by any responder and channel.')
         .datasource(DATASOURCE)
         .withTarget(
-          promQuery('A', 'histogram_quantile(0.5, sum by (le) (rate(vigil_incident_ack_duration_seconds_bucket[$__rate_interval])))', { legend: 'p50' }),
+          promQuery('A', `histogram_quantile(0.5, sum by (le) (rate(vigil_incident_ack_duration_seconds_bucket{${svc}}[$__rate_interval])))`, { legend: 'p50' }),
         )
         .withTarget(
-          promQuery('B', 'histogram_quantile(0.9, sum by (le) (rate(vigil_incident_ack_duration_seconds_bucket[$__rate_interval])))', { legend: 'p90' }),
+          promQuery('B', `histogram_quantile(0.9, sum by (le) (rate(vigil_incident_ack_duration_seconds_bucket{${svc}}[$__rate_interval])))`, { legend: 'p90' }),
         )
         .unit('s')
         .span(6)
@@ -109,9 +108,9 @@ export function alertsOncallDashboard(): dashboard.DashboardBuilder {
     .withPanel(
       new timeseries.PanelBuilder()
         .title('Escalations')
-        .description(NOT_YET_EXPORTED_NOTE)
+        .description('Escalation levels paged: level 1 is the first page, higher levels mean nobody acknowledged in time.')
         .datasource(DATASOURCE)
-        .withTarget(promQuery('A', `sum by (service, level) (increase(vigil_incident_escalations_total{${svc}}[$__rate_interval]))`, { legend: '{{service}} level {{level}}' }))
+        .withTarget(promQuery('A', `sum by (service, level) (increase(vigil_escalations_total{${svc}}[$__rate_interval]))`, { legend: '{{service}} level {{level}}' }))
         .min(0)
         .span(6)
         .height(8),
