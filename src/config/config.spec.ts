@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { EMPTY_ALLOW_LIST } from '../core/webhooks/target-policy.js';
-import { ConfigError, enabledLogLevels, loadConfig, redactUrl } from './config.js';
+import { ConfigError, DATABASE_URL_REQUIRED, enabledLogLevels, loadConfig, redactUrl } from './config.js';
 
 describe('loadConfig', () => {
   it('uses the documented defaults when nothing is set', () => {
@@ -68,6 +68,22 @@ describe('loadConfig', () => {
   ])('refuses %s with a message naming the variable', (_, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it.each([
+    ['unset', {}],
+    ['empty, as in a unit file', { DATABASE_URL: '' }],
+  ])('refuses NODE_ENV=production with DATABASE_URL %s, naming the variable and why', (_, env) => {
+    expect(() => loadConfig({ NODE_ENV: 'production', ...env })).toThrow(new ConfigError([DATABASE_URL_REQUIRED]));
+    expect(DATABASE_URL_REQUIRED).toMatch(/^DATABASE_URL: required when NODE_ENV=production; the embedded PostgreSQL is for laptops and demos/);
+  });
+
+  it.each([
+    ['production with a DATABASE_URL', { NODE_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db:5432/vigil' }, 'postgresql://u:p@db:5432/vigil'],
+    ['development without one (the embedded database)', { NODE_ENV: 'development' }, undefined],
+    ['no NODE_ENV without one (npm start on a laptop)', {}, undefined],
+  ])('starts in %s', (_, env, url) => {
+    expect(loadConfig(env).databaseUrl).toBe(url);
   });
 
   it('reads VIGIL_WEBHOOK_ALLOWED_HOSTS into an allow-list', () => {

@@ -26,6 +26,7 @@ const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
 const envSchema = z.object({
+  NODE_ENV: optional(z.string()),
   PORT: optional(wholeNumber(0, 65535)),
   HOST: optional(z.string().regex(/^[0-9A-Za-z.:[\]-]+$/, 'must be an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0')),
   // The value is never echoed in errors: it carries the password.
@@ -140,6 +141,10 @@ export interface VigilConfig {
   readonly webDir?: string;
 }
 
+/** The one line a production start without a database says (README, "Run it in Kubernetes"). */
+export const DATABASE_URL_REQUIRED =
+  'DATABASE_URL: required when NODE_ENV=production; the embedded PostgreSQL is for laptops and demos (set DATABASE_URL to your PostgreSQL server)';
+
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`invalid environment: ${problems.join('; ')}`);
@@ -155,6 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     throw new ConfigError([...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []), ...prometheus.problems]);
   }
   const e = parsed.data;
+  // The embedded PostgreSQL keeps its data in the process's own folder: fine on a laptop, lost with
+  // the container in production, and one per replica. Refused before anything starts.
+  if (e.NODE_ENV === 'production' && !e.DATABASE_URL) throw new ConfigError([DATABASE_URL_REQUIRED]);
   return {
     port: e.PORT ?? 3000,
     host: e.HOST ?? '127.0.0.1',

@@ -23,7 +23,7 @@ function goRegExp(pattern: string, flags: string): RegExp {
 }
 goRegExp.code = 'goRegExp';
 
-function newAjv(): Ajv {
+export function newAjv(): Ajv {
   // strict: false because both families of schemas carry keywords ajv does not know
   // (`x-kubernetes-*`, `description` siblings of `$ref`); the ones that constrain data are added below.
   const ajv = new Ajv({ strict: false, allErrors: true, code: { regExp: goRegExp } });
@@ -56,7 +56,7 @@ function newAjv(): Ajv {
  * field validation (kubectl's default since 1.27) refuses any other, unless the schema says
  * `x-kubernetes-preserve-unknown-fields`. JSON Schema allows them unless told otherwise.
  */
-function closeStructuralObjects(schema: unknown): unknown {
+export function closeStructuralObjects(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closeStructuralObjects);
   if (schema === null || typeof schema !== 'object') return schema;
   const out: Json = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, closeStructuralObjects(v)]));
@@ -90,7 +90,7 @@ export interface SchemaCorrection {
 }
 
 /** The schema file `path`, read as `id`, with the corrections meant for it applied. */
-function correctedSchema(id: string, path: string, corrections: readonly SchemaCorrection[]): Json {
+export function correctedSchema(id: string, path: string, corrections: readonly SchemaCorrection[]): Json {
   const schema = JSON.parse(readFileSync(path, 'utf8')) as Json;
   for (const c of corrections.filter((c) => c.file === id)) {
     const parent = c.path.slice(0, -1).reduce<Json | undefined>((node, key) => node?.[key] as Json | undefined, schema);

@@ -25,11 +25,12 @@ export class VigilProcess {
   private readonly child: ChildProcess;
   private readonly waiters = new Set<() => void>();
 
-  constructor(env: Record<string, string>, cwd: string) {
+  /** `user`: run as that uid/gid (as the image's USER does), which needs root. */
+  constructor(env: Record<string, string>, cwd: string, user?: { readonly uid: number; readonly gid: number }) {
     const base = { ...process.env };
     // What the operator's shell might carry must not decide the database or the log level here.
     for (const name of ['DATABASE_URL', 'PROMETHEUS_URL', 'LOG_LEVEL', 'NODE_OPTIONS']) delete base[name];
-    this.child = spawn(process.execPath, ['dist/main.js'], { cwd, env: { ...base, LOG_LEVEL: 'log', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, ['dist/main.js'], { cwd, env: { ...base, LOG_LEVEL: 'log', ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...user });
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       try {
         this.lines.push(JSON.parse(line) as LogLine);
