@@ -22,6 +22,12 @@ export interface TestPostgres {
   readonly pause: () => Promise<void>;
   /** Thaws what `pause` froze. */
   readonly resume: () => Promise<void>;
+  /**
+   * Crashes the server (`pg_ctl stop -m immediate`: every connection cut, no shutdown checkpoint,
+   * crash recovery at the next start) and starts it again on the same port, as a failover to a
+   * replica at the same address looks to a client. Resolves once it accepts connections.
+   */
+  readonly crashRestart: () => Promise<void>;
 }
 
 /**
@@ -94,7 +100,11 @@ export async function startTestPostgres(name = 'vigil_test'): Promise<TestPostgr
         for (const p of (await processes()).slice(1)) await run('kill', ['-STOP', p]).catch(() => undefined);
       }
     };
-    return { url: await createDatabase(name), createDatabase, stop, pause: () => signal('STOP'), resume: () => signal('CONT') };
+    const crashRestart = async () => {
+      await pgCmd('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      await pgCmd('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', opts, '-w', '-t', '30', 'start']);
+    };
+    return { url: await createDatabase(name), createDatabase, stop, pause: () => signal('STOP'), resume: () => signal('CONT'), crashRestart };
   } catch (err) {
     await stop();
     throw err;
