@@ -5,10 +5,12 @@
 //
 //   node bench/scenario-alerts.js [--duration 20] [--connections 32] [--rate 0] [--groups 1000]
 //                                 [--new-percent 5] [--max-inflight 64] [--log-level log]
-//                                 [--instances 1] [--cpu-prof DIR] [--keep]
+//                                 [--instances 1] [--proxy] [--cpu-prof DIR] [--keep]
 //
 // --instances N starts N Vigil processes on the one database and spreads the connections over them
-// round robin (a Node process uses one core; replicas are how Vigil uses more).
+// round robin (a Node process uses one core; replicas are how Vigil uses more). --proxy puts a TCP
+// round-robin proxy in front of them instead (bench/round-robin-proxy.js, its own process and CPU
+// figure), so autocannon sees one address, as clients of a Service do.
 //
 // Needs `npm run build` first. Progress on stderr; one JSON object on stdout (bench/run.js renders it).
 //
@@ -47,7 +49,7 @@ const args = benchArgs(
   {
     numbers: { duration: 20, connections: 32, rate: 0, groups: 1000, 'new-percent': 5, 'max-inflight': 64, instances: 1 },
     strings: { 'cpu-prof': '', 'log-level': 'log' },
-    flags: ['keep'],
+    flags: ['keep', 'proxy'],
   },
   'bench/scenario-alerts.js',
 );
@@ -69,7 +71,7 @@ async function main() {
   const result = {
     scenario: 'alerts',
     loadAverage1mAtStart: os.loadavg()[0],
-    workload: { groups: args.groups, newPercent: args['new-percent'], connections: args.connections, durationS: args.duration, rate: args.rate, maxInFlight: args['max-inflight'], logLevel: args['log-level'], instances: args.instances },
+    workload: { groups: args.groups, newPercent: args['new-percent'], connections: args.connections, durationS: args.duration, rate: args.rate, maxInFlight: args['max-inflight'], logLevel: args['log-level'], instances: args.instances, proxy: args.proxy },
   };
   const tmp = mkdtempSync(join(os.tmpdir(), 'vigil-bench-alerts-'));
   cleanups.push(async () => (args.keep ? progress(`kept ${tmp}`) : rmSync(tmp, { recursive: true, force: true })));
@@ -116,7 +118,15 @@ async function main() {
   });
   result.openMs = performance.now() - t;
 
-  const run = await load(instances.map((v) => v.url), auth, groups, pd, instances.map((v) => v.pid));
+  let urls = instances.map((v) => v.url);
+  let proxyPid;
+  if (args.proxy) {
+    const proxy = await startProxy(urls);
+    cleanups.push(proxy.stop);
+    urls = [proxy.url];
+    proxyPid = proxy.pid;
+  }
+  const run = await load(urls, auth, groups, pd, instances.map((v) => v.pid), proxyPid);
   result.load = run.figures;
 
   progress('waiting for the new incidents’ PagerDuty triggers…');
@@ -140,7 +150,7 @@ async function main() {
 
 // ───────────────────────────────────────────── the load
 
-async function load(urls, auth, groups, pd, vigilPids) {
+async function load(urls, auth, groups, pd, vigilPids, proxyPid) {
   const every = args['new-percent'] > 0 ? Math.max(1, Math.round(100 / args['new-percent'])) : 0;
   let seq = 0;
   let fresh = 0;
@@ -183,6 +193,7 @@ async function load(urls, auth, groups, pd, vigilPids) {
   };
 
   const cpuBefore = cpuTimes(vigilPids);
+  const proxyBefore = proxyPid ? cpuTimes([proxyPid])?.vigil : undefined;
   const benchCpu = process.cpuUsage();
   progress(
     `autocannon: ${args.connections} connections × ${args.duration} s${args.rate ? ` at ${args.rate}/s` : ', closed loop'}; repeats of ${groups.length} open groups, ${every ? `every ${every}th a new group` : 'no new groups'}…`,
@@ -198,6 +209,7 @@ async function load(urls, auth, groups, pd, vigilPids) {
   });
   const endedAt = performance.now();
   const cpuAfter = cpuTimes(vigilPids);
+  const proxyAfter = proxyPid ? cpuTimes([proxyPid])?.vigil : undefined;
   const benchCpuUsed = process.cpuUsage(benchCpu);
   const seconds = (endedAt - started) / 1000;
   const count = (re) => Object.entries(statuses).reduce((n, [s, c]) => n + (re.test(s) ? c : 0), 0);
@@ -222,6 +234,7 @@ async function load(urls, auth, groups, pd, vigilPids) {
       vigil: cpuAfter && cpuBefore ? (cpuAfter.vigil - cpuBefore.vigil) / seconds : undefined,
       postgres: cpuAfter && cpuBefore ? (cpuAfter.postgres - cpuBefore.postgres) / seconds : undefined,
       bench: (benchCpuUsed.user + benchCpuUsed.system) / 1e6 / seconds,
+      ...(proxyBefore !== undefined && proxyAfter !== undefined ? { proxy: (proxyAfter - proxyBefore) / seconds } : {}),
       machine: cpuAfter && cpuBefore ? (cpuAfter.machine - cpuBefore.machine) / seconds : undefined,
       cores: os.cpus().length,
     },
@@ -463,6 +476,19 @@ sinks:
  * CPU seconds so far (Linux /proc; undefined elsewhere): Vigil's process, the PostgreSQL backends
  * serving the bench database (their command line names it), and the whole machine.
  */
+/** bench/round-robin-proxy.js over `urls`, in a process of its own. */
+async function startProxy(urls) {
+  const child = spawn(process.execPath, [join(benchDir, 'round-robin-proxy.js'), ...urls.map((u) => new URL(u).host)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((ok, fail) => {
+    child.once('error', fail);
+    child.once('exit', (code) => fail(new Error(`round-robin proxy exited ${code}`)));
+    createInterface({ input: child.stdout }).once('line', ok);
+  });
+  const port = Number(/^listening (\d+)$/.exec(line)?.[1]);
+  const stop = () => new Promise((ok) => (child.exitCode !== null ? ok() : (child.once('exit', ok), child.kill('SIGTERM'))));
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop };
+}
+
 function cpuTimes(pids) {
   const tick = 100; // USER_HZ on Linux
   const used = (p) => {
