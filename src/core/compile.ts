@@ -2,6 +2,7 @@ import { check } from './check.js';
 import type { Diagnostic } from './diagnostics.js';
 import { alertmanagerFiles } from './generate/alertmanager/alertmanager-files.js';
 import { dashboardFiles } from './generate/dashboards/dashboard-files.js';
+import { kustomizationFiles } from './generate/kustomization-files.js';
 import { drillRuleFiles } from './generate/drill-rules.js';
 import { elasticsearchFiles } from './generate/elasticsearch/elasticsearch-files.js';
 import { ruleFiles, type GeneratedFile } from './generate/rule-files.js';
@@ -32,5 +33,5 @@ export function compile(inputs: readonly SpecInput[], drillInputs: readonly Spec
     ...alertmanagerFiles(routing),
     ...elasticsearchFiles(retention),
   ];
-  return { fleet, files, diagnostics };
+  return { fleet, files: [...files, ...kustomizationFiles(files)], diagnostics };
 }

@@ -116,7 +116,7 @@ describe('vigil generate', () => {
   it('writes a plain rule file and a PrometheusRule per service, byte-identical on a re-run', async () => {
     const first = await vigil(dir, 'generate');
     expect(first.code).toBe(0);
-    expect((await readdir(join(dir, 'rules'))).sort()).toEqual(['checkout.prometheusrule.yaml', 'checkout.rules.yaml']);
+    expect((await readdir(join(dir, 'rules'))).sort()).toEqual(['Kustomization', 'checkout.prometheusrule.yaml', 'checkout.rules.yaml']);
     const before = await readFile(join(dir, 'rules/checkout.rules.yaml'), 'utf8');
     const second = await vigil(dir, 'generate');
     expect(second.out).toMatch(/^\d+ file\(s\) generated, 0 changed\n$/);
@@ -134,7 +134,7 @@ describe('vigil generate', () => {
     const generate = await vigil(dir, 'generate');
     expect([validate.code, generate.code]).toEqual([code, code]);
     const written = await readdir(join(dir, 'rules')).catch(() => []);
-    expect(written.sort()).toEqual(code === 0 ? [`${name}.prometheusrule.yaml`, `${name}.rules.yaml`] : []);
+    expect(written.sort()).toEqual(code === 0 ? ['Kustomization', `${name}.prometheusrule.yaml`, `${name}.rules.yaml`] : []);
   });
 
   it('--check exits 0 when up to date and 1 listing drift, writing nothing', async () => {
@@ -162,7 +162,7 @@ describe('vigil generate', () => {
     expect(r.err).toContain('slos/broken.yaml:5:16: objective 100 leaves no error budget');
     expect(r.err).toContain('nothing was written');
     expect(await readFile(join(dir, 'rules/checkout.rules.yaml'), 'utf8')).toBe(before);
-    expect((await readdir(join(dir, 'rules'))).sort()).toEqual(['checkout.prometheusrule.yaml', 'checkout.rules.yaml']);
+    expect((await readdir(join(dir, 'rules'))).sort()).toEqual(['Kustomization', 'checkout.prometheusrule.yaml', 'checkout.rules.yaml']);
   });
 
   it('removes files it generated for a service that is gone, and never a hand-written file', async () => {
@@ -173,10 +173,12 @@ describe('vigil generate', () => {
     const r = await vigil(dir, 'generate');
     expect(r.out).toContain('remove rules/extra.rules.yaml\n');
     expect((await readdir(join(dir, 'rules'))).sort()).toEqual([
+      'Kustomization',
       'checkout.prometheusrule.yaml',
       'checkout.rules.yaml',
       'hand-written.rules.yaml',
     ]);
+    expect(await readFile(join(dir, 'rules/Kustomization'), 'utf8')).not.toContain('extra');
   });
 
   it('on a filesystem fault midway writes nothing: files already moved into place are put back, and no temporary file is left', async () => {
@@ -200,7 +202,7 @@ describe('vigil generate', () => {
   it('honours --slos and --out', async () => {
     const r = await vigil(dir, 'generate', '--slos', 'slos', '--out', 'build');
     expect(r.code).toBe(0);
-    expect((await readdir(join(dir, 'build/rules'))).length).toBe(2);
+    expect((await readdir(join(dir, 'build/rules'))).length).toBe(3);
   });
 });
 
@@ -213,6 +215,7 @@ describe('vigil generate with drills', () => {
   it('writes the drill and backup alerts from drills/, and removes them with the last drill', async () => {
     expect((await vigil(dir, 'generate')).code).toBe(0);
     expect((await readdir(join(dir, 'rules'))).sort()).toEqual([
+      'Kustomization',
       'checkout.prometheusrule.yaml',
       'checkout.rules.yaml',
       'vigil-drills.prometheusrule.yaml',

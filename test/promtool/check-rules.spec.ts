@@ -73,7 +73,7 @@ const fixtureFiles = ruleFilesOf(fixtures.files);
 describe('promtool check rules: fixture fleet (native, Sloth, OpenSLO, Pyrra)', () => {
   it('compiles without diagnostics into a rule file and a PrometheusRule per service', () => {
     expect(fixtures.diagnostics.map(formatDiagnostic)).toEqual([]);
-    expect(fixtures.files.map((f) => f.path).filter((p) => p.startsWith('rules/')).sort()).toEqual(
+    expect(fixtures.files.map((f) => f.path).filter((p) => p.startsWith('rules/') && p.endsWith('.yaml')).sort()).toEqual(
       ['edge-proxy', 'home-wifi', 'inventory', 'monitoring', 'myservice', 'payments', 'probes', 'search'].flatMap((s) => [`rules/${s}.prometheusrule.yaml`, `rules/${s}.rules.yaml`]),
     );
   });
@@ -116,7 +116,7 @@ describe('promtool check rules: the repository slos/ and drills/ folders', () =>
     // The drill and backup alerts (rules/vigil-drills.rules.yaml) are checked with the services' rules.
     expect(result.files.map((f) => f.path)).toEqual(expect.arrayContaining(['rules/vigil-drills.rules.yaml', 'rules/vigil-drills.prometheusrule.yaml']));
     const pairs = ruleFilesOf(result.files);
-    expect(pairs.length * 2).toBe(result.files.filter((f) => f.path.startsWith('rules/')).length);
+    expect(pairs.length * 2).toBe(result.files.filter((f) => f.path.startsWith('rules/') && f.path.endsWith('.yaml')).length);
     if (pairs.length === 0) return;
     await expectPromtoolAccepts([
       ...pairs.map((p) => p.plain),
