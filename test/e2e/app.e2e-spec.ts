@@ -129,7 +129,7 @@ describe('with valid specs and a real PostgreSQL', () => {
   });
 
   it('wrote the rule files', async () => {
-    expect((await readdir(join(s.outDir, 'rules'))).sort()).toEqual(['fuel-analyzer.prometheusrule.yaml', 'fuel-analyzer.rules.yaml']);
+    expect((await readdir(join(s.outDir, 'rules'))).sort()).toEqual(['Kustomization', 'fuel-analyzer.prometheusrule.yaml', 'fuel-analyzer.rules.yaml']);
   });
 
   it('exposes Vigil metrics and default process metrics on /metrics', async () => {

@@ -29,7 +29,7 @@ export interface TestReplica {
  */
 export async function startReplica(url: string, name: string, clock: Clock, defs: readonly JobDefinition[], opts: { concurrency?: number } = {}): Promise<TestReplica> {
   const dataSource = await openDatabase(url, { applicationName: `vigil:${name}` });
-  const metrics = new MetricsService();
+  const metrics = new MetricsService({ version: '0.0.0-test', revision: 'unknown' });
   const repo = new JobRepository(dataSource);
   const worker = new JobWorker(repo, new ReplicaSession(dataSource), clock, new JobMetrics(metrics, repo, clock), new SchedulerRegistry(), {
     replica: name,

@@ -36,7 +36,7 @@ async function load(specs: SpecInput[] | Error, drills: SpecInput[] = []) {
   const files = new MemorySpecFiles(specs, drills);
   const runs: NewGenerationRun[] = [];
   const repo = { record: async (r: NewGenerationRun) => void runs.push(r) } as unknown as GenerationRunRepository;
-  const service = new SloService(loadConfig({}), repo, new MetricsService(), files, new ManualClock(new Date('2026-11-29T10:00:00Z')));
+  const service = new SloService(loadConfig({}), repo, new MetricsService({ version: '0.0.0-test', revision: 'unknown' }), files, new ManualClock(new Date('2026-11-29T10:00:00Z')));
   await service.onModuleInit();
   return { service, files, runs };
 }
