@@ -5,12 +5,14 @@
 //
 //   node bench/scenario-alerts.js [--duration 20] [--connections 32] [--rate 0] [--groups 1000]
 //                                 [--new-percent 5] [--max-inflight 64] [--log-level log]
-//                                 [--instances 1] [--proxy] [--cpu-prof DIR] [--keep]
+//                                 [--instances 1] [--proxy] [--api 0] [--cpu-prof DIR] [--keep]
 //
 // --instances N starts N Vigil processes on the one database and spreads the connections over them
 // round robin (a Node process uses one core; replicas are how Vigil uses more). --proxy puts a TCP
 // round-robin proxy in front of them instead (bench/round-robin-proxy.js, its own process and CPU
-// figure), so autocannon sees one address, as clients of a Service do.
+// figure), so autocannon sees one address, as clients of a Service do. --api S adds S seconds of API
+// reads after the ingestion run (GET /api/incidents/<id> of the open incidents, a viewer token, the
+// same connections and addresses): the API side of scaling out.
 //
 // Needs `npm run build` first. Progress on stderr; one JSON object on stdout (bench/run.js renders it).
 //
@@ -47,7 +49,7 @@ import { cleanupsOnExit, printResult, startPostgres, stopper, waitFor } from './
 const args = benchArgs(
   process.argv.slice(2),
   {
-    numbers: { duration: 20, connections: 32, rate: 0, groups: 1000, 'new-percent': 5, 'max-inflight': 64, instances: 1 },
+    numbers: { duration: 20, connections: 32, rate: 0, groups: 1000, 'new-percent': 5, 'max-inflight': 64, instances: 1, api: 0 },
     strings: { 'cpu-prof': '', 'log-level': 'log' },
     flags: ['keep', 'proxy'],
   },
@@ -144,6 +146,7 @@ async function main() {
 
   progress('checking the database against what was acknowledged…');
   result.verify = await verify(client, run);
+  if (args.api > 0) result.api = await apiLoad(urls, createToken(db.url, 'viewer', 'bench-reader'), client, instances.map((v) => v.pid), proxyPid);
   result.loadAverage1mAtEnd = os.loadavg()[0];
   return result;
 }
@@ -436,7 +439,11 @@ async function startVigil(tmp, databaseUrl, eventsUrl) {
 
 /** The ingest token an operator gives Alertmanager: `vigil token create --role ingest`, printed once on stdout. */
 function createIngestToken(databaseUrl) {
-  const r = spawnSync(process.execPath, [join(repo, 'bin', 'vigil.js'), 'token', 'create', '--role', 'ingest', '--name', 'bench-alertmanager'], {
+  return createToken(databaseUrl, 'ingest', 'bench-alertmanager');
+}
+
+function createToken(databaseUrl, role, name) {
+  const r = spawnSync(process.execPath, [join(repo, 'bin', 'vigil.js'), 'token', 'create', '--role', role, '--name', name], {
     cwd: repo,
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: databaseUrl },
@@ -476,6 +483,41 @@ sinks:
  * CPU seconds so far (Linux /proc; undefined elsewhere): Vigil's process, the PostgreSQL backends
  * serving the bench database (their command line names it), and the whole machine.
  */
+/** --api: GET /api/incidents/<id> over the open incidents, closed loop, the ingestion run's connections. */
+async function apiLoad(urls, token, client, vigilPids, proxyPid) {
+  const ids = (await client.query(`SELECT id::text FROM incidents WHERE status <> 'resolved' ORDER BY id LIMIT 1000`)).rows.map((r) => r.id);
+  let n = 0;
+  const statuses = {};
+  progress(`API reads: GET /api/incidents/<id> of ${ids.length} incidents, ${args.connections} connections × ${args.api} s…`);
+  const before = cpuTimes(vigilPids);
+  const proxyBefore = proxyPid ? cpuTimes([proxyPid])?.vigil : undefined;
+  const r = await autocannon({
+    url: urls.length === 1 ? urls[0] : urls,
+    connections: args.connections,
+    duration: args.api,
+    requests: [
+      {
+        method: 'GET',
+        headers: { authorization: `Bearer ${token}` },
+        setupRequest: (req) => ({ ...req, path: `/api/incidents/${ids[n++ % ids.length]}` }),
+        onResponse: (status) => void (statuses[status] = (statuses[status] ?? 0) + 1),
+      },
+    ],
+  });
+  const after = cpuTimes(vigilPids);
+  const proxyAfter = proxyPid ? cpuTimes([proxyPid])?.vigil : undefined;
+  const seconds = args.api;
+  const ok = Object.entries(statuses).reduce((sum, [st, c]) => sum + (st.startsWith('2') ? c : 0), 0);
+  const vigil = after && before ? (after.vigil - before.vigil) / seconds : undefined;
+  return {
+    requestsPerSecond: ok / seconds,
+    statuses,
+    latencyMs: { p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max },
+    cpu: { vigil, postgres: after && before ? (after.postgres - before.postgres) / seconds : undefined, machine: after && before ? (after.machine - before.machine) / seconds : undefined, ...(proxyAfter !== undefined && proxyBefore !== undefined ? { proxy: (proxyAfter - proxyBefore) / seconds } : {}) },
+    cpuMsPerRequest: vigil !== undefined && ok > 0 ? (1000 * vigil * seconds) / ok : undefined,
+  };
+}
+
 /** bench/round-robin-proxy.js over `urls`, in a process of its own. */
 async function startProxy(urls) {
   const child = spawn(process.execPath, [join(benchDir, 'round-robin-proxy.js'), ...urls.map((u) => new URL(u).host)], { stdio: ['ignore', 'pipe', 'inherit'] });
