@@ -28,3 +28,14 @@ export function dateTime(iso: string): string {
 export function month(d: Date): string {
   return d.toISOString().slice(0, 7);
 }
+
+/** How long ago, coarsely, for ages in lists: "45 s", "12 min", "3 h 5 min", "2 d 4 h". */
+export function age(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ${m % 60} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}

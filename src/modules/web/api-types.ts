@@ -9,3 +9,5 @@ export type { BudgetListDto, HistoryDto, HistoryPoint, StoredBudgetDto } from '.
 export type { AlertWindowDto, SloDetailDto } from '../slo/slo.dto.js';
 export type { IngestResult } from '../incidents/alert-ingest.service.js';
 export type { TestAlert } from '../incidents/incidents.dto.js';
+export type { AlertState, IncidentStatus } from '../../core/incidents/incident.js';
+export type { IncidentDetailDto, IncidentDto, IncidentListDto } from '../incidents/incidents.dto.js';
