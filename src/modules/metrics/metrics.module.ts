@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { buildInfo } from '../../adapters/files/vigil-version.js';
 import { MetricsController } from './metrics.controller.js';
-import { MetricsService } from './metrics.service.js';
+import { BUILD_INFO, MetricsService } from './metrics.service.js';
 
-@Module({ controllers: [MetricsController], providers: [MetricsService], exports: [MetricsService] })
+@Module({ controllers: [MetricsController], providers: [{ provide: BUILD_INFO, useFactory: buildInfo }, MetricsService], exports: [MetricsService] })
 export class MetricsModule {}

@@ -1,6 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { buildInfo } from '../../adapters/files/vigil-version.js';
+
+/** What vigil_build_info reports; read from the installation by metrics.module.ts (the adapter stays out of the service). */
+export interface BuildLabels {
+  readonly version: string;
+  readonly revision: string;
+}
+export const BUILD_INFO = Symbol('BUILD_INFO');
 
 /**
  * Vigil's own metrics, in a registry per app instance (not prom-client's global one) so two
@@ -27,15 +33,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(@Optional() @Inject(BUILD_INFO) build: BuildLabels = { version: 'unknown', revision: 'unknown' }) {
     collectDefaultMetrics({ register: this.registry });
     // Gauges named like counters, which `promtool check metrics` refuses; each is the sum over
     // `type` of the gauge without the suffix (nodejs_active_handles{type} …), kept.
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
     // The usual *_build_info convention: join it on `instance` to see which version a series came from.
-    const build = new Gauge({ name: 'vigil_build_info', help: 'Always 1: the version and git revision this replica runs, as labels', labelNames: ['version', 'revision'] as const, registers: [this.registry] });
-    const { version, revision } = buildInfo();
-    build.set({ version, revision }, 1);
+    const info = new Gauge({ name: 'vigil_build_info', help: 'Always 1: the version and git revision this replica runs, as labels', labelNames: ['version', 'revision'] as const, registers: [this.registry] });
+    info.set({ version: build.version, revision: build.revision }, 1);
   }
 
   recordSpecLoad(slos: number, problems: number, at: Date): void {
