@@ -143,6 +143,58 @@ describe('the incident list', () => {
   });
 });
 
+describe('live updates, without a reload', () => {
+  /** Marks the document, so a test can tell the page was updated in place rather than loaded again. */
+  const mark = (page: Page) => page.evaluate('window.__notReloaded = true');
+  const notReloaded = (page: Page) => page.evaluate("window.__notReloaded === true && performance.getEntriesByType('navigation').length === 1");
+
+  it('an incident created through the API appears in the open list page', async () => {
+    const { page, errors, close } = await openAs('viewer', '/incidents');
+    try {
+      await page.locator('[data-live="live"]').waitFor();
+      await page.getByTestId('incident-table').waitFor();
+      await mark(page);
+      const before = (await drawnIncidents(page)).map((r) => r.id);
+      const id = await fire('checkout', 'Checkout created while the list is open');
+      expect(before).not.toContain(id);
+      const row = page.locator(`[data-incident="${id}"]`);
+      await row.waitFor();
+      await expect(row.locator('th').innerText()).resolves.toBe(`Checkout created while the list is open #${id}`);
+      // Newest open first: it is the first row.
+      expect((await drawnIncidents(page))[0]!.id).toBe(id);
+      await expect(notReloaded(page)).resolves.toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('an acknowledgement and a resolve made elsewhere show on the open detail page and the list', async () => {
+    const id = await fire('search', 'Search acknowledged elsewhere');
+    const detail = await openAs('viewer', `/incidents/${id}`);
+    const list = await openAs('viewer', '/incidents');
+    try {
+      await Promise.all([detail.page.locator('[data-live="live"]').waitFor(), list.page.locator('[data-live="live"]').waitFor()]);
+      await detail.page.getByTestId('timeline').waitFor();
+      await list.page.locator(`[data-incident="${id}"]`).waitFor();
+      await Promise.all([mark(detail.page), mark(list.page)]);
+      await act(id, 'ack');
+      await detail.page.locator('[data-kind="acknowledged"]').waitFor();
+      await detail.page.locator('[data-incident-status="acknowledged"]').waitFor();
+      await list.page.locator(`[data-incident="${id}"] [data-incident-status="acknowledged"]`).waitFor();
+      await act(id, 'resolve');
+      await detail.page.locator('[data-incident-status="resolved"]').waitFor();
+      // The open list drops it.
+      await list.page.locator(`[data-incident="${id}"]`).waitFor({ state: 'detached' });
+      await expect(notReloaded(detail.page)).resolves.toBe(true);
+      await expect(notReloaded(list.page)).resolves.toBe(true);
+      expect([...detail.errors, ...list.errors]).toEqual([]);
+    } finally {
+      await Promise.all([detail.close(), list.close()]);
+    }
+  });
+});
+
 describe('the incident detail page', () => {
   it('a responder acknowledges in the browser: the API says acknowledged and PagerDuty receives the acknowledge on every stream paged', async () => {
     const id = await fire('checkout', 'Checkout latency');
@@ -188,16 +240,17 @@ describe('the incident detail page', () => {
       await page.locator('[data-kind="note"]').waitFor();
       await page.locator('[data-action="resolve"]').click();
       await page.locator('[data-kind="resolved"]').waitFor();
-      // The resolve reaches PagerDuty on both streams; then the timeline is complete, and a reload shows all of it.
+      // The resolve reaches PagerDuty on both streams (the delivery worker writes those entries, not
+      // this page's request): the page, still open, follows until it shows the whole timeline.
       const after = await until('the resolve delivered', async () => {
         const i = await api<IncidentDetailDto>(`/api/incidents/${id}`);
         return i.timeline.filter((e) => e.kind === 'page_delivered').length === 4 ? i : undefined;
       });
-      await page.reload();
-      await page.locator('[data-kind="resolved"]').waitFor();
       expect(after.status).toBe('resolved');
       expect(after.timeline.filter((e) => e.kind === 'note').map((e) => [e.actor, e.message])).toEqual([['ui-responder', 'Rolled back deploy 4711']]);
-      const drawn = await page.getByTestId('timeline').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-kind')));
+      const drawnKinds = () => page.getByTestId('timeline').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-kind')));
+      let drawn: (string | null)[] = [];
+      await until('the page to show the whole timeline', async () => JSON.stringify((drawn = await drawnKinds())) === JSON.stringify(after.timeline.map((e) => e.kind)), 10_000).catch(() => undefined);
       expect(drawn).toEqual(after.timeline.map((e) => e.kind));
       // Alerts inside: the test alert, resolved by hand.
       await expect(page.getByTestId('alerts').locator('tbody tr').allInnerTexts()).resolves.toEqual([expect.stringContaining('VigilTestAlert')]);

@@ -1,9 +1,11 @@
 import type { IncidentDetailDto } from '../../../src/modules/web/api-types.js';
 import { api } from '../api/api.client.js';
+import { useLiveRefresh } from '../api/live-events.client.js';
 import { useRefreshable } from '../api/use-load.hook.js';
 import { IncidentActions } from '../components/incident-actions.component.js';
 import { IncidentStatusBadge } from '../components/incident-status.component.js';
 import { IncidentAlerts, IncidentTimeline } from '../components/incident-timeline.component.js';
+import { LiveStateNote } from '../components/live-state.component.js';
 import { LoadState } from '../components/load-state.component.js';
 import { PageHeading } from '../components/page-heading.component.js';
 import { dateTime } from '../format.js';
@@ -13,12 +15,15 @@ import { pagedText } from './incident-rows.js';
 export function IncidentDetailPage(props: { params: { id: string } }) {
   const { id } = props.params;
   const { load, refresh } = useRefreshable(() => api.incident(id), [id]);
+  // Acks, escalations and notes made elsewhere (another responder, PagerDuty, Slack) show as they happen.
+  useLiveRefresh(refresh, (e) => e.kind === 'resync' || e.id === id);
   return (
     <>
       <PageHeading title={load.state === 'ok' ? load.data.title : `Incident ${id}`} />
       <p>
         <a href={PATHS.incidents}>← All incidents</a>
       </p>
+      <LiveStateNote />
       <LoadState load={load} what={`incident ${id}`} />
       {load.state === 'ok' && <IncidentDetail incident={load.data} changed={refresh} />}
     </>

@@ -1,7 +1,9 @@
 import { useLocation } from 'preact-iso/router';
+import { useLiveRefresh } from '../api/live-events.client.js';
 import { useRefreshable } from '../api/use-load.hook.js';
 import { FilterSelect } from '../components/filter-select.component.js';
 import { IncidentStatusBadge, incidentStatusWord } from '../components/incident-status.component.js';
+import { LiveStateNote } from '../components/live-state.component.js';
 import { LoadState } from '../components/load-state.component.js';
 import { PageHeading } from '../components/page-heading.component.js';
 import { useNow } from '../components/use-now.hook.js';
@@ -11,11 +13,12 @@ import { ageText, isView, loadIncidents, pagedText, VIEWS, type IncidentView } f
 
 const VIEW_WORDS = (v: IncidentView) => (v === 'open' ? 'Open' : v === 'all' ? 'All' : incidentStatusWord(v));
 
-/** Incidents, open ones first; the status filter lives in the URL. */
+/** Incidents, open ones first; the status filter lives in the URL; changes made anywhere show without a reload. */
 export function IncidentListPage() {
   const { query, path, route } = useLocation();
   const view: IncidentView = isView(query.status) ? query.status : 'open';
-  const { load } = useRefreshable(() => loadIncidents(view), [view]);
+  const { load, refresh } = useRefreshable(() => loadIncidents(view), [view]);
+  useLiveRefresh(refresh);
   const now = useNow();
 
   return (
@@ -24,6 +27,7 @@ export function IncidentListPage() {
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <FilterSelect label="Status" value={view} options={VIEWS} words={VIEW_WORDS} all={false} onChange={(v) => route(v === 'open' ? path : `${path}?status=${v}`, true)} />
       </form>
+      <LiveStateNote />
       <LoadState load={load} what="the incidents" />
       {load.state === 'ok' && (
         <>
