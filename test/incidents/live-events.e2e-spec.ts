@@ -103,6 +103,17 @@ it('sends a heartbeat comment, and ends the stream with signed-out once its toke
   await live.ended;
 });
 
+it('when the LISTEN connection is lost, the replica listens again and tells its streams to read afresh (ready); later changes still arrive', async () => {
+  const live = await stream(a);
+  await live.next('ready', isEvent('ready'));
+  const from = live.messages.length;
+  const killed = await rig.query<{ n: string }>(`SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name LIKE 'vigil:%:events'`);
+  expect(Number(killed[0]!.n)).toBeGreaterThan(0);
+  await live.next('ready again', isEvent('ready'), from);
+  const id = (await postAlerts(b, amNotification('{}:{alertname="AfterReconnect"}', [{ labels: { alertname: 'AfterReconnect', service: 'search', severity: 'critical' } }])).expect(200)).body.incidents[0].id as string;
+  await live.next(`incident ${id}`, incidentEvent(id), from);
+});
+
 it('answers 401 without a token and 403 to a role without read, as JSON, before any stream starts', async () => {
   const none = await stream(a, {});
   expect(none.status).toBe(401);
