@@ -6,6 +6,7 @@ import { SessionProvider } from './api/session.context.js';
 import { IncidentDetailPage } from './pages/incident-detail.page.js';
 import { IncidentListPage } from './pages/incident-list.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
+import { OnCallPage } from './pages/oncall.page.js';
 import { SignInPage } from './pages/sign-in.page.js';
 import { SloDetailPage } from './pages/slo-detail.page.js';
 import { SloListPage } from './pages/slo-list.page.js';
@@ -66,6 +67,7 @@ export function App() {
             <Route path={PATHS.slo} component={SloDetailPage} />
             <Route path={PATHS.incidents} component={IncidentListPage} />
             <Route path={PATHS.incident} component={IncidentDetailPage} />
+            <Route path={PATHS.oncall} component={OnCallPage} />
             <Route default component={NotFoundPage} />
           </Router>
         </main>
@@ -78,6 +80,7 @@ export function App() {
 const NAV: readonly { readonly href: string; readonly label: string; readonly needs?: Permission }[] = [
   { href: PATHS.slos, label: 'SLOs' },
   { href: PATHS.incidents, label: 'Incidents' },
+  { href: PATHS.oncall, label: 'On call' },
 ];
 
 function Header(props: { session: SessionDto; signOut: () => Promise<void> }) {

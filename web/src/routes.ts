@@ -7,6 +7,7 @@ export const PATHS = {
   slo: '/slos/:service/:slo',
   incidents: '/incidents',
   incident: '/incidents/:id',
+  oncall: '/oncall',
 } as const;
 
 export function sloPath(service: string, slo: string): string {

@@ -11,3 +11,4 @@ export type { IngestResult } from '../incidents/alert-ingest.service.js';
 export type { TestAlert } from '../incidents/incidents.dto.js';
 export type { AlertState, IncidentStatus } from '../../core/incidents/incident.js';
 export type { IncidentDetailDto, IncidentDto, IncidentListDto } from '../incidents/incidents.dto.js';
+export type { OnCallNow } from '../../usecases/who-is-on-call.js';

@@ -1,4 +1,4 @@
-import type { BudgetListDto, HistoryDto, IncidentDetailDto, IncidentDto, IncidentListDto, IncidentStatus, IngestResult, SessionDto, SloDetailDto, StoredBudgetDto, TestAlert } from '../../../src/modules/web/api-types.js';
+import type { BudgetListDto, HistoryDto, IncidentDetailDto, IncidentDto, IncidentListDto, IncidentStatus, IngestResult, OnCallNow, SessionDto, SloDetailDto, StoredBudgetDto, TestAlert } from '../../../src/modules/web/api-types.js';
 
 /** An API answer other than 2xx, with the JSON error body the API always sends. */
 export class ApiError extends Error {
@@ -60,6 +60,7 @@ export const api = {
   acknowledge: (id: string) => call<IncidentDto>('POST', `${incident(id)}/ack`, {}),
   resolve: (id: string) => call<IncidentDto>('POST', `${incident(id)}/resolve`, {}),
   addNote: (id: string, text: string) => call<{ added: boolean }>('POST', `${incident(id)}/notes`, { text }),
+  oncall: () => call<{ at: string; schedules: OnCallNow[] }>('GET', '/api/oncall'),
 };
 
 /** Where a monthly report downloads from (a plain link: the browser sends the cookie). */
