@@ -2,7 +2,8 @@
 # Installs what the tests need that npm does not bring: promtool and amtool (Debian packages
 # prometheus, prometheus-alertmanager), PostgreSQL 15 server binaries (postgresql-15), pgBackRest
 # (pgbackrest; the restore drills from a stanza), ss (iproute2; the kill scenarios read the
-# kernel's view of a connection) and Chromium (chromium; playwright-core drives it in test/ui).
+# kernel's view of a connection), Chromium (chromium; playwright-core drives it in test/ui) and
+# pdftotext/pdfinfo (poppler-utils; test/ui reads the drill report Chromium printed to PDF).
 # Tests never skip because a tool is missing: either this script provides it or it stops here.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ command -v pgbackrest >/dev/null 2>&1 || missing+=(pgbackrest)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 # test/ui launches this exact path (test/support/browser.ts): playwright-core brings no browser.
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
@@ -36,6 +38,7 @@ cat >&2 <<MSG
 The tests need these Debian packages, which are missing: ${missing[*]}
 Install them as root:  apt-get update && apt-get install -y ${missing[*]}
 (promtool/amtool judge the generated rules and routes; PostgreSQL 15 runs the database tests;
-pgBackRest backs up and restores in the restore drill tests; Chromium runs the web UI tests.)
+pgBackRest backs up and restores in the restore drill tests; Chromium runs the web UI tests;
+poppler-utils reads the PDF a drill report prints to.)
 MSG
 exit 1

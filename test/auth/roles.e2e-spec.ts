@@ -84,6 +84,7 @@ const EXAMPLES: Record<string, Example> = {
   'GET /api/drills/{name}/runs': { permission: 'read', status: 200, params: () => ({ name: 'postgres-restore' }) },
   'POST /api/drills/{name}/runs': { permission: 'respond', status: 202, params: () => ({ name: 'postgres-restore' }), body: {} },
   'GET /api/drill-runs/{id}/report': { permission: 'read', status: 200, params: async () => ({ id: await storedDrillReport() }) },
+  'GET /api/drill-runs/{id}/verification': { permission: 'read', status: 200, params: async () => ({ id: await storedDrillReport() }) },
 };
 
 let drillReports = 0;

@@ -3,6 +3,9 @@ import { LocationProvider, Route, Router, useLocation } from 'preact-iso/router'
 import type { Permission, SessionDto } from '../../src/modules/web/api-types.js';
 import { api, ApiError, whenSignedOut } from './api/api.client.js';
 import { SessionProvider } from './api/session.context.js';
+import { DrillDetailPage } from './pages/drill-detail.page.js';
+import { DrillListPage } from './pages/drill-list.page.js';
+import { DrillReportPage } from './pages/drill-report.page.js';
 import { IncidentDetailPage } from './pages/incident-detail.page.js';
 import { IncidentListPage } from './pages/incident-list.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
@@ -68,6 +71,9 @@ export function App() {
             <Route path={PATHS.incidents} component={IncidentListPage} />
             <Route path={PATHS.incident} component={IncidentDetailPage} />
             <Route path={PATHS.oncall} component={OnCallPage} />
+            <Route path={PATHS.drills} component={DrillListPage} />
+            <Route path={PATHS.drill} component={DrillDetailPage} />
+            <Route path={PATHS.drillRun} component={DrillReportPage} />
             <Route default component={NotFoundPage} />
           </Router>
         </main>
@@ -81,6 +87,7 @@ const NAV: readonly { readonly href: string; readonly label: string; readonly ne
   { href: PATHS.slos, label: 'SLOs' },
   { href: PATHS.incidents, label: 'Incidents' },
   { href: PATHS.oncall, label: 'On call' },
+  { href: PATHS.drills, label: 'Drills' },
 ];
 
 function Header(props: { session: SessionDto; signOut: () => Promise<void> }) {

@@ -19,6 +19,7 @@ export function burn(rate: number | null | undefined): string {
 
 /** Durations are spelled as the specs spell them: the API's own functions, bundled. */
 export { formatDuration as duration, parseDuration } from '../../src/core/duration.js';
+import { formatElapsed } from '../../src/core/drills/rto.js';
 
 export function dateTime(iso: string): string {
   return new Date(iso).toISOString().replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' UTC');
@@ -43,4 +44,9 @@ export function age(seconds: number): string {
 /** A time as read in a schedule's own zone: "Mon 30 Nov, 09:00". */
 export function zonedTime(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+}
+
+/** Seconds as drill reports spell elapsed time ("25m 00.000s"); null → "—". */
+export function elapsed(seconds: number | null): string {
+  return seconds === null ? '—' : formatElapsed(seconds * 1e9);
 }

@@ -8,6 +8,10 @@ export const PATHS = {
   incidents: '/incidents',
   incident: '/incidents/:id',
   oncall: '/oncall',
+  drills: '/drills',
+  drill: '/drills/:name',
+  drillRun: '/drill-runs/:id',
+  audit: '/audit',
 } as const;
 
 export function sloPath(service: string, slo: string): string {
@@ -16,4 +20,12 @@ export function sloPath(service: string, slo: string): string {
 
 export function incidentPath(id: string): string {
   return `/incidents/${encodeURIComponent(id)}`;
+}
+
+export function drillPath(name: string): string {
+  return `/drills/${encodeURIComponent(name)}`;
+}
+
+export function drillRunPath(runId: string): string {
+  return `/drill-runs/${encodeURIComponent(runId)}`;
 }

@@ -1,4 +1,4 @@
-import type { BudgetListDto, HistoryDto, IncidentDetailDto, IncidentDto, IncidentListDto, IncidentStatus, IngestResult, OnCallNow, SessionDto, SloDetailDto, StoredBudgetDto, TestAlert } from '../../../src/modules/web/api-types.js';
+import type { AuditPageDto, BudgetListDto, DrillDto, DrillReport, DrillRunDto, HistoryDto, IncidentDetailDto, IncidentDto, IncidentListDto, IncidentStatus, IngestResult, OnCallNow, ReportVerificationDto, SessionDto, SloDetailDto, StoredBudgetDto, TestAlert } from '../../../src/modules/web/api-types.js';
 
 /** An API answer other than 2xx, with the JSON error body the API always sends. */
 export class ApiError extends Error {
@@ -61,6 +61,12 @@ export const api = {
   resolve: (id: string) => call<IncidentDto>('POST', `${incident(id)}/resolve`, {}),
   addNote: (id: string, text: string) => call<{ added: boolean }>('POST', `${incident(id)}/notes`, { text }),
   oncall: () => call<{ at: string; schedules: OnCallNow[] }>('GET', '/api/oncall'),
+  drills: () => call<{ drills: DrillDto[] }>('GET', '/api/drills'),
+  drillRuns: (name: string, limit: number) => call<{ runs: DrillRunDto[] }>('GET', `/api/drills/${encodeURIComponent(name)}/runs?limit=${limit}`),
+  runDrill: (name: string) => call<{ runId: string }>('POST', `/api/drills/${encodeURIComponent(name)}/runs`, {}),
+  drillReport: (runId: string) => call<DrillReport>('GET', `/api/drill-runs/${encodeURIComponent(runId)}/report`),
+  verifyReport: (runId: string) => call<ReportVerificationDto>('GET', `/api/drill-runs/${encodeURIComponent(runId)}/verification`),
+  audit: (limit: number, before?: string) => call<AuditPageDto>('GET', `/api/audit?limit=${limit}${before ? `&before=${encodeURIComponent(before)}` : ''}`),
 };
 
 /** Where a monthly report downloads from (a plain link: the browser sends the cookie). */
