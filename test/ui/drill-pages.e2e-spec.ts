@@ -91,6 +91,9 @@ describe('the drill list', () => {
       await expect(page.locator('[data-drill="billing-restore"] td').nth(2).innerText()).resolves.toBe('Never run');
       expect(await seriousA11yViolations(page)).toEqual([]);
       await screenshot(page, 'drill-list');
+      await page.setViewportSize({ width: 640, height: 900 });
+      expect(await fitsWidth(page)).toBe(true);
+      expect(await seriousA11yViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await close();
@@ -186,6 +189,8 @@ describe("a run's report", () => {
       await expect(page.getByTestId('verification').innerText()).resolves.toContain(`✔ Verifies: this report (000003-${run.runId}-r1.json, SHA-256 ${report.hash}) is the sealed text, and the chain from report 1 to it (3 reports) is unbroken.`);
       expect(await seriousA11yViolations(page)).toEqual([]);
       await screenshot(page, 'drill-report');
+      await page.setViewportSize({ width: 640, height: 900 });
+      expect(await fitsWidth(page)).toBe(true);
       expect(errors).toEqual([]);
     } finally {
       await close();

@@ -112,6 +112,9 @@ describe('the incident list', () => {
       await expect(page.locator(`[data-incident="${triggered}"] [data-incident-status] svg`).count()).resolves.toBe(1);
       expect(await seriousA11yViolations(page)).toEqual([]);
       await screenshot(page, 'incident-list');
+      await page.setViewportSize({ width: 640, height: 900 });
+      await expect(page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).resolves.toBe(true);
+      expect(await seriousA11yViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await close();
@@ -256,6 +259,28 @@ describe('the incident detail page', () => {
       await expect(page.getByTestId('alerts').locator('tbody tr').allInnerTexts()).resolves.toEqual([expect.stringContaining('VigilTestAlert')]);
       expect(after.alerts.map((a) => a.state)).toEqual(['resolved']);
       await expect(page.locator('[data-action="resolve"]').count()).resolves.toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('is keyboard operable: Tab reaches Acknowledge from the top of the page, Enter acknowledges', async () => {
+    const id = await fire('identity', 'Acknowledged with the keyboard');
+    const { page, errors, close } = await openAs('responder', `/incidents/${id}`);
+    try {
+      await page.getByTestId('timeline').waitFor();
+      await page.reload();
+      await page.getByTestId('timeline').waitFor();
+      let focused = '';
+      for (let i = 0; i < 20 && focused !== 'Acknowledge'; i++) {
+        await page.keyboard.press('Tab');
+        focused = await page.locator(':focus').innerText();
+      }
+      expect(focused).toBe('Acknowledge');
+      await page.keyboard.press('Enter');
+      await page.getByText('Acknowledged.', { exact: true }).waitFor();
+      expect((await api<IncidentDetailDto>(`/api/incidents/${id}`)).status).toBe('acknowledged');
       expect(errors).toEqual([]);
     } finally {
       await close();

@@ -3,6 +3,7 @@ import { LocationProvider, Route, Router, useLocation } from 'preact-iso/router'
 import type { Permission, SessionDto } from '../../src/modules/web/api-types.js';
 import { api, ApiError, whenSignedOut } from './api/api.client.js';
 import { SessionProvider } from './api/session.context.js';
+import { AuditPage } from './pages/audit.page.js';
 import { DrillDetailPage } from './pages/drill-detail.page.js';
 import { DrillListPage } from './pages/drill-list.page.js';
 import { DrillReportPage } from './pages/drill-report.page.js';
@@ -74,6 +75,7 @@ export function App() {
             <Route path={PATHS.drills} component={DrillListPage} />
             <Route path={PATHS.drill} component={DrillDetailPage} />
             <Route path={PATHS.drillRun} component={DrillReportPage} />
+            <Route path={PATHS.audit} component={AuditPage} />
             <Route default component={NotFoundPage} />
           </Router>
         </main>
@@ -88,6 +90,7 @@ const NAV: readonly { readonly href: string; readonly label: string; readonly ne
   { href: PATHS.incidents, label: 'Incidents' },
   { href: PATHS.oncall, label: 'On call' },
   { href: PATHS.drills, label: 'Drills' },
+  { href: PATHS.audit, label: 'Audit log', needs: 'audit' },
 ];
 
 function Header(props: { session: SessionDto; signOut: () => Promise<void> }) {
