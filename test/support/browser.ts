@@ -56,6 +56,21 @@ export function pageErrors(page: Page): string[] {
   return errors;
 }
 
+/**
+ * Makes, from the signed-in page itself, the request a button would make: with the session's
+ * cookie and a valid CSRF token, so only the role can be why the API refuses it.
+ */
+export async function postFromPage(page: Page, path: string, body: unknown = {}): Promise<{ status: number; body: unknown }> {
+  return page.evaluate(
+    async ([p, b]) => {
+      const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
+      const r = await fetch(p, { method: 'POST', headers: { 'content-type': 'application/json', 'x-vigil-csrf': session.csrfToken }, body: JSON.stringify(b) });
+      return { status: r.status, body: (await r.json()) as unknown };
+    },
+    [path, body] as const,
+  );
+}
+
 /** Signs in through the form, as a person does, and waits for the page to say who is signed in. */
 export async function signIn(page: Page, baseUrl: string, token: string, path = '/slos'): Promise<void> {
   await page.goto(`${baseUrl}${path}`);

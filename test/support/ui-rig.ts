@@ -3,7 +3,8 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Browser } from 'playwright-core';
+import pg from 'pg';
+import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.module.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -15,7 +16,7 @@ import type { Clock } from '../../src/core/ports/clock.js';
 import { ApiTokenRepository } from '../../src/persistence/api-token.repository.js';
 import type { BudgetSnapshot } from '../../src/persistence/budget.repository.js';
 import { adminTokenEnv } from './auth.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, pageErrors, signIn } from './browser.js';
 import { seedBudgetHistory } from './budget-seed.js';
 import { UI_PLANS, UI_SPECS } from './ui-fleet.js';
 import { writeUiOnCall } from './ui-oncall.js';
@@ -113,5 +114,25 @@ export async function startUiRig(opts: UiRigOptions = {}): Promise<UiRig> {
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+/** A browser context of its own (own cookies), signed in through the form with the role's token, showing `path`; and the errors the page raises. */
+export async function openAs(rig: UiRig, role: Role, path: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+  const context = await rig.browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = pageErrors(page);
+  await signIn(page, rig.url, rig.tokens[role], path);
+  return { page, errors, close: () => context.close() };
+}
+
+/** One statement on the rig's database, outside the app: what the tables say. */
+export async function rigSql<T extends pg.QueryResultRow>(rig: UiRig, text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: rig.db.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
   }
 }

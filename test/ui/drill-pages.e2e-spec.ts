@@ -1,5 +1,4 @@
 import type { Page } from 'playwright-core';
-import pg from 'pg';
 import request from 'supertest';
 import { reportOutline } from '../../src/core/drills/report-render.js';
 import { slotAt } from '../../src/core/jobs/recurrence.js';
@@ -7,11 +6,11 @@ import type { DrillDto, DrillReport, DrillRunDto } from '../../src/modules/web/a
 import { DrillSpecService } from '../../src/modules/drills/drill-spec.service.js';
 import { DrillRunRepository } from '../../src/persistence/drill-run.repository.js';
 import { bearer } from '../support/auth.js';
-import { keepArtifact, pageErrors, screenshot, seriousA11yViolations, signIn } from '../support/browser.js';
+import { keepArtifact, postFromPage, screenshot, seriousA11yViolations } from '../support/browser.js';
 import { seedDrillRuns, type SeededRun } from '../support/drill-seed.js';
 import { readPdf } from '../support/pdf-text.js';
 import { UI_DRILLS } from '../support/ui-drills.js';
-import { startUiRig, type UiRig } from '../support/ui-rig.js';
+import { openAs as openSignedIn, rigSql, startUiRig, type UiRig } from '../support/ui-rig.js';
 
 /**
  * The drill pages in Debian's Chromium: the list with overdue drills marked, a drill's RTO and
@@ -52,13 +51,7 @@ afterAll(async () => {
   await rig?.stop();
 });
 
-async function openAs(role: 'viewer' | 'responder', path: string, viewport = { width: 1280, height: 900 }) {
-  const context = await rig.browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = pageErrors(page);
-  await signIn(page, rig.url, rig.tokens[role], path);
-  return { page, errors, close: () => context.close() };
-}
+const openAs = (role: 'viewer' | 'responder', path: string) => openSignedIn(rig, role, path);
 
 const fitsWidth = (page: Page) => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth') as Promise<boolean>;
 
@@ -143,14 +136,8 @@ describe('a drill', () => {
       await said.waitFor();
       const runId = (await said.innerText()).replace(/^Run requested: (\S+)\. .*$/, '$1');
       expect(runId).toMatch(/^orders-restore-\d{8}-\d{6}-[0-9a-f]{8}$/);
-      const c = new pg.Client({ connectionString: rig.db.url });
-      await c.connect();
-      try {
-        const jobs = await c.query(`SELECT payload FROM jobs WHERE name = 'drill-run' AND key = $1`, [runId]);
-        expect(jobs.rows).toEqual([{ payload: { drill: 'orders-restore', requestedBy: 'ui-responder' } }]);
-      } finally {
-        await c.end();
-      }
+      const jobs = await rigSql(rig, `SELECT payload FROM jobs WHERE name = 'drill-run' AND key = $1`, [runId]);
+      expect(jobs).toEqual([{ payload: { drill: 'orders-restore', requestedBy: 'ui-responder' } }]);
       expect(errors).toEqual([]);
     } finally {
       await close();
@@ -162,11 +149,7 @@ describe('a drill', () => {
     try {
       await page.getByTestId('runs').waitFor();
       await expect(page.locator('[data-action="run-drill"]').count()).resolves.toBe(0);
-      const answer = await page.evaluate(async () => {
-        const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
-        const r = await fetch('/api/drills/orders-restore/runs', { method: 'POST', headers: { 'content-type': 'application/json', 'x-vigil-csrf': session.csrfToken }, body: '{}' });
-        return { status: r.status, body: (await r.json()) as unknown };
-      });
+      const answer = await postFromPage(page, '/api/drills/orders-restore/runs');
       expect(answer).toEqual({ status: 403, body: expect.objectContaining({ role: 'viewer', permission: 'respond' }) });
     } finally {
       await close();
@@ -227,15 +210,8 @@ describe("a run's report", () => {
 
   it('says so when a report no longer verifies (its text edited in the database behind Vigil)', async () => {
     const run = seeded.at(-1)!;
-    const c = new pg.Client({ connectionString: rig.db.url });
-    await c.connect();
-    try {
-      // Reports are immutable to Vigil's own role (a trigger); a superuser can switch triggers off.
-      await c.query(`SET session_replication_role = replica`);
-      await c.query(`UPDATE drill_reports SET canonical = replace(canonical, '"host":"drill-runner-1"', '"host":"drill-runner-2"') WHERE run_id = $1`, [run.runId]);
-    } finally {
-      await c.end();
-    }
+    // Reports are immutable to Vigil (a trigger refuses UPDATE); a superuser can switch triggers off for a session.
+    await rigSql(rig, `SET session_replication_role = replica; UPDATE drill_reports SET canonical = replace(canonical, '"host":"drill-runner-1"', '"host":"drill-runner-2"') WHERE run_id = '${run.runId}'`);
     const { page, errors, close } = await openAs('viewer', `/drill-runs/${run.runId}`);
     try {
       await page.getByTestId('verification').waitFor();

@@ -2,10 +2,10 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import type { IncidentDetailDto, IncidentListDto } from '../../src/modules/web/api-types.js';
 import { bearer } from '../support/auth.js';
-import { pageErrors, screenshot, seriousA11yViolations, signIn } from '../support/browser.js';
+import { postFromPage, screenshot, seriousA11yViolations } from '../support/browser.js';
 import { pdEvents } from '../support/incident-rig.js';
 import { UI_PD_KEYS } from '../support/ui-oncall.js';
-import { startUiRig, type UiRig } from '../support/ui-rig.js';
+import { openAs as openSignedIn, startUiRig, type UiRig } from '../support/ui-rig.js';
 import { until } from '../support/until.js';
 
 /**
@@ -39,13 +39,7 @@ afterAll(async () => {
   await rig?.stop();
 });
 
-async function openAs(role: 'viewer' | 'responder', path: string, viewport = { width: 1280, height: 900 }) {
-  const context = await rig.browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = pageErrors(page);
-  await signIn(page, rig.url, rig.tokens[role], path);
-  return { page, errors, close: () => context.close() };
-}
+const openAs = (role: 'viewer' | 'responder', path: string, viewport?: { width: number; height: number }) => openSignedIn(rig, role, path, viewport);
 
 /** The list as drawn: each row's incident id, status and cells. */
 async function drawnIncidents(page: Page) {
@@ -295,11 +289,7 @@ describe('the incident detail page', () => {
       await expect(page.locator('[data-action]').count()).resolves.toBe(0);
       await expect(page.getByRole('button', { name: /acknowledge|resolve|add note/i }).count()).resolves.toBe(0);
       // The same POST the button makes, from the viewer's signed-in page with a valid CSRF token.
-      const answer = await page.evaluate(async (incident) => {
-        const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
-        const r = await fetch(`/api/incidents/${incident}/ack`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-vigil-csrf': session.csrfToken }, body: '{}' });
-        return { status: r.status, body: (await r.json()) as unknown };
-      }, id);
+      const answer = await postFromPage(page, `/api/incidents/${id}/ack`);
       expect(answer).toEqual({ status: 403, body: expect.objectContaining({ statusCode: 403, role: 'viewer', permission: 'respond' }) });
       const byHand = await http().post(`/api/incidents/${id}/ack`).set(bearer(rig.tokens.viewer)).send({}).expect(403);
       expect(byHand.body).toMatchObject({ role: 'viewer', permission: 'respond' });

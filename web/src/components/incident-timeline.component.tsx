@@ -1,5 +1,6 @@
 import type { IncidentDetailDto } from '../../../src/modules/web/api-types.js';
 import { dateTime } from '../format.js';
+import { DataTable } from './data-table.component.js';
 
 /** The kinds as people say them; the API's own name stays on `data-kind`. */
 const KINDS: Readonly<Record<string, string>> = {
@@ -41,18 +42,7 @@ export function IncidentTimeline(props: { timeline: IncidentDetailDto['timeline'
 export function IncidentAlerts(props: { alerts: IncidentDetailDto['alerts'] }) {
   if (props.alerts.length === 0) return <p>No alerts.</p>;
   return (
-    <div class="scroll" tabIndex={0} role="region" aria-label="Alerts">
-      <table data-testid="alerts">
-        <thead>
-          <tr>
-            <th scope="col">Alert</th>
-            <th scope="col">State</th>
-            <th scope="col">Labels</th>
-            <th scope="col">Started</th>
-            <th scope="col">Ended</th>
-          </tr>
-        </thead>
-        <tbody>
+    <DataTable label="Alerts" testId="alerts" columns={['Alert', 'State', 'Labels', 'Started', 'Ended']}>
           {props.alerts.map((a) => (
             <tr key={a.fingerprint} data-fingerprint={a.fingerprint}>
               <th scope="row">{a.labels.alertname ?? a.fingerprint}</th>
@@ -70,8 +60,6 @@ export function IncidentAlerts(props: { alerts: IncidentDetailDto['alerts'] }) {
               <td>{a.endsAt ? dateTime(a.endsAt) : '—'}</td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+    </DataTable>
   );
 }

@@ -1,5 +1,6 @@
 import type { OnCallNow } from '../../../src/modules/web/api-types.js';
 import { zonedTime } from '../format.js';
+import { DataTable } from './data-table.component.js';
 
 type Shift = OnCallNow['shifts'][number];
 
@@ -29,17 +30,7 @@ export function ShiftBar(props: { shifts: readonly Shift[]; timeZone: string }) 
           );
         })}
       </div>
-      <div class="scroll" tabIndex={0} role="region" aria-label="Shifts in the next two weeks">
-        <table class="shifts" data-testid="shifts">
-          <thead>
-            <tr>
-              <th scope="col">From</th>
-              <th scope="col">Until</th>
-              <th scope="col">On call</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
+      <DataTable label="Shifts in the next two weeks" class="shifts" testId="shifts" columns={['From', 'Until', 'On call', 'Why']}>
             {props.shifts.map((s) => (
               <tr key={s.from} data-from={s.from} data-until={s.until} data-people={s.onCall.map((p) => p.name).join(',')}>
                 <td>{zonedTime(s.from, props.timeZone)}</td>
@@ -48,9 +39,7 @@ export function ShiftBar(props: { shifts: readonly Shift[]; timeZone: string }) 
                 <td>{s.source === 'override' ? 'override' : s.source === 'rotation' ? 'rotation' : 'nobody scheduled'}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
     </>
   );
 }

@@ -2,6 +2,7 @@ import { useLocation } from 'preact-iso/router';
 import type { AuditPageDto } from '../../../src/modules/web/api-types.js';
 import { api } from '../api/api.client.js';
 import { useLoad } from '../api/use-load.hook.js';
+import { DataTable } from '../components/data-table.component.js';
 import { LoadState } from '../components/load-state.component.js';
 import { PageHeading } from '../components/page-heading.component.js';
 import { dateTime } from '../format.js';
@@ -36,18 +37,7 @@ function AuditTable(props: { page: AuditPageDto; first: boolean }) {
         {entries.length === 0 ? 'No entries.' : `${entries.length} entries, ${dateTime(entries[0]!.at)} back to ${dateTime(entries.at(-1)!.at)}`}
       </p>
       {entries.length > 0 && (
-        <div class="scroll" tabIndex={0} role="region" aria-label="Audit log entries">
-          <table class="audit-table" data-testid="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable label="Audit log entries" class="audit-table" testId="audit-table" columns={['When', 'Who', 'What', 'Outcome', 'Detail']}>
               {entries.map((e) => (
                 <tr key={e.id} data-entry={e.id}>
                   <td>{dateTime(e.at)}</td>
@@ -62,9 +52,7 @@ function AuditTable(props: { page: AuditPageDto; first: boolean }) {
                   <td class="labels">{e.detail ? JSON.stringify(e.detail) : '—'}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       <nav class="pager" aria-label="Audit log pages">
         {!props.first && <a href={PATHS.audit}>Newest entries</a>}

@@ -1,5 +1,6 @@
 import { api } from '../api/api.client.js';
 import { useRefreshable } from '../api/use-load.hook.js';
+import { DataTable } from '../components/data-table.component.js';
 import { LoadState } from '../components/load-state.component.js';
 import { ObjectiveChart } from '../components/objective-chart.component.js';
 import { PageHeading } from '../components/page-heading.component.js';
@@ -65,18 +66,7 @@ function DrillDetail({ drill, runs, refresh }: Awaited<ReturnType<typeof loadDri
       {runs.length === 0 ? (
         <p>No runs yet.</p>
       ) : (
-        <div class="scroll" tabIndex={0} role="region" aria-label="Runs">
-          <table data-testid="runs">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Verdict</th>
-                <th scope="col">RTO</th>
-                <th scope="col">RPO</th>
-                <th scope="col">Trigger</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable label="Runs" testId="runs" columns={['Started', 'Verdict', 'RTO', 'RPO', 'Trigger']}>
               {runs.map((r) => (
                 <tr key={r.runId} data-run={r.runId}>
                   <th scope="row">{r.finishedAt ? <a href={drillRunPath(r.runId)}>{dateTime(r.startedAt)}</a> : dateTime(r.startedAt)}</th>
@@ -90,9 +80,7 @@ function DrillDetail({ drill, runs, refresh }: Awaited<ReturnType<typeof loadDri
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       <RunDrill name={drill.name} type={drill.type} requested={refresh} />
     </>

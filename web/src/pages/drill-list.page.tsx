@@ -1,5 +1,6 @@
 import { api } from '../api/api.client.js';
 import { useLoad } from '../api/use-load.hook.js';
+import { DataTable } from '../components/data-table.component.js';
 import { IconBadge } from '../components/icon-badge.component.js';
 import { LoadState } from '../components/load-state.component.js';
 import { PageHeading } from '../components/page-heading.component.js';
@@ -17,19 +18,7 @@ export function DrillListPage() {
       <LoadState load={load} what="the drills" />
       {load.state === 'ok' && load.data.drills.length === 0 && <p>No drills are defined (drills/*.yaml).</p>}
       {load.state === 'ok' && load.data.drills.length > 0 && (
-        <div class="scroll" tabIndex={0} role="region" aria-label="Drills">
-          <table class="drill-table" data-testid="drill-table">
-            <thead>
-              <tr>
-                <th scope="col">Drill</th>
-                <th scope="col">Due</th>
-                <th scope="col">Schedule</th>
-                <th scope="col">Last run</th>
-                <th scope="col">RTO</th>
-                <th scope="col">RPO</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable label="Drills" class="drill-table" testId="drill-table" columns={['Drill', 'Due', 'Schedule', 'Last run', 'RTO', 'RPO']}>
               {load.data.drills.map((d) => (
                 <tr key={d.name} data-drill={d.name}>
                   <th scope="row">
@@ -62,9 +51,7 @@ export function DrillListPage() {
                   <td>{d.lastRun ? againstObjective(d.lastRun.rpoSeconds, d.objectives.rpoSeconds, elapsed) : '—'}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </>
   );

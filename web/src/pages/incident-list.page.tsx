@@ -1,6 +1,7 @@
 import { useLocation } from 'preact-iso/router';
 import { useLiveRefresh } from '../api/live-events.client.js';
 import { useRefreshable } from '../api/use-load.hook.js';
+import { DataTable } from '../components/data-table.component.js';
 import { FilterSelect } from '../components/filter-select.component.js';
 import { IncidentStatusBadge, incidentStatusWord } from '../components/incident-status.component.js';
 import { LiveStateNote } from '../components/live-state.component.js';
@@ -36,19 +37,7 @@ export function IncidentListPage() {
             {load.data.truncated && ' (the newest only)'}
           </p>
           {load.data.items.length > 0 && (
-            <div class="scroll" tabIndex={0} role="region" aria-label="Incidents">
-              <table class="incident-table" data-testid="incident-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Incident</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Severity</th>
-                    <th scope="col">Service</th>
-                    <th scope="col">Age</th>
-                    <th scope="col">Paged</th>
-                  </tr>
-                </thead>
-                <tbody>
+            <DataTable label="Incidents" class="incident-table" testId="incident-table" columns={['Incident', 'Status', 'Severity', 'Service', 'Age', 'Paged']}>
                   {load.data.items.map((i) => (
                     <tr key={i.id} data-incident={i.id}>
                       <th scope="row">
@@ -65,9 +54,7 @@ export function IncidentListPage() {
                       <td>{pagedText(i)}</td>
                     </tr>
                   ))}
-                </tbody>
-              </table>
-            </div>
+            </DataTable>
           )}
         </>
       )}
