@@ -12,7 +12,7 @@ const FILLS = ['#dbeafe', '#fde68a', '#bbf7d0', '#fbcfe8', '#e9d5ff', '#fed7aa']
  * written on it. The shifts are also a table (the bar is hidden from screen readers); `data-*`
  * carries what the API gave, so a test can compare.
  */
-export function ShiftBar(props: { shifts: readonly Shift[]; timeZone: string }) {
+export function ShiftBar(props: { schedule: string; shifts: readonly Shift[]; timeZone: string }) {
   const start = Date.parse(props.shifts[0]?.from ?? '');
   const span = Date.parse(props.shifts.at(-1)?.until ?? '') - start;
   const names = [...new Set(props.shifts.flatMap((s) => s.onCall.map((p) => p.name)))].sort();
@@ -30,7 +30,7 @@ export function ShiftBar(props: { shifts: readonly Shift[]; timeZone: string }) 
           );
         })}
       </div>
-      <DataTable label="Shifts in the next two weeks" class="shifts" testId="shifts" columns={['From', 'Until', 'On call', 'Why']}>
+      <DataTable label={`${props.schedule}: shifts in the next two weeks`} class="shifts" testId="shifts" columns={['From', 'Until', 'On call', 'Why']}>
             {props.shifts.map((s) => (
               <tr key={s.from} data-from={s.from} data-until={s.until} data-people={s.onCall.map((p) => p.name).join(',')}>
                 <td>{zonedTime(s.from, props.timeZone)}</td>

@@ -58,7 +58,7 @@ function ScheduleView({ s }: { s: OnCallNow }) {
         </ul>
       )}
       <h3>Next two weeks</h3>
-      <ShiftBar shifts={s.shifts} timeZone={zone} />
+      <ShiftBar schedule={s.schedule} shifts={s.shifts} timeZone={zone} />
     </section>
   );
 }
