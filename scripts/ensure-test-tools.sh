@@ -4,7 +4,8 @@
 # (pgbackrest; the restore drills from a stanza), ss (iproute2; the kill scenarios read the
 # kernel's view of a connection), Chromium (chromium; playwright-core drives it in test/ui) and
 # kubectl with kustomize 5 (the package `kubectl`, 1.32 with kustomize 5.5 on these machines; not
-# `kubernetes-client`, 1.20 with kustomize 2: it renders deploy/kubernetes offline).
+# `kubernetes-client`, 1.20 with kustomize 2: it renders deploy/kubernetes offline) and
+# pdftotext/pdfinfo (poppler-utils; test/ui reads the drill report Chromium printed to PDF).
 # Tests never skip because a tool is missing: either this script provides it or it stops here.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ command -v pgbackrest >/dev/null 2>&1 || missing+=(pgbackrest)
 command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 # test/ui launches this exact path (test/support/browser.ts): playwright-core brings no browser.
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
 
 # deploy/kubernetes uses kustomize 5 syntax (labels:, patches:); an older kubectl renders it wrongly or not at all.
@@ -55,6 +57,7 @@ The tests need these Debian packages, which are missing: ${missing[*]}
 Install them as root:  apt-get update && apt-get install -y ${missing[*]}
 (promtool/amtool judge the generated rules and routes; PostgreSQL 15 runs the database tests;
 pgBackRest backs up and restores in the restore drill tests; Chromium runs the web UI tests;
-kubectl renders deploy/kubernetes with its kustomize.)
+kubectl renders deploy/kubernetes with its kustomize; poppler-utils reads the PDF a drill report
+prints to.)
 MSG
 exit 1

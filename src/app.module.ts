@@ -21,6 +21,7 @@ import { BEARER_SCHEME } from './modules/auth/auth.decorators.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { docsAuth, DOCS_PATHS } from './modules/auth/docs-auth.middleware.js';
 import { RequestAuthenticator } from './modules/auth/request-authenticator.js';
+import { EventsModule } from './modules/events/events.module.js';
 import { serveWebAssets, WebModule } from './modules/web/web.module.js';
 
 @Module({})
@@ -28,7 +29,7 @@ export class AppModule implements BeforeApplicationShutdown {
   static forRoot(config: VigilConfig, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config, clock), ScheduleModule.forRoot(), HttpModule, AuthModule, AuditModule, MetricsModule, HealthModule, JobsModule, SloModule, WebhooksModule, BudgetModule, IncidentsModule, DrillsModule, WebModule],
+      imports: [ConfigModule.forRoot(config, clock), ScheduleModule.forRoot(), HttpModule, AuthModule, AuditModule, MetricsModule, HealthModule, JobsModule, SloModule, WebhooksModule, BudgetModule, IncidentsModule, DrillsModule, EventsModule, WebModule],
     };
   }
 

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       pageBackoffSeconds: 2,
       prometheusAuth: {},
       sessionTtlSeconds: 12 * 3600,
+      eventsHeartbeatSeconds: 15,
     });
   });
 
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
     ['VIGIL_ADMIN_TOKEN_FILE names the first admin token\'s file', { VIGIL_ADMIN_TOKEN_FILE: '/run/secrets/vigil-admin' }, 'adminTokenFile', '/run/secrets/vigil-admin'],
     ['an empty VIGIL_ADMIN_TOKEN_FILE means unset', { VIGIL_ADMIN_TOKEN_FILE: '' }, 'adminTokenFile', undefined],
     ['VIGIL_SESSION_TTL bounds a web UI sign-in', { VIGIL_SESSION_TTL: '8h' }, 'sessionTtlSeconds', 8 * 3600],
+    ['VIGIL_EVENTS_HEARTBEAT spaces the live-update heartbeats', { VIGIL_EVENTS_HEARTBEAT: '30s' }, 'eventsHeartbeatSeconds', 30],
     ['VIGIL_GRAFANA_URL turns on dashboard links', { VIGIL_GRAFANA_URL: 'https://grafana.example.com' }, 'grafanaUrl', 'https://grafana.example.com'],
   ] as const)('%s', (_, env, key, value) => {
     expect(loadConfig(env)[key]).toBe(value);
@@ -59,6 +61,7 @@ describe('loadConfig', () => {
     ['a PROMETHEUS_URL that is not http(s)', { PROMETHEUS_URL: 'prometheus:9090' }, /PROMETHEUS_URL: must be an http/],
     ['a VIGIL_BUDGET_INTERVAL that is not a duration', { VIGIL_BUDGET_INTERVAL: 'often' }, /VIGIL_BUDGET_INTERVAL: must be a duration/],
     ['a VIGIL_SNAPSHOT_RETENTION under an hour', { VIGIL_SNAPSHOT_RETENTION: '10m' }, /VIGIL_SNAPSHOT_RETENTION: must be a duration of at least 1h/],
+    ['a VIGIL_EVENTS_HEARTBEAT that is not a duration', { VIGIL_EVENTS_HEARTBEAT: 'sometimes' }, /VIGIL_EVENTS_HEARTBEAT: must be a duration of at least 1s/],
     ['a VIGIL_SESSION_TTL under a minute', { VIGIL_SESSION_TTL: '30s' }, /VIGIL_SESSION_TTL: must be a duration of at least 1m/],
     ['a VIGIL_RUNBOOK_BASE_URL that is not http(s)', { VIGIL_RUNBOOK_BASE_URL: 'git@github.com:x/y' }, /VIGIL_RUNBOOK_BASE_URL: must be an http/],
     ['a HOST with a space', { HOST: '0.0.0.0 ; rm' }, /HOST: must be an IP address or host name/],

@@ -68,6 +68,7 @@ const envSchema = z.object({
   VIGIL_EXTRA_CA_FILE: optional(z.string()),
   // Longer than a working day would make a forgotten browser a standing credential.
   VIGIL_SESSION_TTL: optional(duration(60)),
+  VIGIL_EVENTS_HEARTBEAT: optional(duration(1)),
   VIGIL_GRAFANA_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
   VIGIL_RUNBOOK_BASE_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })),
   VIGIL_WEB_DIR: optional(z.string()),
@@ -133,6 +134,8 @@ export interface VigilConfig {
   readonly prometheusAuth: PrometheusAuth;
   /** How long a web UI sign-in lasts (never past its token's expiry). */
   readonly sessionTtlSeconds: number;
+  /** Seconds between heartbeats of a live-update stream (GET /api/events); proxies close streams idle for longer than theirs (nginx: 60 s). */
+  readonly eventsHeartbeatSeconds: number;
   /** Grafana the generated dashboards are applied to; the UI links to them there. Unset: no links. */
   readonly grafanaUrl?: string;
   /** Runbook paths in the specs (runbooks/x.md) are links under this URL in the UI; absolute runbook URLs are kept. */
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     ...(e.VIGIL_EXTRA_CA_FILE ? { extraCaFile: e.VIGIL_EXTRA_CA_FILE } : {}),
     prometheusAuth: prometheus.auth,
     sessionTtlSeconds: e.VIGIL_SESSION_TTL ?? 12 * 3600,
+    eventsHeartbeatSeconds: e.VIGIL_EVENTS_HEARTBEAT ?? 15,
     ...(e.VIGIL_GRAFANA_URL ? { grafanaUrl: e.VIGIL_GRAFANA_URL } : {}),
     ...(e.VIGIL_RUNBOOK_BASE_URL ? { runbookBaseUrl: e.VIGIL_RUNBOOK_BASE_URL } : {}),
     ...(e.VIGIL_WEB_DIR ? { webDir: e.VIGIL_WEB_DIR } : {}),

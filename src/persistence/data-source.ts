@@ -15,10 +15,11 @@ import { Incidents1764400000000 } from './migrations/1764400000000-incidents.js'
 import { DrillRuns1764500000000 } from './migrations/1764500000000-drill-runs.js';
 import { BackupHealth1764600000000 } from './migrations/1764600000000-backup-health.js';
 import { WebSessions1764700000000 } from './migrations/1764700000000-web-sessions.js';
+import { IncidentNotify1764800000000 } from './migrations/1764800000000-incident-notify.js';
 
 /** Listed explicitly, not globbed: globs break between ts-jest (src/*.ts) and node (dist/*.js). */
 export const ENTITIES = [GenerationRunEntity, WebhookEndpointEntity, WebhookDeliveryEntity, WebhookAttemptEntity, ApiTokenEntity, AuditLogEntity];
-export const MIGRATIONS = [GenerationRuns1763884800000, Webhooks1764000000000, Budgets1764100000000, Jobs1764200000000, Auth1764300000000, Incidents1764400000000, DrillRuns1764500000000, BackupHealth1764600000000, WebSessions1764700000000];
+export const MIGRATIONS = [GenerationRuns1763884800000, Webhooks1764000000000, Budgets1764100000000, Jobs1764200000000, Auth1764300000000, Incidents1764400000000, DrillRuns1764500000000, BackupHealth1764600000000, WebSessions1764700000000, IncidentNotify1764800000000];
 
 export interface DataSourceOptions {
   /** Client-side limit per query: a hung server fails requests (503) instead of hanging them. Unset: none (migrations). */

@@ -95,9 +95,9 @@ export class DrillRunRepository extends DrillRunStore {
     return rows[0]?.canonical ?? null;
   }
 
-  /** The whole chain in order, for verification. */
-  async chain(): Promise<StoredReport[]> {
-    return ((await this.dataSource.query(`SELECT * FROM drill_reports ORDER BY sequence`)) as Row[]).map(toReport);
+  /** The whole chain in order, for verification; with `through`, only up to that sequence. */
+  async chain(through?: number): Promise<StoredReport[]> {
+    return ((await this.dataSource.query(`SELECT * FROM drill_reports WHERE ($1::bigint IS NULL OR sequence <= $1) ORDER BY sequence`, [through ?? null])) as Row[]).map(toReport);
   }
 
   private async append(m: { query(sql: string, values?: unknown[]): Promise<unknown> }, runId: string, seal: Sealer, at: Date): Promise<StoredReport> {

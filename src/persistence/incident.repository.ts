@@ -23,6 +23,18 @@ export interface StoredEvent extends TimelineEntry {
   readonly id: string;
 }
 
+/** The latest escalation level paged: who was paged, as the timeline's `escalated` entry recorded it. */
+export interface LastPaged {
+  readonly at: Date;
+  readonly level: number;
+  readonly cycle: number;
+  /** Each target as the timeline names it (`alice (PagerDuty)`); entries written before targets were recorded list the people on call. */
+  readonly targets: readonly string[];
+}
+
+/** A list row: the incident, its alerts counted by state, and the last level paged. */
+export type IncidentSummary = IncidentRecord & { readonly alertCounts: Record<string, number>; readonly lastPaged: LastPaged | null };
+
 export interface PageRecord {
   readonly id: string;
   readonly incidentId: string;
@@ -256,7 +268,7 @@ export class IncidentRepository {
     await queueOn(m, { name: 'vigil_page_failed', text: `UPDATE pages SET status = 'failed', last_error = $2 WHERE id = $1 AND status <> 'delivered'`, values: [pageId, error] });
   }
 
-  async list(f: IncidentFilter): Promise<Page<IncidentRecord & { alertCounts: Record<string, number> }>> {
+  async list(f: IncidentFilter): Promise<Page<IncidentSummary>> {
     const where: string[] = [];
     const args: unknown[] = [];
     const arg = (v: unknown) => `$${args.push(v)}`;
@@ -267,11 +279,18 @@ export class IncidentRepository {
     if (f.beforeId) where.push(`id < ${arg(f.beforeId)}`);
     const rows = (await this.dataSource.query(
       `SELECT ${INCIDENT_COLUMNS},
-         (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM incident_alerts a WHERE a.incident_id = incidents.id GROUP BY state) c) AS alert_counts
+         (SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM incident_alerts a WHERE a.incident_id = incidents.id GROUP BY state) c) AS alert_counts,
+         (SELECT jsonb_build_object('at', e.at, 'detail', e.detail) FROM incident_events e WHERE e.incident_id = incidents.id AND e.kind = 'escalated' ORDER BY e.id DESC LIMIT 1) AS last_paged
          FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY incidents.id DESC LIMIT ${arg(f.limit + 1)}`,
       args,
     )) as Row[];
-    return toPage(rows.map((r) => ({ ...toIncident(r), alertCounts: (r.alert_counts as Record<string, number> | null) ?? {} })), f.limit);
+    return toPage(
+      rows.map((r) => {
+        const paged = r.last_paged as { at: string; detail: Record<string, unknown> | null } | null;
+        return { ...toIncident(r), alertCounts: (r.alert_counts as Record<string, number> | null) ?? {}, lastPaged: paged ? lastPaged(new Date(paged.at), paged.detail) : null };
+      }),
+      f.limit,
+    );
   }
 
   async find(id: string): Promise<IncidentRecord | null> {
@@ -364,6 +383,14 @@ export function appendTimelineStatement(incidentId: string, entries: readonly Ti
        SELECT $1::bigint, x.at, x.kind, x.actor, x.message, x.detail FROM jsonb_to_recordset($2::jsonb) AS x(n int, at timestamptz, kind text, actor text, message text, detail jsonb) ORDER BY x.n`,
     values: [incidentId, JSON.stringify(entries.map((e, n) => ({ n, at: e.at.toISOString(), kind: e.kind, actor: e.actor, message: e.message, detail: e.detail ?? null })))],
   };
+}
+
+/** What an `escalated` timeline entry says was paged (see IncidentWriter.runStep). */
+export function lastPaged(at: Date, detail: Readonly<Record<string, unknown>> | null | undefined): LastPaged {
+  const d = detail ?? {};
+  const onCall = (d.onCall ?? {}) as Record<string, string[]>;
+  const targets = Array.isArray(d.targets) ? (d.targets as string[]) : [...new Set(Object.values(onCall).flat())];
+  return { at, level: Number(d.level ?? 0), cycle: Number(d.cycle ?? 0), targets };
 }
 
 function toIncident(r: Row): IncidentRecord {

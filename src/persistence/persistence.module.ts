@@ -89,6 +89,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
     BackupHealthRepository,
     WebSessionRepository,
   ],
-  exports: [GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ReplicaSession, ApiTokenRepository, AuditLogRepository, IncidentRepository, DrillRunRepository, BackupHealthRepository, WebSessionRepository],
+  // DATABASE_SERVER: for connections of their own (the incident change feed's LISTEN), made by module wiring.
+  exports: [DATABASE_SERVER, GenerationRunRepository, DatabaseProbe, WebhookRepository, BudgetRepository, JobRepository, ReplicaSession, ApiTokenRepository, AuditLogRepository, IncidentRepository, DrillRunRepository, BackupHealthRepository, WebSessionRepository],
 })
 export class PersistenceModule {}

@@ -43,6 +43,8 @@ interface Example {
   readonly params?: () => Promise<Record<string, string>> | Record<string, string>;
   readonly query?: Record<string, string>;
   readonly body?: object;
+  /** A stream that never ends by itself (server-sent events): judged by its status and headers, then dropped. */
+  readonly stream?: true;
 }
 
 let webhookId: string;
@@ -69,6 +71,7 @@ const EXAMPLES: Record<string, Example> = {
   'GET /api/audit': { permission: 'audit', status: 200, query: { limit: '5' } },
   'POST /api/alerts/alertmanager': { permission: 'ingest', status: 200, body: amBody() },
   'POST /api/alerts/test': { permission: 'respond', status: 201, body: {} },
+  'GET /api/events': { permission: 'read', status: 200, stream: true },
   'GET /api/incidents': { permission: 'read', status: 200, query: { status: 'triggered' } },
   'GET /api/incidents/{id}': { permission: 'read', status: 200, params: async () => ({ id: await newIncident() }) },
   'POST /api/incidents/{id}/ack': { permission: 'respond', status: 200, params: async () => ({ id: await newIncident() }) },
@@ -81,6 +84,7 @@ const EXAMPLES: Record<string, Example> = {
   'GET /api/drills/{name}/runs': { permission: 'read', status: 200, params: () => ({ name: 'postgres-restore' }) },
   'POST /api/drills/{name}/runs': { permission: 'respond', status: 202, params: () => ({ name: 'postgres-restore' }), body: {} },
   'GET /api/drill-runs/{id}/report': { permission: 'read', status: 200, params: async () => ({ id: await storedDrillReport() }) },
+  'GET /api/drill-runs/{id}/verification': { permission: 'read', status: 200, params: async () => ({ id: await storedDrillReport() }) },
 };
 
 let drillReports = 0;
@@ -126,6 +130,16 @@ const savedDatabaseUrl = process.env.DATABASE_URL;
 const http = () => request(app.getHttpServer());
 /** The app's clock: the token cache and expiry are stepped, not waited for. */
 const clock = new ManualClock(new Date());
+
+/** The answer of a streaming operation as supertest would give it: the status and headers, the body only when it is not the stream. */
+async function openStream(path: string, headers: Record<string, string>): Promise<request.Response> {
+  const abort = new AbortController();
+  const res = await fetch(`${await app.getUrl()}${path}`, { headers, signal: abort.signal });
+  const streaming = res.headers.get('content-type')?.startsWith('text/event-stream') === true;
+  const text = streaming ? '' : await res.text();
+  abort.abort();
+  return { status: res.status, headers: Object.fromEntries(res.headers), text, body: streaming ? {} : JSON.parse(text) } as unknown as request.Response;
+}
 
 async function newWebhook(): Promise<string> {
   const res = await http().post('/api/webhooks').set(bearer()).send(hookBody()).expect(201);
@@ -243,6 +257,7 @@ describe('every operation in the OpenAPI document', () => {
       const call = async (headers: Record<string, string>) => {
         const params = (await example.params?.()) ?? {};
         const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));
+        if (example.stream) return openStream(path, headers);
         let r = (http() as unknown as Record<string, (p: string) => request.Test>)[method]!(path).set(headers);
         if (example.query) r = r.query(example.query);
         if (example.body) r = r.send(example.body);

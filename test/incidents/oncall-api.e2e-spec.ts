@@ -19,7 +19,8 @@ let app: NestExpressApplication;
 
 beforeAll(async () => {
   rig = await IncidentRig.start('oncall_api', { clock: new ManualClock(T0) });
-  app = await rig.startApp(rig.spec());
+  // bob covers primary for a day, from Tuesday: after T0, so who is on call at T0 is unchanged.
+  app = await rig.startApp(rig.spec({ primaryOverrides: [{ person: 'bob', from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' }] }));
 });
 
 afterAll(async () => {
@@ -52,6 +53,23 @@ describe('GET /api/oncall', () => {
       'vigil_oncall_current{schedule="primary",person="alice"} 1',
       'vigil_oncall_current{schedule="secondary",person="bob"} 1',
     ]);
+  });
+
+  it('lists the overrides ahead and the next two weeks as shifts with no gap or overlap, computed from the schedule', async () => {
+    const primary = await get('/api/oncall?schedule=primary').expect(200);
+    expect(primary.body.overrides).toEqual([{ person: { name: 'bob', displayName: 'bob' }, from: '2026-12-01T00:00:00.000Z', to: '2026-12-02T00:00:00.000Z', active: false }]);
+    // alice alone on the weekly rotation: her Monday hand-off to herself is no change; bob's override is.
+    expect(primary.body.shifts).toEqual([
+      { from: T0.toISOString(), until: '2026-12-01T00:00:00.000Z', onCall: [{ name: 'alice', displayName: 'alice' }], source: 'rotation' },
+      { from: '2026-12-01T00:00:00.000Z', until: '2026-12-02T00:00:00.000Z', onCall: [{ name: 'bob', displayName: 'bob' }], source: 'override' },
+      { from: '2026-12-02T00:00:00.000Z', until: '2026-12-13T10:00:00.000Z', onCall: [{ name: 'alice', displayName: 'alice' }], source: 'rotation' },
+    ]);
+    expect(primary.body.nextHandoffs.map((h: { at: string }) => h.at)).toEqual(primary.body.shifts.slice(1).map((s: { from: string }) => s.from));
+    // During the override it is active, and bob is on call.
+    const during = await get('/api/oncall?schedule=primary&at=2026-12-01T12:00:00Z').expect(200);
+    expect(during.body).toMatchObject({ onCall: [{ name: 'bob' }], source: 'override', overrides: [{ person: { name: 'bob' }, active: true }] });
+    // After it, nothing is listed.
+    expect((await get('/api/oncall?schedule=primary&at=2026-12-02T00:00:00Z').expect(200)).body.overrides).toEqual([]);
   });
 
   it('an unknown schedule is a 404 naming the schedules there are', async () => {

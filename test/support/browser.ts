@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -15,6 +15,12 @@ export async function launchChromium(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Keeps a file the browser produced (a printed PDF) beside the screenshots. */
+export async function keepArtifact(name: string, bytes: Buffer): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await writeFile(join(ARTIFACTS, name), bytes);
 }
 
 export interface AxeViolation {
@@ -48,6 +54,21 @@ export function pageErrors(page: Page): string[] {
     if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) errors.push(`csp: ${m.text()}`);
   });
   return errors;
+}
+
+/**
+ * Makes, from the signed-in page itself, the request a button would make: with the session's
+ * cookie and a valid CSRF token, so only the role can be why the API refuses it.
+ */
+export async function postFromPage(page: Page, path: string, body: unknown = {}): Promise<{ status: number; body: unknown }> {
+  return page.evaluate(
+    async ([p, b]) => {
+      const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
+      const r = await fetch(p, { method: 'POST', headers: { 'content-type': 'application/json', 'x-vigil-csrf': session.csrfToken }, body: JSON.stringify(b) });
+      return { status: r.status, body: (await r.json()) as unknown };
+    },
+    [path, body] as const,
+  );
 }
 
 /** Signs in through the form, as a person does, and waits for the page to say who is signed in. */

@@ -39,6 +39,8 @@ export interface RigSpecOptions {
   readonly pagerdutyUrl?: string;
   /** Routes tried before the `critical` one (first match wins). */
   readonly extraRoutes?: readonly { readonly name: string; readonly matchers: readonly string[]; readonly policy: string }[];
+  /** Overrides of the primary schedule, instants RFC 3339. */
+  readonly primaryOverrides?: readonly { readonly person: string; readonly from: string; readonly to: string }[];
   /** `maintenance:` windows; matchers as Alertmanager writes them, instants RFC 3339. */
   readonly maintenance?: readonly { readonly name: string; readonly matchers: readonly string[]; readonly from: string; readonly to: string }[];
 }
@@ -119,7 +121,7 @@ schedules:
     timeZone: Europe/Berlin
     rotations:
       - { name: weekly, type: weekly, start: 2026-01-05T09:00, participants: [alice] }
-  - name: secondary
+${o.primaryOverrides?.length ? `    overrides:\n${o.primaryOverrides.map((v) => `      - { person: ${v.person}, from: ${v.from}, to: ${v.to} }\n`).join('')}` : ''}  - name: secondary
     timeZone: Europe/Berlin
     rotations:
       - { name: weekly, type: weekly, start: 2026-01-05T09:00, participants: [bob] }

@@ -11,7 +11,7 @@ import { ApiTokenRepository } from '../../src/persistence/api-token.repository.j
 import { WebSessionRepository } from '../../src/persistence/web-session.repository.js';
 import { bearer } from '../support/auth.js';
 import { pageErrors, screenshot, seriousA11yViolations, signIn } from '../support/browser.js';
-import { startUiRig, type UiRig } from '../support/ui-rig.js';
+import { rigSql, startUiRig, type UiRig } from '../support/ui-rig.js';
 
 /**
  * Signing in to the web UI in Debian's Chromium: the session cookie's attributes, what the page
@@ -42,15 +42,7 @@ afterAll(async () => {
   await rig?.stop();
 });
 
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: rig.db.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => rigSql<T>(rig, text, values);
 
 const incidents = async () => (await request(rig.app.getHttpServer()).get('/api/incidents').set(bearer(rig.tokens.admin)).expect(200)).body.items.length as number;
 

@@ -1,9 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso/router';
-import type { SessionDto } from '../../src/modules/web/api-types.js';
+import type { Permission, SessionDto } from '../../src/modules/web/api-types.js';
 import { api, ApiError, whenSignedOut } from './api/api.client.js';
 import { SessionProvider } from './api/session.context.js';
+import { AuditPage } from './pages/audit.page.js';
+import { DrillDetailPage } from './pages/drill-detail.page.js';
+import { DrillListPage } from './pages/drill-list.page.js';
+import { DrillReportPage } from './pages/drill-report.page.js';
+import { IncidentDetailPage } from './pages/incident-detail.page.js';
+import { IncidentListPage } from './pages/incident-list.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
+import { OnCallPage } from './pages/oncall.page.js';
 import { SignInPage } from './pages/sign-in.page.js';
 import { SloDetailPage } from './pages/slo-detail.page.js';
 import { SloListPage } from './pages/slo-list.page.js';
@@ -62,6 +69,13 @@ export function App() {
             <Route path="/" component={Home} />
             <Route path={PATHS.slos} component={SloListPage} />
             <Route path={PATHS.slo} component={SloDetailPage} />
+            <Route path={PATHS.incidents} component={IncidentListPage} />
+            <Route path={PATHS.incident} component={IncidentDetailPage} />
+            <Route path={PATHS.oncall} component={OnCallPage} />
+            <Route path={PATHS.drills} component={DrillListPage} />
+            <Route path={PATHS.drill} component={DrillDetailPage} />
+            <Route path={PATHS.drillRun} component={DrillReportPage} />
+            <Route path={PATHS.audit} component={AuditPage} />
             <Route default component={NotFoundPage} />
           </Router>
         </main>
@@ -69,6 +83,15 @@ export function App() {
     </SessionProvider>
   );
 }
+
+/** The main menu; an entry whose page needs a permission the role lacks is not shown (the API refuses it anyway). */
+const NAV: readonly { readonly href: string; readonly label: string; readonly needs?: Permission }[] = [
+  { href: PATHS.slos, label: 'SLOs' },
+  { href: PATHS.incidents, label: 'Incidents' },
+  { href: PATHS.oncall, label: 'On call' },
+  { href: PATHS.drills, label: 'Drills' },
+  { href: PATHS.audit, label: 'Audit log', needs: 'audit' },
+];
 
 function Header(props: { session: SessionDto; signOut: () => Promise<void> }) {
   const { path } = useLocation();
@@ -78,9 +101,11 @@ function Header(props: { session: SessionDto; signOut: () => Promise<void> }) {
         Vigil
       </a>
       <nav aria-label="Main">
-        <a href={PATHS.slos} aria-current={path.startsWith(PATHS.slos) ? 'page' : undefined}>
-          SLOs
-        </a>
+        {NAV.filter((n) => !n.needs || props.session.permissions.includes(n.needs)).map((n) => (
+          <a key={n.href} href={n.href} aria-current={path === n.href || path.startsWith(`${n.href}/`) ? 'page' : undefined}>
+            {n.label}
+          </a>
+        ))}
       </nav>
       <div class="who" data-testid="who">
         Signed in as <strong>{props.session.name}</strong> ({props.session.role}){' '}

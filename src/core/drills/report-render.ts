@@ -4,13 +4,13 @@ import { formatElapsed } from './rto.js';
 import type { Assessment, VerdictStatus } from './verdict.js';
 
 /**
- * A drill report for people: Markdown, and a standalone HTML page that prints on A4. Both render
- * one outline (reportOutline), so they cannot disagree on what a report says. The JSON stays the
+ * A drill report for people: Markdown, a standalone HTML page that prints on A4, and the web UI's
+ * report page. All render one outline (reportOutline), so they cannot disagree on what a report says. The JSON stays the
  * record; these are views of it. Every value from a report is text to escape: check names and
  * tool output come from specs and servers, not from us.
  */
 
-type Block =
+export type ReportBlock =
   | { readonly kind: 'status'; readonly status: VerdictStatus }
   | { readonly kind: 'p'; readonly text: string }
   | { readonly kind: 'list'; readonly items: readonly string[] }
@@ -18,9 +18,9 @@ type Block =
   | { readonly kind: 'fields'; readonly rows: readonly (readonly [string, string])[] }
   | { readonly kind: 'table'; readonly head: readonly string[]; readonly rows: readonly (readonly string[])[] };
 
-interface Section {
+export interface ReportSection {
   readonly title: string;
-  readonly blocks: readonly Block[];
+  readonly blocks: readonly ReportBlock[];
 }
 
 /** Word and symbol together: the status must read the same printed in black and white. */
@@ -42,7 +42,8 @@ export function reportTitle(r: DrillReport): string {
   return `DR drill report: ${r.identity.drill} — ${STATUS_LABEL[r.verdict.status]}`;
 }
 
-function reportOutline(r: DrillReport): Section[] {
+/** The report's sections in order: what Markdown, the HTML page and the web UI's report page all render. */
+export function reportOutline(r: DrillReport): ReportSection[] {
   const id = r.identity;
   const m = r.measurements;
   const rto = m.rto;
@@ -265,7 +266,7 @@ function mdTable(head: readonly string[], rows: readonly (readonly string[])[]):
   return [`| ${head.map(md).join(' | ')} |`, `|${head.map(() => ' --- |').join('')}`, ...rows.map((row) => `| ${row.map(md).join(' | ')} |`)];
 }
 
-function mdBlock(b: Block): string[] {
+function mdBlock(b: ReportBlock): string[] {
   switch (b.kind) {
     case 'status':
       return [`**${STATUS_LABEL[b.status]}**`];
@@ -295,7 +296,7 @@ function html(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-function htmlBlock(b: Block): string {
+function htmlBlock(b: ReportBlock): string {
   switch (b.kind) {
     case 'status':
       return `<p class="status status-${b.status.toLowerCase()}">${html(STATUS_LABEL[b.status])}</p>`;

@@ -1,5 +1,5 @@
 import type { Override, Rotation, Schedule } from '../model/oncall.js';
-import { handoffs, onCallAt, type OnCall } from './schedule.js';
+import { handoffs, onCallAt, shiftsBetween, type OnCall } from './schedule.js';
 
 const AT = { file: 'slos/oncall.yaml', line: 1, col: 1 };
 const HOUR = 3_600_000;
@@ -165,5 +165,39 @@ describe('handoffs', () => {
       ['2026-10-05T09:00:00.000Z', 'alice'],
       ['2026-10-12T09:00:00.000Z', 'bob'],
     ]);
+  });
+});
+
+describe('shiftsBetween', () => {
+  const shifts = (s: Schedule, from: string, to: string) => shiftsBetween(s, new Date(from), new Date(to)).map((x) => [x.from.toISOString(), x.until.toISOString(), x.people.join(',') || '-', x.source]);
+
+  it.each<[string, Schedule, string, string, string[][]]>([
+    [
+      'cuts the window at every hand-off, an override included, and clips the first and last shift',
+      schedule('Europe/Berlin', [rotation('2026-10-05T09:00', WEEKLY)], [override('carol', '2026-10-24T00:00:00Z', '2026-10-26T00:00:00Z')]),
+      '2026-10-20T00:00:00Z',
+      '2026-11-03T00:00:00Z',
+      [
+        ['2026-10-20T00:00:00.000Z', '2026-10-24T00:00:00.000Z', 'alice', 'rotation'],
+        ['2026-10-24T00:00:00.000Z', '2026-10-26T00:00:00.000Z', 'carol', 'override'],
+        ['2026-10-26T00:00:00.000Z', '2026-10-26T08:00:00.000Z', 'alice', 'rotation'],
+        ['2026-10-26T08:00:00.000Z', '2026-11-02T08:00:00.000Z', 'bob', 'rotation'],
+        ['2026-11-02T08:00:00.000Z', '2026-11-03T00:00:00.000Z', 'alice', 'rotation'],
+      ],
+    ],
+    [
+      'shows the stretch before the first rotation starts as nobody',
+      schedule('UTC', [rotation('2026-10-05T09:00', WEEKLY)]),
+      '2026-10-01T00:00:00Z',
+      '2026-10-13T00:00:00Z',
+      [
+        ['2026-10-01T00:00:00.000Z', '2026-10-05T09:00:00.000Z', '-', 'nobody'],
+        ['2026-10-05T09:00:00.000Z', '2026-10-12T09:00:00.000Z', 'alice', 'rotation'],
+        ['2026-10-12T09:00:00.000Z', '2026-10-13T00:00:00.000Z', 'bob', 'rotation'],
+      ],
+    ],
+    ['is one shift when one person is on call throughout', schedule('UTC', [rotation('2026-10-01T09:00', { days: 1 }, ['solo'])]), '2026-10-02T00:00:00Z', '2026-10-16T00:00:00Z', [['2026-10-02T00:00:00.000Z', '2026-10-16T00:00:00.000Z', 'solo', 'rotation']]],
+  ])('%s', (_, s, from, to, expected) => {
+    expect(shifts(s, from, to)).toEqual(expected);
   });
 });

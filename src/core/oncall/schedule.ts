@@ -82,6 +82,30 @@ export function handoffs(schedule: Schedule, from: Date, to: Date): Handoff[] {
   return out;
 }
 
+export interface Shift {
+  readonly from: Date;
+  readonly until: Date;
+  readonly people: readonly string[];
+  /** What put them on call when the shift began (a later change of source alone, same people, is not a new shift). */
+  readonly source: OnCallSource;
+}
+
+/**
+ * Who is on call over [from, to) as consecutive shifts, clipped to the window: no gap, no overlap,
+ * nobody-on-call stretches included. The UI's "next two weeks at a glance" draws these.
+ */
+export function shiftsBetween(schedule: Schedule, from: Date, to: Date): Shift[] {
+  const first = onCallAt(schedule, from);
+  const out: Shift[] = [];
+  let current: Omit<Shift, 'until'> = { from, people: first.people, source: first.source };
+  for (const h of handoffs(schedule, from, to)) {
+    out.push({ ...current, until: h.at });
+    current = { from: h.at, people: h.people, source: h.source };
+  }
+  out.push({ ...current, until: to });
+  return out;
+}
+
 interface Turn {
   readonly person: string;
   readonly from: number;

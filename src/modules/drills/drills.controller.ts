@@ -8,8 +8,9 @@ import { DrillRunRepository } from '../../persistence/drill-run.repository.js';
 import { RequirePermission } from '../auth/auth.decorators.js';
 import { principalOf } from '../auth/principal.js';
 import { errorDtoSchema, openApi, ZodPipe } from '../http/zod.pipe.js';
-import { REPORT_TYPES, reportQuerySchema, runRequestSchema, runsQuerySchema, toDrillDto, toRunDto, type ReportQuery, type RunRequest } from './drills.dto.js';
+import { REPORT_TYPES, reportQuerySchema, verificationQuerySchema, runRequestSchema, runsQuerySchema, toDrillDto, toRunDto, type ReportQuery, type RunRequest } from './drills.dto.js';
 import { DrillsService } from './drills.service.js';
+import { ReportVerificationService } from './report-verification.service.js';
 
 const ERROR = openApi(errorDtoSchema);
 const NAME = { name: 'name', description: 'Drill name (drills/*.yaml)' } as const;
@@ -21,6 +22,7 @@ export class DrillsController {
     private readonly drills: DrillsService,
     private readonly runs: DrillRunRepository,
     private readonly clock: Clock,
+    private readonly verification: ReportVerificationService,
   ) {}
 
   @Get('drills')
@@ -79,5 +81,17 @@ export class DrillsController {
     }
     const report = readDrillReport({ name: `run ${id}`, text: stored.canonical });
     res.send(q.format === 'md' ? renderDrillReportMarkdown(report) : renderDrillReportHtml(report));
+  }
+
+  @Get('drill-runs/:id/verification')
+  @RequirePermission('read')
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: "Whether a run's report verifies, as `vigil report verify` would judge the exported files: its own hash and canonical text, and the hash chain from the first report up to it" })
+  @ApiParam({ name: 'id', description: 'Run id' })
+  @ApiQuery({ name: 'revision', required: false, description: 'a given revision; default the latest' })
+  @ApiResponse({ status: 200, description: '{ ok, record: { ok, problem }, chain: { ok, reports, firstBreak } }' })
+  @ApiResponse({ status: 404, description: 'No report for this run (yet)', schema: ERROR })
+  verify(@Param('id') id: string, @Query(new ZodPipe(verificationQuerySchema, 'query')) q: { revision?: number }) {
+    return this.verification.verify(id, q.revision);
   }
 }

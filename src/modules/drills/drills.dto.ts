@@ -18,6 +18,7 @@ export type RunRequest = z.infer<typeof runRequestSchema>;
 export const runsQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 export const reportQuerySchema = z.strictObject({ format: z.enum(['json', 'md', 'html']).default('json'), revision: z.coerce.number().int().min(1).optional() });
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
+export const verificationQuerySchema = z.strictObject({ revision: z.coerce.number().int().min(1).optional() });
 
 export const REPORT_TYPES = { json: 'application/json; charset=utf-8', md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8' } as const;
 
@@ -57,3 +58,6 @@ export function toDrillDto(spec: DrillSpec, next: Date | null, last: { last: Dri
     asOf: now.toISOString(),
   };
 }
+
+export type DrillDto = ReturnType<typeof toDrillDto>;
+export type DrillRunDto = ReturnType<typeof toRunDto>;

@@ -20,6 +20,7 @@ import { DrillNotifier } from './drill-notifier.js';
 import { DrillSpecService } from './drill-spec.service.js';
 import { DrillsController } from './drills.controller.js';
 import { DRILL_RUNTIME, DrillsService, type DrillRuntime } from './drills.service.js';
+import { ReportVerificationService } from './report-verification.service.js';
 
 function runtime(config: VigilConfig): DrillRuntime {
   const dirs = drillWorkDirs(config.drillWorkDir);
@@ -46,6 +47,7 @@ function runtime(config: VigilConfig): DrillRuntime {
     DrillsService,
     DrillMetrics,
     DrillNotifier,
+    ReportVerificationService,
   ],
 })
 export class DrillsModule {}

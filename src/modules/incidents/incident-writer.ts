@@ -80,8 +80,9 @@ export class IncidentWriter {
     } else {
       const drafts = levelPages(level.targets, level.level);
       await this.page(m, incident.id, drafts, now);
-      const who = drafts.map((d) => describeTarget(d.target)).join(', ');
-      await this.repo.appendTimeline(m, incident.id, [{ kind: 'escalated', at: now, actor: 'vigil', message: `level ${level.level}${cycle} paged: ${who}`, detail: { level: level.level, cycle: step.cycle, onCall: level.onCall, pages: drafts.length } }]);
+      const targets = drafts.map((d) => describeTarget(d.target));
+      // `targets` as well as the message: the incident list shows who was paged last without parsing text.
+      await this.repo.appendTimeline(m, incident.id, [{ kind: 'escalated', at: now, actor: 'vigil', message: `level ${level.level}${cycle} paged: ${targets.join(', ')}`, detail: { level: level.level, cycle: step.cycle, onCall: level.onCall, pages: drafts.length, targets } }]);
       this.metrics.escalated(incident.service, level.level);
     }
     const next = nextStep(snapshot, step, incident.escalationStartedAt);

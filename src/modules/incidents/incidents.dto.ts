@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AlertRecord, IncidentRecord } from '../../core/incidents/incident.js';
-import type { AttemptLogEntry, PageRecord, StoredEvent } from '../../persistence/incident.repository.js';
+import { lastPaged, type AttemptLogEntry, type IncidentSummary, type LastPaged, type PageRecord, type StoredEvent } from '../../persistence/incident.repository.js';
 import type { Page } from '../../persistence/page.js';
 import { instantSchema } from '../http/zod.pipe.js';
 
@@ -36,7 +36,7 @@ export const routeTestSchema = z.strictObject({
   at: instantSchema.optional(),
 });
 
-export function toIncidentDto(i: IncidentRecord & { alertCounts?: Record<string, number> }) {
+export function toIncidentDto(i: IncidentRecord & { alertCounts?: Record<string, number>; lastPaged?: LastPaged | null }) {
   return {
     id: i.id,
     status: i.status,
@@ -57,12 +57,15 @@ export function toIncidentDto(i: IncidentRecord & { alertCounts?: Record<string,
     statusReason: i.statusReason,
     flapCount: i.flapCount,
     ...(i.alertCounts ? { alertCounts: i.alertCounts } : {}),
+    ...(i.lastPaged !== undefined ? { lastPaged: i.lastPaged ? { ...i.lastPaged, at: i.lastPaged.at.toISOString() } : null } : {}),
   };
 }
 
-export function toIncidentListDto(page: Page<IncidentRecord & { alertCounts: Record<string, number> }>) {
+export function toIncidentListDto(page: Page<IncidentSummary>) {
   return { items: page.items.map(toIncidentDto), nextCursor: page.nextCursor };
 }
+export type IncidentListDto = ReturnType<typeof toIncidentListDto>;
+export type IncidentDto = IncidentListDto['items'][number];
 
 function alertDto(a: AlertRecord) {
   return {
@@ -96,8 +99,9 @@ function pageDto(p: PageRecord & { attemptLog: AttemptLogEntry[] }) {
 }
 
 export function toIncidentDetailDto(d: { incident: IncidentRecord; alerts: AlertRecord[]; timeline: StoredEvent[]; pages: (PageRecord & { attemptLog: AttemptLogEntry[] })[] }) {
+  const escalated = d.timeline.findLast((e) => e.kind === 'escalated');
   return {
-    ...toIncidentDto(d.incident),
+    ...toIncidentDto({ ...d.incident, lastPaged: escalated ? lastPaged(escalated.at, escalated.detail) : null }),
     annotations: d.incident.annotations,
     snapshot: d.incident.snapshot,
     alerts: d.alerts.map(alertDto),
@@ -105,3 +109,4 @@ export function toIncidentDetailDto(d: { incident: IncidentRecord; alerts: Alert
     pages: d.pages.map(pageDto),
   };
 }
+export type IncidentDetailDto = ReturnType<typeof toIncidentDetailDto>;

@@ -1,4 +1,4 @@
-import type { BudgetListDto, HistoryDto, IngestResult, SessionDto, SloDetailDto, StoredBudgetDto, TestAlert } from '../../../src/modules/web/api-types.js';
+import type { AuditPageDto, BudgetListDto, DrillDto, DrillReport, DrillRunDto, HistoryDto, IncidentDetailDto, IncidentDto, IncidentListDto, IncidentStatus, IngestResult, OnCallNow, ReportVerificationDto, SessionDto, SloDetailDto, StoredBudgetDto, TestAlert } from '../../../src/modules/web/api-types.js';
 
 /** An API answer other than 2xx, with the JSON error body the API always sends. */
 export class ApiError extends Error {
@@ -39,6 +39,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 }
 
 const slo = (service: string, name: string) => `/api/slos/${encodeURIComponent(service)}/${encodeURIComponent(name)}`;
+const incident = (id: string) => `/api/incidents/${encodeURIComponent(id)}`;
 
 /** Every call the UI makes, typed by the API's own DTOs. */
 export const api = {
@@ -54,6 +55,18 @@ export const api = {
   history: (service: string, name: string, from: Date, to: Date) =>
     call<HistoryDto>('GET', `${slo(service, name)}/budget/history?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`),
   testAlert: (alert: Partial<TestAlert>) => call<IngestResult>('POST', '/api/alerts/test', alert),
+  incidents: (statuses: readonly IncidentStatus[], limit: number) => call<IncidentListDto>('GET', `/api/incidents?status=${statuses.join(',')}&limit=${limit}`),
+  incident: (id: string) => call<IncidentDetailDto>('GET', incident(id)),
+  acknowledge: (id: string) => call<IncidentDto>('POST', `${incident(id)}/ack`, {}),
+  resolve: (id: string) => call<IncidentDto>('POST', `${incident(id)}/resolve`, {}),
+  addNote: (id: string, text: string) => call<{ added: boolean }>('POST', `${incident(id)}/notes`, { text }),
+  oncall: () => call<{ at: string; schedules: OnCallNow[] }>('GET', '/api/oncall'),
+  drills: () => call<{ drills: DrillDto[] }>('GET', '/api/drills'),
+  drillRuns: (name: string, limit: number) => call<{ runs: DrillRunDto[] }>('GET', `/api/drills/${encodeURIComponent(name)}/runs?limit=${limit}`),
+  runDrill: (name: string) => call<{ runId: string }>('POST', `/api/drills/${encodeURIComponent(name)}/runs`, {}),
+  drillReport: (runId: string) => call<DrillReport>('GET', `/api/drill-runs/${encodeURIComponent(runId)}/report`),
+  verifyReport: (runId: string) => call<ReportVerificationDto>('GET', `/api/drill-runs/${encodeURIComponent(runId)}/verification`),
+  audit: (limit: number, before?: string) => call<AuditPageDto>('GET', `/api/audit?limit=${limit}${before ? `&before=${encodeURIComponent(before)}` : ''}`),
 };
 
 /** Where a monthly report downloads from (a plain link: the browser sends the cookie). */

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { HistoryPoint } from '../../../src/modules/web/api-types.js';
 import { dateTime, percent } from '../format.js';
+import { horizontalLine } from './chart-lines.js';
 
 /** What the chart is given: epoch seconds and remaining budget (1 untouched, 0 spent, < 0 overspent). */
 export type BurnDownData = [number[], number[]];
@@ -81,21 +82,6 @@ function options(width: number, title: string): uPlot.Options {
       { label: 'Budget left', stroke: '#1d4ed8', width: 2, fill: 'rgba(29, 78, 216, 0.08)', value: (_u, v) => (v === null ? '—' : percent(v, 1)) },
     ],
     // Zero is where the budget is spent: drawn as a line, so overspending reads as "below the line".
-    hooks: {
-      draw: [
-        (u) => {
-          const y = u.valToPos(0, 'y', true);
-          const ctx = u.ctx;
-          ctx.save();
-          ctx.strokeStyle = '#b91c1c';
-          ctx.setLineDash([6, 4]);
-          ctx.beginPath();
-          ctx.moveTo(u.bbox.left, y);
-          ctx.lineTo(u.bbox.left + u.bbox.width, y);
-          ctx.stroke();
-          ctx.restore();
-        },
-      ],
-    },
+    hooks: { draw: [horizontalLine(0, '#b91c1c')] },
   };
 }

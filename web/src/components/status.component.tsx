@@ -1,3 +1,5 @@
+import { IconBadge, type BadgeIcon } from './icon-badge.component.js';
+
 /** Budget statuses as the API names them, plus `pending`: no cycle has stored a budget yet. */
 export type UiStatus = 'healthy' | 'at-risk' | 'exhausted' | 'no-data' | 'pending';
 
@@ -13,12 +15,12 @@ const WORDS: Record<UiStatus, string> = {
 };
 
 /** One shape per status, so the word, the shape and the colour each tell it alone. */
-const ICONS: Record<UiStatus, string> = {
-  healthy: 'M4 8.5l3 3 5-7', // a tick
-  'at-risk': 'M8 2l6.5 12h-13zM8 6.5v3.5M8 12v.5', // a warning triangle
-  exhausted: 'M4 4l8 8M12 4l-8 8', // a cross
-  'no-data': 'M6 6a2 2 0 1 1 2.5 2c-.5.3-.5.7-.5 1.5M8 12v.5', // a question mark
-  pending: 'M8 3v5l3 2', // a clock hand
+const ICONS: Record<UiStatus, BadgeIcon> = {
+  healthy: { d: 'M4 8.5l3 3 5-7' }, // a tick
+  'at-risk': { d: 'M8 2l6.5 12h-13zM8 6.5v3.5M8 12v.5' }, // a warning triangle
+  exhausted: { d: 'M4 4l8 8M12 4l-8 8' }, // a cross
+  'no-data': { d: 'M6 6a2 2 0 1 1 2.5 2c-.5.3-.5.7-.5 1.5M8 12v.5' }, // a question mark
+  pending: { d: 'M8 3v5l3 2', circle: true }, // a clock
 };
 
 export function statusWord(status: UiStatus): string {
@@ -26,13 +28,5 @@ export function statusWord(status: UiStatus): string {
 }
 
 export function StatusBadge(props: { status: UiStatus }) {
-  return (
-    <span class={`status status-${props.status}`} data-status={props.status}>
-      <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
-        {props.status === 'pending' && <circle cx="8" cy="8" r="6.5" />}
-        <path d={ICONS[props.status]} />
-      </svg>
-      {WORDS[props.status]}
-    </span>
-  );
+  return <IconBadge class={`status-${props.status}`} icon={ICONS[props.status]} word={WORDS[props.status]} data={{ 'data-status': props.status }} />;
 }

@@ -6,6 +6,7 @@ import { BudgetBar } from '../components/budget-bar.component.js';
 import { BurnRates } from '../components/burn-rates.component.js';
 import { LoadState } from '../components/load-state.component.js';
 import { PageHeading } from '../components/page-heading.component.js';
+import { FilterSelect } from '../components/filter-select.component.js';
 import { StatusBadge, STATUSES, statusWord } from '../components/status.component.js';
 import { objective } from '../format.js';
 import { sloPath } from '../routes.js';
@@ -40,9 +41,9 @@ export function SloListPage() {
               <label for="filter-q">Search</label>
               <input id="filter-q" type="search" value={filters.q} placeholder="service, SLO or team" onInput={(e) => set('q', (e.target as HTMLInputElement).value)} />
             </div>
-            <Select label="Service" value={filters.service} options={distinct(rows.map((r) => r.service))} onChange={(v) => set('service', v)} />
-            <Select label="Team" value={filters.team} options={distinct(rows.map((r) => r.team))} onChange={(v) => set('team', v)} />
-            <Select label="Status" value={filters.status} options={STATUSES.filter((s) => rows.some((r) => r.status === s))} words={statusWord} onChange={(v) => set('status', v)} />
+            <FilterSelect label="Service" value={filters.service} options={distinct(rows.map((r) => r.service))} onChange={(v) => set('service', v)} />
+            <FilterSelect label="Team" value={filters.team} options={distinct(rows.map((r) => r.team))} onChange={(v) => set('team', v)} />
+            <FilterSelect label="Status" value={filters.status} options={STATUSES.filter((s) => rows.some((r) => r.status === s))} words={statusWord} onChange={(v) => set('status', v)} />
           </form>
           <p role="status" class="count">
             {shown.length === rows.length ? `${rows.length} SLOs, least budget left first` : `${shown.length} of ${rows.length} SLOs match`}
@@ -90,22 +91,5 @@ export function SloListPage() {
         </>
       )}
     </>
-  );
-}
-
-function Select<T extends string>(props: { label: string; value: string; options: readonly T[]; words?: (v: T) => string; onChange: (v: string) => void }) {
-  const id = `filter-${props.label.toLowerCase()}`;
-  return (
-    <div class="field">
-      <label for={id}>{props.label}</label>
-      <select id={id} value={props.value} onChange={(e) => props.onChange((e.target as HTMLSelectElement).value)}>
-        <option value="">All</option>
-        {props.options.map((o) => (
-          <option key={o} value={o}>
-            {props.words ? props.words(o) : o}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
