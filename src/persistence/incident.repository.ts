@@ -13,6 +13,8 @@ import { batchedTransaction, prepared, queueOn, readTogether } from './statement
 export interface IncidentFilter {
   readonly status?: readonly IncidentStatus[];
   readonly service?: string;
+  /** Incidents with a firing alert of this SLO (its `slo` label): what an SLO's page shows as firing now. */
+  readonly slo?: string;
   readonly team?: string;
   readonly since?: Date;
   readonly limit: number;
@@ -274,6 +276,7 @@ export class IncidentRepository {
     const arg = (v: unknown) => `$${args.push(v)}`;
     if (f.status?.length) where.push(`status = ANY(${arg(f.status)})`);
     if (f.service) where.push(`service = ${arg(f.service)}`);
+    if (f.slo) where.push(`EXISTS (SELECT 1 FROM incident_alerts a WHERE a.incident_id = incidents.id AND a.state = 'firing' AND a.labels->>'slo' = ${arg(f.slo)})`);
     if (f.team) where.push(`team = ${arg(f.team)}`);
     if (f.since) where.push(`(triggered_at >= ${arg(f.since)} OR resolved_at IS NULL OR resolved_at >= $${args.length})`);
     if (f.beforeId) where.push(`id < ${arg(f.beforeId)}`);

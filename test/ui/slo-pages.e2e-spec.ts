@@ -268,6 +268,13 @@ describe('roles', () => {
       const incident = await api<{ id: string; service: string; alerts: { labels: Record<string, string> }[] }>(`/api/incidents/${id}`);
       expect(incident).toMatchObject({ id, service: 'checkout' });
       expect(incident.alerts[0]!.labels).toMatchObject({ alertname: 'VigilTestAlert', slo: 'availability', vigil_test: 'true' });
+      // The SLO's own incidents: the API's slo filter takes it for this SLO and not for the service's other one.
+      const open = (slo: string) => api<{ items: { id: string }[] }>(`/api/incidents?status=triggered,acknowledged&service=checkout&slo=${slo}`);
+      expect((await open('availability')).items.map((i) => i.id)).toContain(id);
+      expect((await open('latency')).items.map((i) => i.id)).not.toContain(id);
+      // The page lists it under "Alerts firing now", linked to the incident.
+      await page.reload();
+      await page.getByTestId('firing').locator(`a[href="/incidents/${id}"]`).waitFor();
       expect(errors).toEqual([]);
     } finally {
       await close();

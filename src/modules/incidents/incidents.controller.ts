@@ -20,6 +20,7 @@ export class IncidentsController {
   @ApiOperation({ summary: 'Incidents, newest first, a page at a time' })
   @ApiQuery({ name: 'status', required: false, description: 'Comma-separated: triggered, acknowledged, resolved, suppressed' })
   @ApiQuery({ name: 'service', required: false })
+  @ApiQuery({ name: 'slo', required: false, description: 'Only incidents with a firing alert whose slo label is this (with service: one SLO)' })
   @ApiQuery({ name: 'team', required: false })
   @ApiQuery({ name: 'since', required: false, description: 'Only incidents open at or after this time (RFC 3339 or epoch seconds)' })
   @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
@@ -27,7 +28,7 @@ export class IncidentsController {
   @ApiResponse({ status: 200, description: 'A page of incidents' })
   @ApiResponse({ status: 400, description: 'Invalid filter', schema: ERROR })
   async list(@Query(new ZodPipe(listQuerySchema, 'query')) q: ListQuery) {
-    return toIncidentListDto(await this.incidents.list({ limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.service ? { service: q.service } : {}), ...(q.team ? { team: q.team } : {}), ...(q.since ? { since: q.since } : {}), ...(q.before ? { beforeId: q.before } : {}) }));
+    return toIncidentListDto(await this.incidents.list({ limit: q.limit, ...(q.status ? { status: q.status } : {}), ...(q.service ? { service: q.service } : {}), ...(q.slo ? { slo: q.slo } : {}), ...(q.team ? { team: q.team } : {}), ...(q.since ? { since: q.since } : {}), ...(q.before ? { beforeId: q.before } : {}) }));
   }
 
   @Get(':id')

@@ -13,6 +13,7 @@ export const listQuerySchema = z.strictObject({
     .pipe(z.array(z.enum(STATUSES, { error: `must be a comma-separated list of ${STATUSES.join(', ')}` })))
     .optional(),
   service: z.string().min(1).max(200).optional(),
+  slo: z.string().min(1).max(200).optional(),
   team: z.string().min(1).max(200).optional(),
   since: instantSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

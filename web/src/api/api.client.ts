@@ -56,6 +56,9 @@ export const api = {
     call<HistoryDto>('GET', `${slo(service, name)}/budget/history?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`),
   testAlert: (alert: Partial<TestAlert>) => call<IngestResult>('POST', '/api/alerts/test', alert),
   incidents: (statuses: readonly IncidentStatus[], limit: number) => call<IncidentListDto>('GET', `/api/incidents?status=${statuses.join(',')}&limit=${limit}`),
+  /** Open incidents with a firing alert of one SLO (its service and slo labels). */
+  sloIncidents: (service: string, slo: string) =>
+    call<IncidentListDto>('GET', `/api/incidents?status=triggered,acknowledged&service=${encodeURIComponent(service)}&slo=${encodeURIComponent(slo)}&limit=50`),
   incident: (id: string) => call<IncidentDetailDto>('GET', incident(id)),
   acknowledge: (id: string) => call<IncidentDto>('POST', `${incident(id)}/ack`, {}),
   resolve: (id: string) => call<IncidentDto>('POST', `${incident(id)}/resolve`, {}),

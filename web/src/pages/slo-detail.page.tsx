@@ -3,6 +3,7 @@ import { useLoad } from '../api/use-load.hook.js';
 import { AlertWindows } from '../components/alert-windows.component.js';
 import { BudgetBar } from '../components/budget-bar.component.js';
 import { BurnDownChart } from '../components/burn-down-chart.component.js';
+import { IncidentStatusBadge } from '../components/incident-status.component.js';
 import { LoadState } from '../components/load-state.component.js';
 import { PageHeading } from '../components/page-heading.component.js';
 import { ReportDownload } from '../components/report-download.component.js';
@@ -12,8 +13,9 @@ import { dateTime, objective, parseDuration, percent } from '../format.js';
 
 /** One SLO, its budget now and over its window; a 503 (no cycle stored it yet, or budgets off) is shown, not fatal. */
 async function loadSlo(service: string, name: string) {
-  const [slo, budget] = await Promise.all([
+  const [slo, firing, budget] = await Promise.all([
     api.slo(service, name),
+    api.sloIncidents(service, name),
     api.budget(service, name).then(
       (b) => ({ budget: b, note: null }),
       (err: unknown) => {
@@ -26,7 +28,7 @@ async function loadSlo(service: string, name: string) {
   // The budget's own window (for a calendar month, the month so far); the spec's before any cycle.
   const seconds = budget.budget?.windowSeconds ?? parseDuration(slo.window) ?? 30 * 86400;
   const history = await api.history(service, name, new Date(to.getTime() - seconds * 1000), to);
-  return { slo, ...budget, history, now: to };
+  return { slo, firing: firing.items, ...budget, history, now: to };
 }
 
 export function SloDetailPage(props: { params: { service: string; slo: string } }) {
@@ -83,6 +85,20 @@ function SloDetail(d: Awaited<ReturnType<typeof loadSlo>>) {
         )}
       </dl>
       {d.note && <p role="status">{d.note}</p>}
+
+      <h2>Alerts firing now</h2>
+      {d.firing.length === 0 ? (
+        <p data-testid="firing-none">No open incident has a firing alert of this SLO.</p>
+      ) : (
+        <ul class="firing" data-testid="firing">
+          {d.firing.map((i) => (
+            <li key={i.id}>
+              <IncidentStatusBadge status={i.status} /> <a href={`/incidents/${encodeURIComponent(i.id)}`}>{i.title}</a>
+              {i.severity ? ` (${i.severity})` : ''}, since {dateTime(i.triggeredAt)}
+            </li>
+          ))}
+        </ul>
+      )}
 
       <h2>Budget burn-down</h2>
       <BurnDownChart points={d.history.points} title={`${slo.service}/${slo.name}: error budget left`} />
