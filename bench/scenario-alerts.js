@@ -195,8 +195,7 @@ async function load(urls, auth, groups, pd, vigilPids, proxyPid) {
     },
   };
 
-  const cpuBefore = cpuTimes(vigilPids);
-  const proxyBefore = proxyPid ? cpuTimes([proxyPid])?.vigil : undefined;
+  const cpu = cpuMeter(vigilPids, proxyPid);
   const benchCpu = process.cpuUsage();
   progress(
     `autocannon: ${args.connections} connections × ${args.duration} s${args.rate ? ` at ${args.rate}/s` : ', closed loop'}; repeats of ${groups.length} open groups, ${every ? `every ${every}th a new group` : 'no new groups'}…`,
@@ -211,10 +210,9 @@ async function load(urls, auth, groups, pd, vigilPids, proxyPid) {
     requests: [request],
   });
   const endedAt = performance.now();
-  const cpuAfter = cpuTimes(vigilPids);
-  const proxyAfter = proxyPid ? cpuTimes([proxyPid])?.vigil : undefined;
-  const benchCpuUsed = process.cpuUsage(benchCpu);
   const seconds = (endedAt - started) / 1000;
+  const used = cpu.perSecond(seconds);
+  const benchCpuUsed = process.cpuUsage(benchCpu);
   const count = (re) => Object.entries(statuses).reduce((n, [s, c]) => n + (re.test(s) ? c : 0), 0);
   const figures = {
     seconds,
@@ -234,11 +232,8 @@ async function load(urls, auth, groups, pd, vigilPids, proxyPid) {
     autocannon: { requests: r.requests.total, requestsPerSecond: r.requests.average, non2xx: r.non2xx },
     cpu: {
       // Seconds of CPU per second of the run: Vigil's processes, their PostgreSQL backends, this one (autocannon + the stand-in), the whole machine.
-      vigil: cpuAfter && cpuBefore ? (cpuAfter.vigil - cpuBefore.vigil) / seconds : undefined,
-      postgres: cpuAfter && cpuBefore ? (cpuAfter.postgres - cpuBefore.postgres) / seconds : undefined,
+      ...used,
       bench: (benchCpuUsed.user + benchCpuUsed.system) / 1e6 / seconds,
-      ...(proxyBefore !== undefined && proxyAfter !== undefined ? { proxy: (proxyAfter - proxyBefore) / seconds } : {}),
-      machine: cpuAfter && cpuBefore ? (cpuAfter.machine - cpuBefore.machine) / seconds : undefined,
       cores: os.cpus().length,
     },
   };
@@ -489,8 +484,7 @@ async function apiLoad(urls, token, client, vigilPids, proxyPid) {
   let n = 0;
   const statuses = {};
   progress(`API reads: GET /api/incidents/<id> of ${ids.length} incidents, ${args.connections} connections × ${args.api} s…`);
-  const before = cpuTimes(vigilPids);
-  const proxyBefore = proxyPid ? cpuTimes([proxyPid])?.vigil : undefined;
+  const cpu = cpuMeter(vigilPids, proxyPid);
   const r = await autocannon({
     url: urls.length === 1 ? urls[0] : urls,
     connections: args.connections,
@@ -504,16 +498,15 @@ async function apiLoad(urls, token, client, vigilPids, proxyPid) {
       },
     ],
   });
-  const after = cpuTimes(vigilPids);
-  const proxyAfter = proxyPid ? cpuTimes([proxyPid])?.vigil : undefined;
   const seconds = args.api;
+  const used = cpu.perSecond(seconds);
   const ok = Object.entries(statuses).reduce((sum, [st, c]) => sum + (st.startsWith('2') ? c : 0), 0);
-  const vigil = after && before ? (after.vigil - before.vigil) / seconds : undefined;
+  const vigil = used.vigil;
   return {
     requestsPerSecond: ok / seconds,
     statuses,
     latencyMs: { p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max },
-    cpu: { vigil, postgres: after && before ? (after.postgres - before.postgres) / seconds : undefined, machine: after && before ? (after.machine - before.machine) / seconds : undefined, ...(proxyAfter !== undefined && proxyBefore !== undefined ? { proxy: (proxyAfter - proxyBefore) / seconds } : {}) },
+    cpu: used,
     cpuMsPerRequest: vigil !== undefined && ok > 0 ? (1000 * vigil * seconds) / ok : undefined,
   };
 }
@@ -529,6 +522,28 @@ async function startProxy(urls) {
   const port = Number(/^listening (\d+)$/.exec(line)?.[1]);
   const stop = () => new Promise((ok) => (child.exitCode !== null ? ok() : (child.once('exit', ok), child.kill('SIGTERM'))));
   return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop };
+}
+
+/**
+ * CPU from now on, per second of `seconds` when asked: Vigil's processes, their PostgreSQL
+ * backends, the whole machine, and the proxy when there is one. Undefined where /proc is not read.
+ */
+function cpuMeter(vigilPids, proxyPid) {
+  const before = cpuTimes(vigilPids);
+  const proxyBefore = proxyPid ? cpuTimes([proxyPid])?.vigil : undefined;
+  return {
+    perSecond(seconds) {
+      const after = cpuTimes(vigilPids);
+      const proxyAfter = proxyPid ? cpuTimes([proxyPid])?.vigil : undefined;
+      const rate = (k) => (after && before ? (after[k] - before[k]) / seconds : undefined);
+      return {
+        vigil: rate('vigil'),
+        postgres: rate('postgres'),
+        machine: rate('machine'),
+        ...(proxyBefore !== undefined && proxyAfter !== undefined ? { proxy: (proxyAfter - proxyBefore) / seconds } : {}),
+      };
+    },
+  };
 }
 
 function cpuTimes(pids) {

@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { amNotification, IncidentRig, postAlerts } from '../support/incident-rig.js';
+import { until } from '../support/until.js';
 
 /**
  * Vigil's own database crashes and comes back at the same address (a failover to a replica behind
@@ -48,20 +49,13 @@ it('a crash of the database under load loses no accepted notification, refuses t
     }
   };
   const ok = (at: Sent['at']) => sent.filter((s) => s.at === at && s.status >= 200 && s.status < 300).length;
-  const until = async (what: string, check: () => boolean | Promise<boolean>) => {
-    const deadline = Date.now() + 60_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
 
   const senders = Array.from({ length: SENDERS }, (_, n) => sender(n));
-  await until(`${BEFORE} notifications stored before the crash`, () => ok('before') >= BEFORE);
+  await until(`${BEFORE} notifications stored before the crash`, () => ok('before') >= BEFORE, 60_000, 20);
   phase = 'during';
   await rig.db.crashRestart();
   phase = 'after';
-  await until(`${AFTER} notifications stored after the restart`, () => ok('after') >= AFTER);
+  await until(`${AFTER} notifications stored after the restart`, () => ok('after') >= AFTER, 60_000, 20);
   stop = true;
   await Promise.all(senders);
 

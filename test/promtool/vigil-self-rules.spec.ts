@@ -13,9 +13,9 @@ import { describeRun, runPromtool } from '../support/promtool.js';
 const RULES_PATH = 'rules/vigil-self.rules.yaml';
 const compiled = compile(await readSpecDir('slos'));
 const rulesFile = compiled.files.find((f) => f.path === RULES_PATH);
-const rule = (parse(rulesFile?.content ?? 'groups: []') as { groups: { rules: { alert?: string; labels: object; annotations: object }[] }[] }).groups
-  .flatMap((g) => g.rules)
-  .find((r) => r.alert === 'VigilDown');
+const selfRules = (parse(rulesFile?.content ?? 'groups: []') as { groups: { rules: { alert?: string; labels: Record<string, string>; annotations: object }[] }[] }).groups.flatMap((g) => g.rules);
+const vigilRule = (alert: string) => selfRules.find((r) => r.alert === alert);
+const rule = vigilRule('VigilDown');
 
 const up = (instance: string, values: string) => ({ series: `up{job="vigil",instance="${instance}"}`, values });
 const firing = (m: number) => ({
@@ -62,26 +62,25 @@ describe('VigilDown (rules/vigil-self.rules.yaml) in promtool test rules', () =>
  * a minute before and at the minute it fires, through ALERTS, whose labels are the alert's), and
  * one that must not. Their annotation templates are checked by `vigil validate` and promtool.
  */
-const vigilRule = (alert: string) => (parse(rulesFile?.content ?? 'groups: []') as { groups: { rules: { alert?: string; labels: Record<string, string> }[] }[] }).groups.flatMap((g) => g.rules).find((r) => r.alert === alert);
 const series = (name: string, labels: string, values: string) => ({ series: `${name}{job="vigil",instance="a"${labels}}`, values });
 const alerts = (alert: string, minute: number, extra: Record<string, string>, fires: boolean) => ({
   expr: `ALERTS{alertname="${alert}",alertstate="firing"}`,
   eval_time: `${minute}m`,
-  exp_samples: fires ? [{ labels: `ALERTS${labelText({ alertname: alert, alertstate: 'firing', ...(alert === 'VigilWebhookFailing' ? {} : { job: 'vigil' }), ...extra, ...vigilRule(alert)?.labels })}`, value: 1 }] : [],
+  exp_samples: fires ? [{ labels: `ALERTS${labelText({ alertname: alert, alertstate: 'firing', ...extra, ...vigilRule(alert)?.labels })}`, value: 1 }] : [],
 });
 const labelText = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
 
 const health: [string, { series: string; values: string }[], minute: number, extra: Record<string, string>, quiet: { series: string; values: string }[]][] = [
   // Quiet: one replica still reaches the database.
-  ['VigilDatabaseUnreachable', [series('vigil_database_up', '', '1 1 0x20')], 4, {}, [series('vigil_database_up', '', '1 1 0x20'), { series: 'vigil_database_up{job="vigil",instance="b"}', values: '1x20' }]],
-  ['VigilNotificationsFailing', [series('vigil_notifications_total', ',sink="pagerduty",result="failed"', '0x5 1x20')], 6, { sink: 'pagerduty' }, [series('vigil_notifications_total', ',sink="pagerduty",result="delivered"', '0x5 1x20')]],
-  ['VigilNotificationsStuck', [series('vigil_notification_outbox_age_seconds', ',sink="slack"', '0+60x20')], 8, { sink: 'slack' }, [series('vigil_notification_outbox_age_seconds', ',sink="slack"', '0+60x5 0x15')]],
+  ['VigilDatabaseUnreachable', [series('vigil_database_up', '', '1 1 0x20')], 4, { job: 'vigil' }, [series('vigil_database_up', '', '1 1 0x20'), { series: 'vigil_database_up{job="vigil",instance="b"}', values: '1x20' }]],
+  ['VigilNotificationsFailing', [series('vigil_notifications_total', ',sink="pagerduty",result="failed"', '0x5 1x20')], 6, { job: 'vigil', sink: 'pagerduty' }, [series('vigil_notifications_total', ',sink="pagerduty",result="delivered"', '0x5 1x20')]],
+  ['VigilNotificationsStuck', [series('vigil_notification_outbox_age_seconds', ',sink="slack"', '0+60x20')], 8, { job: 'vigil', sink: 'slack' }, [series('vigil_notification_outbox_age_seconds', ',sink="slack"', '0+60x5 0x15')]],
   ['VigilWebhookFailing', [{ series: 'alertmanager_notifications_failed_total{job="alertmanager",integration="webhook"}', values: '0x5 1x20' }], 6, {}, [{ series: 'alertmanager_notifications_failed_total{job="alertmanager",integration="webhook"}', values: '0x25' }]],
-  ['VigilBudgetCycleStale', [series('vigil_budget_last_success_timestamp_seconds', '', '0x30')], 21, {}, [series('vigil_budget_last_success_timestamp_seconds', '', '0+60x30')]],
-  ['VigilBudgetCycleFailing', [series('vigil_budget_cycle_failures_total', '', '0x5 10x20')], 6, {}, [series('vigil_budget_cycle_failures_total', '', '0x5 1x20')]],
-  ['VigilJobsLate', [series('vigil_jobs_queue_age_seconds', ',kind="page-delivery"', '400x20')], 5, { kind: 'page-delivery' }, [series('vigil_jobs_queue_age_seconds', ',kind="page-delivery"', '200x20')]],
-  ['VigilJobsMissed', [series('vigil_jobs_missed_total', ',kind="budget-cycle"', '0x5 1x20')], 6, { kind: 'budget-cycle' }, [series('vigil_jobs_missed_total', ',kind="budget-cycle"', '0x25')]],
-  ['VigilSpecProblems', [series('vigil_spec_problems', '', '2x30')], 15, {}, [series('vigil_spec_problems', '', '2x10 0x20')]],
+  ['VigilBudgetCycleStale', [series('vigil_budget_last_success_timestamp_seconds', '', '0x30')], 21, { job: 'vigil' }, [series('vigil_budget_last_success_timestamp_seconds', '', '0+60x30')]],
+  ['VigilBudgetCycleFailing', [series('vigil_budget_cycle_failures_total', '', '0x5 10x20')], 6, { job: 'vigil' }, [series('vigil_budget_cycle_failures_total', '', '0x5 1x20')]],
+  ['VigilJobsLate', [series('vigil_jobs_queue_age_seconds', ',kind="page-delivery"', '400x20')], 5, { job: 'vigil', kind: 'page-delivery' }, [series('vigil_jobs_queue_age_seconds', ',kind="page-delivery"', '200x20')]],
+  ['VigilJobsMissed', [series('vigil_jobs_missed_total', ',kind="budget-cycle"', '0x5 1x20')], 6, { job: 'vigil', kind: 'budget-cycle' }, [series('vigil_jobs_missed_total', ',kind="budget-cycle"', '0x25')]],
+  ['VigilSpecProblems', [series('vigil_spec_problems', '', '2x30')], 15, { job: 'vigil' }, [series('vigil_spec_problems', '', '2x10 0x20')]],
 ];
 
 describe("Vigil's health alerts (rules/vigil-self.rules.yaml) in promtool test rules", () => {
@@ -92,10 +91,7 @@ describe("Vigil's health alerts (rules/vigil-self.rules.yaml) in promtool test r
       expect(r?.labels.service).toBe('vigil');
       expect(runbook).toContain(`## ${alert}\n`);
     }
-    const bypass = (parse(rulesFile!.content) as { groups: { rules: { alert: string; labels: Record<string, string> }[] }[] }).groups
-      .flatMap((g) => g.rules)
-      .filter((r) => r.labels.vigil_bypass === 'true')
-      .map((r) => r.alert);
+    const bypass = selfRules.filter((r) => r.labels.vigil_bypass === 'true').map((r) => r.alert);
     expect(bypass).toEqual(['VigilDown', 'VigilDatabaseUnreachable', 'VigilNotificationsFailing', 'VigilNotificationsStuck', 'VigilWebhookFailing']);
   });
 

@@ -46,7 +46,8 @@ export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
   const sel = `{service="${slo.service}",slo="${slo.name}"}`;
   const windows = windowsOf(slo);
   const alerted = alertedWindows(slo);
-  let tiles: RecordingRule[] = [];
+  const tiled = (w: string) => w !== BASE_WINDOW && !alerted.has(w);
+  const tiles: RecordingRule[] = [];
   // Static labels on every rule, also where the input already carries them: promtool (and Mimir)
   // treat same-named rules without distinguishing labels as duplicates.
   const recordings: RecordingRule[] = [];
@@ -58,16 +59,11 @@ export function sloRuleGroups(service: Service, slo: Slo): RuleGroup[] {
     const rates = eventRates(slo.sli, base);
     recordings.push({ record: RULE_NAMES.errorRate(base), expr: rates.errors, labels });
     recordings.push({ record: RULE_NAMES.totalRate(base), expr: rates.total, labels });
-    const fine = [`${RULE_NAMES.errorRate(base)}${sel}`, `${RULE_NAMES.totalRate(base)}${sel}`] as const;
-    const tiled = [`${RULE_NAMES.errorTile}${sel}`, `${RULE_NAMES.totalTile}${sel}`] as const;
+    if (windows.some(tiled)) {
+      tiles.push({ record: RULE_NAMES.errorTile, expr: rates.errors, labels }, { record: RULE_NAMES.totalTile, expr: rates.total, labels });
+    }
     for (const w of windows) {
-      const [err, tot] = alerted.has(w) || w === base ? fine : tiled;
-      if (err === tiled[0] && tiles.length === 0) {
-        tiles = [
-          { record: RULE_NAMES.errorTile, expr: rates.errors, labels },
-          { record: RULE_NAMES.totalTile, expr: rates.total, labels },
-        ];
-      }
+      const [err, tot] = tiled(w) ? [`${RULE_NAMES.errorTile}${sel}`, `${RULE_NAMES.totalTile}${sel}`] : [`${RULE_NAMES.errorRate(base)}${sel}`, `${RULE_NAMES.totalRate(base)}${sel}`];
       const [e, t] = w === base ? [err, tot] : [`sum_over_time(${err}[${w}])`, `sum_over_time(${tot}[${w}])`];
       // No traffic: 0 / tiny = 0 (nothing failed), never NaN. No real rate is below 1e-300/s, so
       // the clamp changes nothing else, and the window's total is read once, not twice.
