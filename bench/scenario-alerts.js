@@ -5,14 +5,16 @@
 //
 //   node bench/scenario-alerts.js [--duration 20] [--connections 32] [--rate 0] [--groups 1000]
 //                                 [--new-percent 5] [--max-inflight 64] [--log-level log]
-//                                 [--instances 1] [--proxy] [--api 0] [--cpu-prof DIR] [--keep]
+//                                 [--instances 1] [--proxy] [--api 0] [--fsync] [--cpu-prof DIR] [--keep]
 //
 // --instances N starts N Vigil processes on the one database and spreads the connections over them
 // round robin (a Node process uses one core; replicas are how Vigil uses more). --proxy puts a TCP
 // round-robin proxy in front of them instead (bench/round-robin-proxy.js, its own process and CPU
 // figure), so autocannon sees one address, as clients of a Service do. --api S adds S seconds of API
 // reads after the ingestion run (GET /api/incidents/<id> of the open incidents, a viewer token, the
-// same connections and addresses): the API side of scaling out.
+// same connections and addresses): the API side of scaling out. --fsync runs PostgreSQL with
+// fsync on (its default), so every COMMIT behind a 2xx waits for the WAL to reach the disk; without
+// it the bench's PostgreSQL skips the flushes, as the other scenarios do, and measures CPU alone.
 //
 // Needs `npm run build` first. Progress on stderr; one JSON object on stdout (bench/run.js renders it).
 //
@@ -51,7 +53,7 @@ const args = benchArgs(
   {
     numbers: { duration: 20, connections: 32, rate: 0, groups: 1000, 'new-percent': 5, 'max-inflight': 64, instances: 1, api: 0 },
     strings: { 'cpu-prof': '', 'log-level': 'log' },
-    flags: ['keep', 'proxy'],
+    flags: ['keep', 'proxy', 'fsync'],
   },
   'bench/scenario-alerts.js',
 );
@@ -73,13 +75,13 @@ async function main() {
   const result = {
     scenario: 'alerts',
     loadAverage1mAtStart: os.loadavg()[0],
-    workload: { groups: args.groups, newPercent: args['new-percent'], connections: args.connections, durationS: args.duration, rate: args.rate, maxInFlight: args['max-inflight'], logLevel: args['log-level'], instances: args.instances, proxy: args.proxy },
+    workload: { groups: args.groups, newPercent: args['new-percent'], connections: args.connections, durationS: args.duration, rate: args.rate, maxInFlight: args['max-inflight'], logLevel: args['log-level'], instances: args.instances, proxy: args.proxy, fsync: args.fsync },
   };
   const tmp = mkdtempSync(join(os.tmpdir(), 'vigil-bench-alerts-'));
   cleanups.push(async () => (args.keep ? progress(`kept ${tmp}`) : rmSync(tmp, { recursive: true, force: true })));
 
   progress('starting PostgreSQL 15 and the PagerDuty stand-in…');
-  const [db, pd] = await Promise.all([startPostgres(DATABASE), startPagerDuty()]);
+  const [db, pd] = await Promise.all([startPostgres(DATABASE, { fsync: args.fsync }), startPagerDuty()]);
   cleanups.push(db.stop, pd.close);
 
   // --instances N: N replicas on the one database (each its own process, so its own core), the

@@ -1,12 +1,14 @@
 import { Logger, Module, type BeforeApplicationShutdown, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import fastifyCookie from '@fastify/cookie';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { enabledLogLevels, type VigilConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import type { Clock } from './core/ports/clock.js';
 import { JobsModule } from './modules/jobs/jobs.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { HttpModule } from './modules/http/http.module.js';
+import { installRequestHooks, requestIdOf } from './modules/http/request-hooks.js';
 import { JsonLogger } from './modules/logging/json-logger.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { SloModule } from './modules/slo/slo.module.js';
@@ -19,10 +21,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { BEARER_SCHEME } from './modules/auth/auth.decorators.js';
 import { AuthModule } from './modules/auth/auth.module.js';
-import { docsAuth, DOCS_PATHS } from './modules/auth/docs-auth.middleware.js';
+import { docsAuth } from './modules/auth/docs-auth.hook.js';
 import { RequestAuthenticator } from './modules/auth/request-authenticator.js';
 import { EventsModule } from './modules/events/events.module.js';
-import { serveWebAssets, WebModule } from './modules/web/web.module.js';
+import { serveWebUi, WebModule } from './modules/web/web.module.js';
 
 @Module({})
 export class AppModule implements BeforeApplicationShutdown {
@@ -49,18 +51,27 @@ export interface CreateAppOptions {
  * The app as `main.ts` runs it, without listening yet, so tests boot exactly the same thing.
  * Specs are loaded and rules generated during `init()`/`listen()` (SloService bootstrap hook).
  */
-export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts.clock), {
+export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  // Fastify rather than Express: the Alertmanager webhook is the hot path, and Express's router and
+  // body parsers cost about a seventh of Vigil's CPU per notification (bench/scenario-alerts.js).
+  const adapter = new FastifyAdapter({
+    // An Alertmanager group of 1,000 alerts is ~600 kB of JSON; Fastify's default limit is 1 MiB.
+    bodyLimit: 16 * 1024 * 1024,
+    // Fastify turns off Node's limit on receiving a whole request; a client that trickles one in is cut off.
+    requestTimeout: 60_000,
+    // The caller's x-request-id when it is safe to echo and log, a new one otherwise.
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, opts.clock), adapter, {
     logger: new JsonLogger(enabledLogLevels(config.logLevel), opts.logWrite),
     // Throw instead of process.abort(), so the caller can log the reason and exit with 1.
     abortOnError: false,
     // PagerDuty and Slack sign the bytes they send; their signatures are checked over the raw body.
     rawBody: true,
   });
-  // An Alertmanager group of 1,000 alerts is ~600 kB of JSON; express's default limit is 100 kB.
-  app.useBodyParser('json', { limit: '16mb' });
-  app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
-  app.disable('x-powered-by');
+  installRequestHooks(app);
+  await app.register(fastifyCookie);
   // OpenAPI: the UI at /api/docs, the document itself at /api/docs-json.
   const openapi = new DocumentBuilder()
     .setTitle('Vigil')
@@ -71,9 +82,9 @@ export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'vgl_ API token', description: 'An API token from `vigil token create` or VIGIL_ADMIN_TOKEN_FILE' }, BEARER_SCHEME)
     .build();
-  serveWebAssets(app, config);
-  // Before SwaggerModule.setup: Express runs handlers in the order they were added, and guards never see these routes.
-  app.use(DOCS_PATHS, docsAuth(app.get(RequestAuthenticator)));
+  serveWebUi(app, config);
+  // Swagger's routes are plain Fastify routes, which guards never see: a hook asks for credentials instead.
+  app.getHttpAdapter().getInstance().addHook('onRequest', docsAuth(app.get(RequestAuthenticator)));
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs-json' });
   // SIGTERM/SIGINT: close HTTP, then the connection pool, then the embedded database (DatabaseLifecycle).
   // Then exit 0 (Nest's default re-raises the signal): a shutdown that completed is a success to

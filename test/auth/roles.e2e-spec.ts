@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.module.js';
@@ -120,7 +120,7 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'
 let work: string;
 let db: TestPostgres;
 let prom: TestPrometheus;
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 const logs: string[] = [];
 const tokens = {} as Record<Role, string>;
 /** Every token this file made, to prove none of them reached a log line. */
@@ -165,7 +165,7 @@ async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] 
   }
 }
 
-async function boot(databaseUrl: string, env: Record<string, string> = {}): Promise<NestExpressApplication> {
+async function boot(databaseUrl: string, env: Record<string, string> = {}): Promise<NestFastifyApplication> {
   const out = await mkdtemp(join(work, 'out-'));
   const config = loadConfig({
     PORT: '0',

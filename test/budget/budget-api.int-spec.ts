@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { readBudgets } from '../../src/usecases/read-budgets.js';
 import { PrometheusClient } from '../../src/adapters/prometheus/prometheus.client.js';
@@ -172,7 +172,7 @@ describe('readBudgets against a real Prometheus', () => {
 });
 
 describe('the service: cycle, API, metrics, webhooks, report', () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   // Time stands at the end of the synthetic history; the tests step it a slot at a time.
   const clock = new ManualClock(new Date(end * 1000));
   const boot = async (env: Record<string, string>) => {

@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.module.js';
@@ -25,7 +25,7 @@ let primary: ArchivingPrimary;
 let db: TestPostgres;
 let smtp: SmtpSink;
 let work: string;
-const apps: NestExpressApplication[] = [];
+const apps: NestFastifyApplication[] = [];
 /** Both instances share the clock: "the slot is due" is a step, not a wait. */
 const clock = new ManualClock(new Date('2026-11-29T12:00:30.000Z'));
 const saved = { ...process.env };
@@ -60,7 +60,7 @@ sinks:
   email: { host: 127.0.0.1, port: ${smtpPort}, secure: false, requireTls: false, from: vigil@example.com }
 `;
 
-async function boot(): Promise<NestExpressApplication> {
+async function boot(): Promise<NestFastifyApplication> {
   const out = await mkdtemp(join(work, 'out-'));
   const config = loadConfig({
     PORT: '0',
@@ -188,7 +188,7 @@ it('runs a drill on request, serves its report as sealed JSON, Markdown and HTML
 });
 
 it('reads backup health between drills: the backup’s end and size, the archiver’s last WAL and its failures', async () => {
-  const [a, b] = apps as [NestExpressApplication, NestExpressApplication];
+  const [a, b] = apps as [NestFastifyApplication, NestFastifyApplication];
   const metrics = async () => (await request(a.getHttpServer()).get('/metrics').expect(200)).text;
   const value = (text: string, name: string) => Number(new RegExp(`^${name}\\{drill="orders-restore"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   clock.set(new Date('2026-11-29T12:05:01.000Z'));

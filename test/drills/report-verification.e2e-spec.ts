@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.module.js';
@@ -21,7 +21,7 @@ import { UI_DRILLS } from '../support/ui-drills.js';
 
 let db: TestPostgres;
 let work: string;
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 let runs: SeededRun[];
 
 beforeAll(async () => {
@@ -34,6 +34,8 @@ beforeAll(async () => {
   const logs: string[] = [];
   app = await createApp(config, { logWrite: (l) => logs.push(l) });
   await app.init();
+  // Fastify answers only once ready (listen() waits for it; supertest uses the bare server).
+  await app.getHttpAdapter().getInstance().ready();
   const spec = app.get(DrillSpecService).find('orders-restore');
   if (!spec) throw new Error(`orders-restore did not load: ${logs.join('\n')}`);
   runs = await seedDrillRuns(app.get(DrillRunRepository), spec, [0, 1, 2].map((i) => ({ startedAt: new Date(Date.UTC(2026, 10, 2 + 7 * i, 1)), copySeconds: 1200 + i * 600, lostSeconds: 2 + i })));

@@ -4,7 +4,7 @@ import { DOCUMENTED_SOURCE_METRICS } from '../../src/core/generate/dashboards/so
 import { access, chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.module.js';
@@ -46,7 +46,7 @@ alerts:
 `;
 
 interface Started {
-  readonly app: NestExpressApplication;
+  readonly app: NestFastifyApplication;
   readonly logs: string[];
   readonly slosDir: string;
   readonly outDir: string;
@@ -54,7 +54,7 @@ interface Started {
 
 let work: string;
 let db: TestPostgres;
-const apps: NestExpressApplication[] = [];
+const apps: NestFastifyApplication[] = [];
 
 /** Boots the app the way main.ts does (createApp + listen), on a free port, logs captured. */
 async function start(env: Record<string, string>, spec?: string): Promise<Started> {
@@ -72,7 +72,7 @@ async function start(env: Record<string, string>, spec?: string): Promise<Starte
   return { app, logs, slosDir, outDir };
 }
 
-async function close(app: NestExpressApplication): Promise<void> {
+async function close(app: NestFastifyApplication): Promise<void> {
   apps.splice(apps.indexOf(app), 1);
   await app.close();
 }

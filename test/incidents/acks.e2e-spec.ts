@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { amNotification, incident, IncidentRig, PD_KEY_PRIMARY, PD_KEY_TEAM, PD_WEBHOOK_SECRET, pdEvents, postAlerts, SLACK_SIGNING_SECRET } from '../support/incident-rig.js';
@@ -16,7 +16,7 @@ const GROUP = '{}:{alertname="CheckoutErrorBudgetBurn"}';
 
 let rig: IncidentRig;
 let clock: ManualClock;
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 let id: string;
 
 beforeEach(async () => {

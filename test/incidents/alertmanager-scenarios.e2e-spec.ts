@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
 import { formatApiToken } from '../../src/core/auth/api-token.js';
@@ -21,7 +21,7 @@ import { WebhookTap, type TappedDelivery } from '../support/webhook-tap.js';
  */
 
 let rig: IncidentRig;
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 let tap: WebhookTap;
 let ingestToken: string;
 let tokenFile: string;

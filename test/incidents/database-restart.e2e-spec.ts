@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { amNotification, IncidentRig, postAlerts } from '../support/incident-rig.js';
 import { until } from '../support/until.js';
@@ -16,7 +16,7 @@ const BEFORE = 20;
 const AFTER = 20;
 
 let rig: IncidentRig;
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 
 beforeAll(async () => {
   rig = await IncidentRig.start('db_restart');

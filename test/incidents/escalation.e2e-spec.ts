@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { bearer } from '../support/auth.js';
@@ -34,7 +34,7 @@ const kinds = (i: IncidentJson, kind: string) => i.timeline.filter((e) => e.kind
 const mailTo = (address: string) => rig.smtp.received.entries.filter((m) => m.envelope.to.includes(address));
 const accepted = (key: string, action: string) => pdEvents(rig.pd, key).filter((e) => e.action === action && e.status === 202);
 
-async function fire(app: NestExpressApplication, labels: Record<string, string> = CRITICAL, group = GROUP): Promise<string> {
+async function fire(app: NestFastifyApplication, labels: Record<string, string> = CRITICAL, group = GROUP): Promise<string> {
   const res = await postAlerts(app, amNotification(group, [{ labels }])).expect(200);
   await rig.settle();
   return res.body.incidents[0].id as string;

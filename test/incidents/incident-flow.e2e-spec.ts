@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
 import { bearer } from '../support/auth.js';
@@ -6,7 +6,7 @@ import { amNotification, incident, IncidentRig, PD_KEY_PRIMARY, PD_KEY_TEAM, tim
 import { until } from '../support/until.js';
 
 let rig: IncidentRig;
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 
 beforeAll(async () => {
   rig = await IncidentRig.start('incident_flow');
@@ -126,6 +126,12 @@ describe('an incident from Alertmanager to the sinks and back', () => {
     const res = await post({ ...amNotification('g2', [{ labels: CRITICAL }]), alerts: [{ status: 'burning', labels: CRITICAL, startsAt: 'yesterday' }] }).expect(400);
     expect(res.body.problems.map((p: { path: string }) => p.path).sort()).toEqual(['alerts.0.startsAt', 'alerts.0.status']);
     await post({ groupKey: 'g3', status: 'firing' }).expect(400);
+    // Bytes that are not JSON at all, and an empty body that says it is JSON: refused before the handler, as JSON.
+    const raw = (body: string) => request(app.getHttpServer()).post('/api/alerts/alertmanager').set(bearer()).set('content-type', 'application/json').send(body);
+    const broken = await raw('{"groupKey": "g4", "status": ').expect(400);
+    expect(broken.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/not valid JSON/) });
+    const empty = await raw('').expect(400);
+    expect(empty.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(await count(stored)).toBe(before);
   });
 });

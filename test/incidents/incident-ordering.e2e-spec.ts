@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { bearer } from '../support/auth.js';
@@ -11,7 +11,7 @@ import { amNotification, incident, IncidentRig } from '../support/incident-rig.j
  */
 
 let rig: IncidentRig;
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 const clock = new ManualClock(new Date('2026-11-29T10:00:00Z'));
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { amNotification, incident, IncidentRig, PD_KEY_TEAM, pdEvents, postAlerts, type IncidentJson } from '../support/incident-rig.js';
 
@@ -28,7 +28,7 @@ const kinds = (i: IncidentJson, kind: string) => i.timeline.filter((e) => e.kind
 const iso = (secondsAfterT0: number) => new Date(T0.getTime() + secondsAfterT0 * 1000).toISOString();
 
 /** One notification for `group`, settled; its incident as the ingest answered it. */
-async function notify(app: NestExpressApplication, alert: { labels?: Record<string, string>; status?: 'firing' | 'resolved'; startsAt: string }, group = GROUP): Promise<{ id: string; created: boolean; status: string }> {
+async function notify(app: NestFastifyApplication, alert: { labels?: Record<string, string>; status?: 'firing' | 'resolved'; startsAt: string }, group = GROUP): Promise<{ id: string; created: boolean; status: string }> {
   const res = await postAlerts(app, amNotification(group, [{ labels: alert.labels ?? CRITICAL, startsAt: alert.startsAt, ...(alert.status ? { status: alert.status } : {}) }])).expect(200);
   await rig.settle();
   return res.body.incidents[0];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { displayPrefix, formatApiToken, hashApiToken } from '../../src/core/auth/api-token.js';
 import type { Role } from '../../src/core/auth/roles.js';
@@ -21,8 +21,8 @@ import { until } from '../support/until.js';
 const T0 = new Date('2026-11-29T10:00:00Z');
 let rig: IncidentRig;
 let clock: ManualClock;
-let a: NestExpressApplication;
-let b: NestExpressApplication;
+let a: NestFastifyApplication;
+let b: NestFastifyApplication;
 const readers: EventStreamReader[] = [];
 
 beforeAll(async () => {
@@ -38,7 +38,7 @@ afterAll(async () => {
   await rig?.close();
 });
 
-async function stream(app: NestExpressApplication, headers: Record<string, string> = bearer()): Promise<EventStreamReader> {
+async function stream(app: NestFastifyApplication, headers: Record<string, string> = bearer()): Promise<EventStreamReader> {
   const r = await openEventStream(`${await app.getUrl()}/api/events`, headers);
   readers.push(r);
   return r;
@@ -52,7 +52,7 @@ async function token(role: Role, name: string): Promise<string> {
 
 const CRITICAL = { alertname: 'CheckoutErrorBudgetBurn', service: 'checkout', severity: 'critical' };
 const incidentEvent = (id: string) => isEvent('incident', (d) => d.id === id);
-const openStreams = async (app: NestExpressApplication) => Number(/^vigil_event_streams (\d+)$/m.exec((await request(app.getHttpServer()).get('/metrics').expect(200)).text)?.[1]);
+const openStreams = async (app: NestFastifyApplication) => Number(/^vigil_event_streams (\d+)$/m.exec((await request(app.getHttpServer()).get('/metrics').expect(200)).text)?.[1]);
 const listeners = async () => (await rig.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'vigil:%:events' AND query ILIKE 'LISTEN%'`))[0]!.n;
 
 it('a stream on one replica hears incidents created and acknowledged through the other', async () => {

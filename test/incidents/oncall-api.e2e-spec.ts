@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { bearer } from '../support/auth.js';
@@ -15,7 +15,7 @@ import { IncidentRig } from '../support/incident-rig.js';
 const T0 = new Date('2026-11-29T10:00:00Z');
 
 let rig: IncidentRig;
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 
 beforeAll(async () => {
   rig = await IncidentRig.start('oncall_api', { clock: new ManualClock(T0) });

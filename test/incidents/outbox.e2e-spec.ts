@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { bearer } from '../support/auth.js';
@@ -17,7 +17,7 @@ const GROUP = '{}:{alertname="CheckoutErrorBudgetBurn"}';
 
 let rig: IncidentRig;
 let clock: ManualClock;
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 
 // Each scenario gets its own database and contract servers: what one leaves pending cannot page in another.
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { freePort } from '../../src/adapters/postgres/embedded-postgres.js';
 import { ManualClock } from '../../src/core/ports/clock.js';
@@ -16,7 +16,7 @@ import { until } from '../support/until.js';
  */
 let rig: IncidentRig;
 let am: TestAlertmanager;
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 const clock = new ManualClock(new Date());
 
 beforeAll(async () => {

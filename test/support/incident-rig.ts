@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.module.js';
@@ -59,7 +59,7 @@ export interface RigOptions {
  * OnCall spec that points every sink at the local servers.
  */
 export class IncidentRig {
-  readonly apps: NestExpressApplication[] = [];
+  readonly apps: NestFastifyApplication[] = [];
   readonly logs: string[] = [];
   private pool?: pg.Pool;
 
@@ -183,7 +183,7 @@ ${o.alertmanagers ? `  alertmanagers: [${o.alertmanagers.join(', ')}]\n` : ''}${
   }
 
   /** Starts a Vigil app on the rig's database with `spec` as its only spec file; on the rig's clock unless given another. */
-  async startApp(spec: string, env: Record<string, string> = {}, clock: Clock | undefined = this.clock): Promise<NestExpressApplication> {
+  async startApp(spec: string, env: Record<string, string> = {}, clock: Clock | undefined = this.clock): Promise<NestFastifyApplication> {
     const root = await mkdtemp(join(this.work, 'app-'));
     await mkdir(join(root, 'slos'));
     await mkdir(join(root, 'out'));
@@ -229,7 +229,7 @@ ${o.alertmanagers ? `  alertmanagers: [${o.alertmanagers.join(', ')}]\n` : ''}${
    * has not happened by then will not happen until the clock moves. Several apps on one database
    * can hand work to each other, hence the loop until the table itself says it is quiet.
    */
-  async settle(apps: readonly NestExpressApplication[] = this.apps, timeoutMs = 30_000): Promise<void> {
+  async settle(apps: readonly NestFastifyApplication[] = this.apps, timeoutMs = 30_000): Promise<void> {
     if (!this.clock) throw new Error('settle() needs the rig started with a clock');
     const clock = this.clock;
     await until('the jobs table to be quiet', async () => {
@@ -240,7 +240,7 @@ ${o.alertmanagers ? `  alertmanagers: [${o.alertmanagers.join(', ')}]\n` : ''}${
   }
 
   /** Moves the rig's clock by `seconds` and settles. */
-  async advance(seconds: number, apps: readonly NestExpressApplication[] = this.apps): Promise<Date> {
+  async advance(seconds: number, apps: readonly NestFastifyApplication[] = this.apps): Promise<Date> {
     const clock = this.clock;
     if (!(clock instanceof ManualClock)) throw new Error('advance() needs the rig started with a ManualClock');
     const at = clock.advance(seconds);
@@ -266,13 +266,13 @@ export interface IncidentJson {
   pages: { id: string; sink: string; action: string; status: string; attempts: number; level: number; lastError: string | null }[];
 }
 
-export async function incident(app: NestExpressApplication, id: string): Promise<IncidentJson> {
+export async function incident(app: NestFastifyApplication, id: string): Promise<IncidentJson> {
   const res = await request(app.getHttpServer()).get(`/api/incidents/${id}`).set(bearer()).expect(200);
   return res.body as IncidentJson;
 }
 
 /** Waits until the incident's timeline holds `count` entries of `kind`. */
-export async function timelineHas(app: NestExpressApplication, id: string, kind: string, count = 1, timeoutMs = 30_000): Promise<IncidentJson> {
+export async function timelineHas(app: NestFastifyApplication, id: string, kind: string, count = 1, timeoutMs = 30_000): Promise<IncidentJson> {
   return until(`${count} × ${kind} on incident ${id}`, async () => {
     const i = await incident(app, id);
     return i.timeline.filter((e) => e.kind === kind).length >= count ? i : undefined;
@@ -280,7 +280,7 @@ export async function timelineHas(app: NestExpressApplication, id: string, kind:
 }
 
 /** Posts an Alertmanager notification the way Alertmanager does (with the bearer credential). */
-export function postAlerts(app: NestExpressApplication, body: Record<string, unknown>): request.Test {
+export function postAlerts(app: NestFastifyApplication, body: Record<string, unknown>): request.Test {
   return request(app.getHttpServer()).post('/api/alerts/alertmanager').set(bearer()).send(body);
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
@@ -29,7 +29,7 @@ const HISTORY_SPAN = 29 * 86400;
 
 export interface UiRig {
   readonly url: string;
-  readonly app: NestExpressApplication;
+  readonly app: NestFastifyApplication;
   readonly db: TestPostgres;
   readonly browser: Browser;
   readonly tokens: Record<Role, string>;
@@ -58,7 +58,7 @@ export async function startUiRig(opts: UiRigOptions = {}): Promise<UiRig> {
   const work = await mkdtemp(join(tmpdir(), 'vigil-ui-'));
   await chmod(work, 0o755);
   let db: TestPostgres | undefined;
-  let app: NestExpressApplication | undefined;
+  let app: NestFastifyApplication | undefined;
   let browser: Browser | undefined;
   let pd: PagerDutyContractServer | undefined;
   const stop = async () => {

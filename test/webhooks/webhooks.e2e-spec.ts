@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -98,10 +98,10 @@ async function jobOf(deliveryId: string): Promise<{ state: string; attempts: num
 let work: string;
 let db: TestPostgres;
 let receiver: Receiver;
-const apps: NestExpressApplication[] = [];
+const apps: NestFastifyApplication[] = [];
 const logs: string[] = [];
 
-async function start(env: Record<string, string> = {}): Promise<NestExpressApplication> {
+async function start(env: Record<string, string> = {}): Promise<NestFastifyApplication> {
   const root = await mkdtemp(join(work, 'app-'));
   await mkdir(join(root, 'slos'));
   await mkdir(join(root, 'out'));
@@ -126,7 +126,7 @@ async function start(env: Record<string, string> = {}): Promise<NestExpressAppli
   return app;
 }
 
-async function close(app: NestExpressApplication): Promise<void> {
+async function close(app: NestFastifyApplication): Promise<void> {
   apps.splice(apps.indexOf(app), 1);
   await app.close();
 }
@@ -139,7 +139,7 @@ interface DeliveryJson {
   attempts: { attempt: number; startedAt: string; durationMs: number; httpStatus: number | null; error: string | null }[];
 }
 
-async function register(app: NestExpressApplication, path: string, events?: SloEventType[]): Promise<string> {
+async function register(app: NestFastifyApplication, path: string, events?: SloEventType[]): Promise<string> {
   const res = await request(app.getHttpServer())
     .post('/api/webhooks').set(bearer())
     .send({ url: `${receiver.base}${path}`, secret: SECRET, ...(events ? { events } : {}) })
@@ -147,13 +147,13 @@ async function register(app: NestExpressApplication, path: string, events?: SloE
   return res.body.id as string;
 }
 
-async function deliveries(app: NestExpressApplication, id: string): Promise<DeliveryJson[]> {
+async function deliveries(app: NestFastifyApplication, id: string): Promise<DeliveryJson[]> {
   const res = await request(app.getHttpServer()).get(`/api/webhooks/${id}/deliveries`).set(bearer()).expect(200);
   return res.body.deliveries as DeliveryJson[];
 }
 
 /** Waits until the endpoint's only delivery is delivered or failed, and returns it. */
-async function settled(app: NestExpressApplication, id: string): Promise<DeliveryJson> {
+async function settled(app: NestFastifyApplication, id: string): Promise<DeliveryJson> {
   return until(`delivery to ${id} to settle`, async () => {
     const [d] = await deliveries(app, id);
     return d && (d.status === 'delivered' || d.status === 'failed') ? d : undefined;
@@ -175,7 +175,7 @@ afterAll(async () => {
 });
 
 describe('webhooks on one running app', () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   beforeAll(async () => {
     app = await start();
   });

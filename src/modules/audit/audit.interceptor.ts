@@ -1,5 +1,5 @@
 import { HttpException, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, mergeMap, type Observable } from 'rxjs';
 import { isAudited } from '../../core/auth/audit-policy.js';
 import { declaredAccess } from '../auth/auth.decorators.js';
@@ -17,10 +17,10 @@ export class AuditInterceptor implements NestInterceptor {
   constructor(private readonly audit: AuditService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     const principal = principalOf(req);
     if (!principal || !isAudited(req.method, declaredAccess(context.getHandler()))) return next.handle();
-    const res = context.switchToHttp().getResponse<Response>();
+    const res = context.switchToHttp().getResponse<FastifyReply>();
     return next.handle().pipe(
       mergeMap(async (result: unknown) => {
         // The status @HttpCode set is on the response already (Nest sets it before interceptors run).

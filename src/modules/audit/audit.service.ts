@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { scrubTokens } from '../../core/auth/api-token.js';
 import { AuditLogRepository, type AuditPage, type AuditQuery, type NewAuditEntry } from '../../persistence/audit-log.repository.js';
-import { routeOf } from '../http/request-log.middleware.js';
-import { requestContext } from '../logging/request-context.js';
+import { routeOf } from '../http/request-hooks.js';
 import type { Principal } from '../auth/principal.js';
 
 /** Writes the audit log (mutating calls, denials, the admin token file) and reads it back. */
@@ -14,7 +13,7 @@ export class AuditService {
   constructor(private readonly repo: AuditLogRepository) {}
 
   /** One authenticated HTTP call, as it ended. */
-  recordRequest(req: Request, principal: Principal, status: number, detail: Record<string, unknown> | null): Promise<void> {
+  recordRequest(req: FastifyRequest, principal: Principal, status: number, detail: Record<string, unknown> | null): Promise<void> {
     return this.append({
       actor: principal.name,
       tokenId: principal.tokenId,
@@ -22,9 +21,9 @@ export class AuditService {
       method: req.method,
       route: routeOf(req),
       // A token pasted into a query string must not be kept for years.
-      path: scrubTokens(req.originalUrl),
+      path: scrubTokens(req.url),
       status,
-      requestId: requestContext.getStore()?.requestId ?? null,
+      requestId: req.id,
       detail,
     });
   }

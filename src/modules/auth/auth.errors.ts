@@ -1,5 +1,5 @@
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Permission, Role } from '../../core/auth/roles.js';
 import type { CsrfRefusal } from '../../core/auth/web-session.js';
@@ -17,8 +17,8 @@ export function forbiddenBody(message: string, role?: Role, permission?: Permiss
 }
 
 /** The header goes on the response now; Nest's exception filter keeps it when it writes the body. */
-export function unauthorized(res: Response, message: string): UnauthorizedException {
-  res.setHeader('WWW-Authenticate', WWW_AUTHENTICATE);
+export function unauthorized(res: FastifyReply, message: string): UnauthorizedException {
+  res.header('WWW-Authenticate', WWW_AUTHENTICATE);
   return new UnauthorizedException(unauthorizedBody(message));
 }
 

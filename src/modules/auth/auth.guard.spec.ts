@@ -57,9 +57,16 @@ function setup() {
   const run = async (handler: keyof Handlers, method: string, authorization?: string, more: Record<string, string> = {}) => {
     const headers: Record<string, string> = {};
     const sent: Record<string, string | undefined> = { authorization, ...more };
-    const req = { method, originalUrl: '/x', baseUrl: '', route: { path: '/x' }, secure: false, header: (n: string) => sent[n.toLowerCase()] };
+    // The parts of Fastify's request and reply the guard reads and writes.
+    const req = { method, url: '/x', routeOptions: { url: '/x' }, is404: false, protocol: 'http', id: 'req-1', headers: Object.fromEntries(Object.entries(sent).filter(([, v]) => v !== undefined).map(([k, v]) => [k.toLowerCase(), v])) };
     const cleared: string[] = [];
-    const res = { setHeader: (k: string, v: string) => void (headers[k] = v), clearCookie: (name: string) => void cleared.push(name) };
+    const res = {
+      header(k: string, v: string) {
+        headers[k] = v;
+        return this;
+      },
+      clearCookie: (name: string) => void cleared.push(name),
+    };
     const context = {
       getHandler: () => Handlers.prototype[handler],
       getClass: () => Handlers,

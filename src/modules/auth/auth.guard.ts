@@ -1,10 +1,11 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isAuditedMethod } from '../../core/auth/audit-policy.js';
 import { authorize } from '../../core/auth/roles.js';
 import { CSRF_HEADER, csrfRefusal } from '../../core/auth/web-session.js';
 import { AuditService } from '../audit/audit.service.js';
-import { routeOf } from '../http/request-log.middleware.js';
+import { headerOf } from '../http/headers.js';
+import { routeOf } from '../http/request-hooks.js';
 import { declaredAccess } from './auth.decorators.js';
 import { csrfForbidden, forbidden, unauthorized } from './auth.errors.js';
 import { setPrincipal, setRequestSession } from './principal.js';
@@ -27,8 +28,8 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<Request>();
-    const res = context.switchToHttp().getResponse<Response>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const res = context.switchToHttp().getResponse<FastifyReply>();
     const access = declaredAccess(context.getHandler());
     if (access === 'public') return true;
     if (access === undefined) {
@@ -50,10 +51,10 @@ export class AuthGuard implements CanActivate {
       setRequestSession(req, who.session);
       const refusal = csrfRefusal({
         method: req.method,
-        origin: req.header('origin'),
-        host: req.header('host'),
-        fetchSite: req.header('sec-fetch-site'),
-        csrfHeader: req.header(CSRF_HEADER),
+        origin: headerOf(req, 'origin'),
+        host: headerOf(req, 'host'),
+        fetchSite: headerOf(req, 'sec-fetch-site'),
+        csrfHeader: headerOf(req, CSRF_HEADER),
         expected: who.session.csrfToken,
       });
       if (refusal) {

@@ -8,7 +8,7 @@ export interface Principal {
   readonly role: Role;
 }
 
-// A WeakMap rather than a property on Express's Request: nothing else can set or spoof it, and it
+// A WeakMap rather than a property on Fastify's request: nothing else can set or spoof it, and it
 // goes away with the request.
 const principals = new WeakMap<object, Principal>();
 

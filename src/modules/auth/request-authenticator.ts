@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { bearerToken } from '../../core/auth/api-token.js';
 import { cookieValue, SESSION_COOKIE } from '../../core/auth/web-session.js';
+import { headerOf } from '../http/headers.js';
 import type { Principal, RequestSession } from './principal.js';
 import { SessionVerifier } from './session-verifier.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -23,9 +24,9 @@ export class RequestAuthenticator {
     private readonly sessions: SessionVerifier,
   ) {}
 
-  async authenticate(req: Request): Promise<Authentication> {
-    const authorization = req.header('authorization');
-    const cookie = authorization === undefined ? cookieValue(req.header('cookie'), SESSION_COOKIE) : undefined;
+  async authenticate(req: { readonly headers: IncomingHttpHeaders }): Promise<Authentication> {
+    const authorization = headerOf(req, 'authorization');
+    const cookie = authorization === undefined ? cookieValue(headerOf(req, 'cookie'), SESSION_COOKIE) : undefined;
     if (cookie === undefined) {
       const v = await this.tokens.verify(bearerToken(authorization));
       return v.ok ? { ok: true, principal: v.principal, via: 'bearer' } : { ...v, via: 'bearer' };

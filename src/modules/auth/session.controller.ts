@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorDtoSchema, openApi, ZodPipe } from '../http/zod.pipe.js';
 import { Public, RequirePermission } from './auth.decorators.js';
 import { principalOf, requestSessionOf } from './principal.js';
@@ -17,7 +17,7 @@ export class SessionController {
   @Public()
   @HttpCode(201)
   @ApiBody({ schema: SESSION_OPENAPI.signIn })
-  signIn(@Body(new ZodPipe(signInSchema, 'sign-in')) body: SignIn, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionDto> {
+  signIn(@Body(new ZodPipe(signInSchema, 'sign-in')) body: SignIn, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<SessionDto> {
     return this.sessions.signIn(body.token, req, res);
   }
 
@@ -25,7 +25,7 @@ export class SessionController {
   @RequirePermission('read')
   @ApiOperation({ summary: 'Who is calling: name, role, permissions; for a web UI session also its CSRF token and expiry' })
   @ApiResponse({ status: 200, schema: SESSION_OPENAPI.session })
-  whoAmI(@Req() req: Request): SessionDto {
+  whoAmI(@Req() req: FastifyRequest): SessionDto {
     return toSessionDto(principalOf(req)!, requestSessionOf(req));
   }
 
@@ -35,7 +35,7 @@ export class SessionController {
   @ApiOperation({ summary: 'Sign out: ends the web UI session and clears its cookie (a bearer caller has no session; 204 all the same)' })
   @ApiResponse({ status: 204, description: 'Signed out' })
   @ApiResponse({ status: 403, description: 'A session without its CSRF proof', schema: openApi(errorDtoSchema) })
-  signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+  signOut(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<void> {
     return this.sessions.signOut(requestSessionOf(req), req, res);
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { headerOf } from '../http/headers.js';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import { authorize, ROLE_PERMISSIONS } from '../../core/auth/roles.js';
 import { cookieValue, csrfTokenOf, formatSessionSecret, hashSessionSecret, originRefusal, SESSION_BYTES, SESSION_COOKIE, sessionExpiry } from '../../core/auth/web-session.js';
@@ -37,9 +38,9 @@ export class SessionService {
     private readonly clock: Clock,
   ) {}
 
-  async signIn(token: string, req: Request, res: Response): Promise<SessionDto> {
+  async signIn(token: string, req: FastifyRequest, res: FastifyReply): Promise<SessionDto> {
     // JSON bodies only (a cross-site form cannot send one), and no other site's page either.
-    const refusal = originRefusal({ method: req.method, origin: req.header('origin'), host: req.header('host'), fetchSite: req.header('sec-fetch-site') });
+    const refusal = originRefusal({ method: req.method, origin: headerOf(req, 'origin'), host: headerOf(req, 'host'), fetchSite: headerOf(req, 'sec-fetch-site') });
     if (refusal) throw csrfForbidden(refusal);
     const verified = await this.tokens.verify(token);
     if (!verified.ok) {
@@ -63,10 +64,10 @@ export class SessionService {
   }
 
   /** Ends the request's session (a bearer caller has none) and drops the cookie either way. */
-  async signOut(session: RequestSession | undefined, req: Request, res: Response): Promise<void> {
+  async signOut(session: RequestSession | undefined, req: FastifyRequest, res: FastifyReply): Promise<void> {
     if (session) {
       await this.repo.end(session.id, this.clock.now());
-      const secret = cookieValue(req.header('cookie'), SESSION_COOKIE);
+      const secret = cookieValue(headerOf(req, 'cookie'), SESSION_COOKIE);
       if (secret) this.sessions.forget(secret);
     }
     clearSessionCookie(req, res);

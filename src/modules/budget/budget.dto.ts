@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { sloKey } from '../../core/budget/budget-queries.js';
 import type { BudgetView } from '../../core/budget/budget-view.js';
@@ -158,8 +158,8 @@ export function toBudgetListDto(slos: readonly Slo[], stored: ReadonlyMap<string
 export const REPORT_TYPES = { json: 'application/json; charset=utf-8', md: 'text/markdown; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
 
 /** Markdown and CSV come with a file name, so a browser saves them as such. */
-export function sendReport(res: Response, r: RenderedReport): void {
+export function sendReport(res: FastifyReply, r: RenderedReport): void {
   res.status(200).type(REPORT_TYPES[r.format]);
-  if (r.format !== 'json') res.setHeader('content-disposition', `inline; filename="slo-report-${r.month}.${r.format}"`);
-  res.send(r.body);
+  if (r.format !== 'json') res.header('content-disposition', `inline; filename="slo-report-${r.month}.${r.format}"`);
+  void res.send(r.body);
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { RequirePermission } from '../auth/auth.decorators.js';
 import { ZodPipe } from '../http/zod.pipe.js';
 import { OPENAPI, REPORT_TYPES, reportQuerySchema, sendReport, type ReportQuery } from './budget.dto.js';
@@ -20,7 +20,7 @@ export class ReportController {
   @ApiProduces(REPORT_TYPES.json, REPORT_TYPES.md, REPORT_TYPES.csv)
   @ApiResponse({ status: 200, description: 'The report in the format asked for' })
   @ApiResponse({ status: 400, description: 'Invalid month or format', schema: OPENAPI.error })
-  async report(@Query(new ZodPipe(reportQuerySchema, 'query')) q: ReportQuery, @Res() res: Response): Promise<void> {
+  async report(@Query(new ZodPipe(reportQuerySchema, 'query')) q: ReportQuery, @Res() res: FastifyReply): Promise<void> {
     sendReport(res, await this.reports.monthly(q));
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { readDrillReport } from '../../core/drills/drill-report.js';
 import { renderDrillReportHtml, renderDrillReportMarkdown } from '../../core/drills/report-render.js';
 import { Clock } from '../../core/ports/clock.js';
@@ -69,18 +69,18 @@ export class DrillsController {
   @ApiProduces(REPORT_TYPES.json, REPORT_TYPES.md, REPORT_TYPES.html)
   @ApiResponse({ status: 200, description: 'The report' })
   @ApiResponse({ status: 404, description: 'No report for this run (yet)', schema: ERROR })
-  async report(@Param('id') id: string, @Query(new ZodPipe(reportQuerySchema, 'query')) q: ReportQuery, @Res() res: Response): Promise<void> {
+  async report(@Param('id') id: string, @Query(new ZodPipe(reportQuerySchema, 'query')) q: ReportQuery, @Res() res: FastifyReply): Promise<void> {
     const stored = await this.runs.report(id, q.revision);
     if (!stored) throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `no report for run ${id}` });
-    res.setHeader('x-vigil-report-hash', stored.hash);
-    res.setHeader('x-vigil-report-sequence', String(stored.sequence));
+    res.header('x-vigil-report-hash', stored.hash);
+    res.header('x-vigil-report-sequence', String(stored.sequence));
     res.type(REPORT_TYPES[q.format]);
     if (q.format === 'json') {
-      res.send(stored.canonical);
+      void res.send(stored.canonical);
       return;
     }
     const report = readDrillReport({ name: `run ${id}`, text: stored.canonical });
-    res.send(q.format === 'md' ? renderDrillReportMarkdown(report) : renderDrillReportHtml(report));
+    void res.send(q.format === 'md' ? renderDrillReportMarkdown(report) : renderDrillReportHtml(report));
   }
 
   @Get('drill-runs/:id/verification')

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Gauge } from 'prom-client';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
 import { IncidentChanges, type IncidentChangeEvent } from '../../core/ports/incident-changes.js';
@@ -43,10 +43,13 @@ export class EventStreamService implements BeforeApplicationShutdown {
     });
   }
 
-  open(req: Request, res: Response): void {
-    res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' });
+  open(req: FastifyRequest, reply: FastifyReply): void {
+    // The stream is written to the Node response itself: Fastify lets go of it.
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' });
     res.flushHeaders();
-    req.socket.setNoDelay(true);
+    req.raw.socket.setNoDelay(true);
     let ended = false;
     let unsubscribe = () => {};
     let heartbeat: NodeJS.Timeout | undefined;
@@ -75,7 +78,7 @@ export class EventStreamService implements BeforeApplicationShutdown {
     heartbeat = setInterval(() => void this.beat(req, write, stream.end), this.config.eventsHeartbeatSeconds * 1000);
   }
 
-  private async beat(req: Request, write: (text: string) => void, end: (last?: string) => void): Promise<void> {
+  private async beat(req: FastifyRequest, write: (text: string) => void, end: (last?: string) => void): Promise<void> {
     write(': heartbeat\n\n');
     const who = await this.authenticator.authenticate(req).catch(() => null);
     // A database that does not answer is not a sign-out: the stream stays, the next beat asks again.

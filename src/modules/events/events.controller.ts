@@ -1,6 +1,6 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequirePermission } from '../auth/auth.decorators.js';
 import { EventStreamService } from './event-stream.service.js';
 
@@ -17,7 +17,7 @@ export class EventsController {
   })
   @ApiProduces('text/event-stream')
   @ApiResponse({ status: 200, description: 'An event stream that lasts until the client goes away' })
-  open(@Req() req: Request, @Res() res: Response): void {
+  open(@Req() req: FastifyRequest, @Res() res: FastifyReply): void {
     this.streams.open(req, res);
   }
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
-import { requestContext } from '../logging/request-context.js';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** What tells a database outage apart from a bug: pg's connection errors and PostgreSQL's own codes. */
 const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
@@ -30,24 +30,25 @@ export class ErrorFilter implements ExceptionFilter {
   private readonly log = new Logger('Http');
 
   catch(err: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) return;
+    const res = host.switchToHttp().getResponse<FastifyReply>();
+    if (res.sent) return;
     if (err instanceof HttpException) {
       const status = err.getStatus();
       const body = err.getResponse();
-      const json = typeof body === 'string' ? { statusCode: status, message: body } : body;
-      if (status === 503) res.setHeader('retry-after', String((json as { retryAfterSeconds?: number }).retryAfterSeconds ?? RETRY_AFTER_SECONDS));
-      res.status(status).json(json);
+      // A string: Fastify's own refusals (bad JSON, body too large) reach here as HttpExceptions with its message.
+      const json = typeof body === 'string' ? { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: body } : body;
+      if (status === 503) res.header('retry-after', String((json as { retryAfterSeconds?: number }).retryAfterSeconds ?? RETRY_AFTER_SECONDS));
+      res.status(status).send(json);
       return;
     }
-    const requestId = requestContext.getStore()?.requestId;
+    const requestId = host.switchToHttp().getRequest<FastifyRequest>().id;
     if (isDatabaseUnavailable(err)) {
       this.log.warn(`database unavailable: ${err instanceof Error ? err.message : String(err)}`);
-      res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-      res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; retry shortly' });
+      res.header('retry-after', String(RETRY_AFTER_SECONDS));
+      res.status(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; retry shortly' });
       return;
     }
     this.log.error(`unhandled error: ${err instanceof Error ? err.message : String(err)}`, err instanceof Error ? err.stack : undefined);
-    res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: `internal error${requestId ? ` (request id ${requestId})` : ''}; see the server log` });
+    res.status(500).send({ statusCode: 500, error: 'Internal Server Error', message: `internal error${requestId ? ` (request id ${requestId})` : ''}; see the server log` });
   }
 }

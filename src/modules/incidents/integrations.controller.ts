@@ -1,16 +1,17 @@
-import { Controller, HttpCode, Logger, Post, Req, UnauthorizedException, BadRequestException } from '@nestjs/common';
+import { Controller, HttpCode, Logger, Post, Req, UnauthorizedException, BadRequestException, type RawBodyRequest } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { incidentIdFromDedupKey } from '../../core/incidents/page-messages.js';
 import { parsePagerDutyWebhook, PAGERDUTY_SIGNATURE_HEADER, verifyPagerDutySignature } from '../../core/incidents/pagerduty-webhook.js';
 import { parseSlackInteraction, SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, verifySlackRequest } from '../../core/incidents/slack-request.js';
 import { Clock } from '../../core/ports/clock.js';
 import { SecretReader } from '../../core/ports/secret-reader.js';
 import { Public } from '../auth/auth.decorators.js';
+import { headerOf } from '../http/headers.js';
 import { IncidentsService } from './incidents.service.js';
 import { OnCallSpecService } from './oncall-spec.service.js';
 
-type RawRequest = Request & { rawBody?: Buffer };
+type RawRequest = RawBodyRequest<FastifyRequest>;
 
 /**
  * Acks from where people are. These need no API token: the sender's signature over the raw body
@@ -37,7 +38,7 @@ export class IntegrationsController {
     if (!ref) throw unauthorized('no sinks.pagerduty.webhookSecret in the OnCall spec: PagerDuty webhooks are not accepted');
     const raw = req.rawBody ?? Buffer.alloc(0);
     const secret = await this.secrets.readRef(ref, 'PagerDuty webhook secret');
-    if (!verifyPagerDutySignature(secret, raw, header(req, PAGERDUTY_SIGNATURE_HEADER))) throw unauthorized('the X-PagerDuty-Signature does not verify');
+    if (!verifyPagerDutySignature(secret, raw, headerOf(req, PAGERDUTY_SIGNATURE_HEADER))) throw unauthorized('the X-PagerDuty-Signature does not verify');
     const parsed = parsePagerDutyWebhook(raw.toString('utf8'));
     if (!parsed.ok) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: parsed.error });
     const e = parsed.event;
@@ -55,7 +56,7 @@ export class IntegrationsController {
     if (!ref) throw unauthorized('no sinks.slack.signingSecret in the OnCall spec: Slack actions are not accepted');
     const raw = req.rawBody ?? Buffer.alloc(0);
     const signingSecret = await this.secrets.readRef(ref, 'Slack signing secret');
-    const verified = verifySlackRequest({ signingSecret, timestamp: header(req, SLACK_TIMESTAMP_HEADER), signature: header(req, SLACK_SIGNATURE_HEADER), rawBody: raw, now: this.clock.now() });
+    const verified = verifySlackRequest({ signingSecret, timestamp: headerOf(req, SLACK_TIMESTAMP_HEADER), signature: headerOf(req, SLACK_SIGNATURE_HEADER), rawBody: raw, now: this.clock.now() });
     if (!verified.ok) throw unauthorized(`Slack request refused: ${verified.reason}`);
     const parsed = parseSlackInteraction(raw.toString('utf8'));
     if (parsed.kind === 'invalid') throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: parsed.error });
@@ -66,11 +67,6 @@ export class IntegrationsController {
     });
     return { applied: r?.changed ?? false, incident: parsed.incidentId, ...(r?.conflict ? { reason: r.conflict } : {}) };
   }
-}
-
-function header(req: Request, name: string): string | undefined {
-  const v = req.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] : v;
 }
 
 function unauthorized(message: string): UnauthorizedException {

@@ -1,22 +1,25 @@
 import { join } from 'node:path';
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Module } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { VigilConfig } from '../../config/config.js';
 import { webDirOf } from './web-dir.js';
-import { WebUiMiddleware } from './web-ui.middleware.js';
+import { WebPages } from './web-pages.js';
 
-/** The web UI, from the same process and origin as the API: pages here, assets by serveWebAssets. */
-@Module({ providers: [WebUiMiddleware] })
-export class WebModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(WebUiMiddleware).forRoutes('*');
-  }
-}
+/** The web UI, from the same process and origin as the API (serveWebUi puts it on the server). */
+@Module({ providers: [WebPages] })
+export class WebModule {}
 
 /**
- * The built scripts and styles under /assets. Their names carry a content hash, so browsers may
+ * Pages and assets. Pages: a hook, so a page path no route serves still gets index.html. Assets:
+ * the built scripts and styles under /assets, whose names carry a content hash, so browsers may
  * keep them for a year; a new build has new names and index.html (never cached) points at them.
+ * A missing asset falls through to the API's JSON 404.
  */
-export function serveWebAssets(app: NestExpressApplication, config: VigilConfig): void {
-  app.useStaticAssets(join(webDirOf(config), 'assets'), { prefix: '/assets/', immutable: true, maxAge: '365d', index: false, fallthrough: true });
+export function serveWebUi(app: NestFastifyApplication, config: VigilConfig): void {
+  const pages = app.get(WebPages);
+  app.getHttpAdapter().getInstance().addHook('onRequest', (req, reply, done) => {
+    if (!pages.isPageRequest(req)) return done();
+    pages.serve(reply).catch(done);
+  });
+  app.useStaticAssets({ root: join(webDirOf(config), 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d', index: false, wildcard: true });
 }

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VIGIL_CONFIG, type VigilConfig } from '../../config/config.js';
+import { headerOf } from '../http/headers.js';
 import { webDirOf } from './web-dir.js';
 
 /** Paths that are never pages: the API, the probes and the scrape. */
@@ -28,24 +29,23 @@ const PAGE_HEADERS = {
  * script asking for an unknown path still gets the API's JSON 404.
  */
 @Injectable()
-export class WebUiMiddleware implements NestMiddleware {
+export class WebPages {
   private readonly log = new Logger('Web');
   private index?: Buffer;
 
   constructor(@Inject(VIGIL_CONFIG) private readonly config: VigilConfig) {}
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const path = req.originalUrl.split('?')[0]!;
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_PAGES.test(path) || !(req.header('accept') ?? '').includes('text/html')) {
-      next();
-      return;
-    }
+  /** A browser asking for a page: a GET or HEAD that accepts HTML, of a path that is not the API's. */
+  isPageRequest(req: FastifyRequest): boolean {
+    return (req.method === 'GET' || req.method === 'HEAD') && !NOT_PAGES.test(req.url.split('?')[0]!) && (headerOf(req, 'accept') ?? '').includes('text/html');
+  }
+
+  async serve(reply: FastifyReply): Promise<FastifyReply> {
     const index = await this.indexHtml();
     if (!index) {
-      res.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: `the web UI is not built (no index.html in ${webDirOf(this.config)}): run npm run build` });
-      return;
+      return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: `the web UI is not built (no index.html in ${webDirOf(this.config)}): run npm run build` });
     }
-    res.status(200).set(PAGE_HEADERS).send(index);
+    return reply.code(200).headers(PAGE_HEADERS).send(index);
   }
 
   /** Read once; retried while missing, so a build that finishes after the start is picked up. */
