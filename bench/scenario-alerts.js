@@ -244,8 +244,20 @@ async function load(urls, auth, groups, pd, vigilPids, proxyPid) {
   return { figures, endedAt, sent, answered, acked, newAcked, newSent, pd };
 }
 
-/** DB truth: every acknowledged tag stored once; unanswered ones may be stored; new groups = incidents. */
+/**
+ * DB truth: every acknowledged tag stored once; unanswered ones may be stored; new groups = incidents.
+ * Both reads see one snapshot: a request cut off at the end may still commit between them.
+ */
 async function verify(client, run) {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    return await verifyInSnapshot(client, run);
+  } finally {
+    await client.query('COMMIT');
+  }
+}
+
+async function verifyInSnapshot(client, run) {
   const rows = (
     await client.query(
       `SELECT substr(detail->>'externalUrl', $2) AS tag, count(*)::int AS n
