@@ -62,6 +62,8 @@ export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}
     // The caller's x-request-id when it is safe to echo and log, a new one otherwise.
     genReqId: requestIdOf,
     requestIdHeader: false,
+    // As Express did: /api/alerts/alertmanager/ is the same route (a webhook URL written with a slash still works).
+    routerOptions: { ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, opts.clock), adapter, {
     logger: new JsonLogger(enabledLogLevels(config.logLevel), opts.logWrite),

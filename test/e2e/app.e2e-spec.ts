@@ -185,6 +185,13 @@ describe('with valid specs and a real PostgreSQL', () => {
     const res = await request(s.app.getHttpServer()).get('/no/such/route').expect(404).expect('content-type', /json/);
     expect(res.body).toMatchObject({ statusCode: 404 });
     expect(res.headers['x-request-id']).toBeDefined();
+    const line = s.logs.map((l) => JSON.parse(l)).find((l) => l.requestId === res.headers['x-request-id']);
+    expect(line).toMatchObject({ route: 'unmatched', status: 404 });
+  });
+
+  it('serves a route with a trailing slash as without (a webhook URL written with one still works)', async () => {
+    const res = await request(s.app.getHttpServer()).get('/healthz/').expect(200);
+    expect(res.body).toEqual({ status: 'ok' });
   });
 
   it('logs one JSON object per line and never the database password', () => {
