@@ -15,7 +15,7 @@ export type Authentication =
 /**
  * Who is calling: an `Authorization` header is judged alone, as before sessions existed, so a
  * script's wrong token is never rescued by a browser cookie; without one, the web UI's session
- * cookie. The one place both kinds of credential are read (the guard and the docs middleware).
+ * cookie. The one place both kinds of credential are read (the guard and the docs hook).
  */
 @Injectable()
 export class RequestAuthenticator {
