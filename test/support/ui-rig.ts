@@ -118,9 +118,17 @@ export async function startUiRig(opts: UiRigOptions = {}): Promise<UiRig> {
 }
 
 /** A browser context of its own (own cookies), signed in through the form with the role's token, showing `path`; and the errors the page raises. */
-export async function openAs(rig: UiRig, role: Role, path: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+export async function openAs(
+  rig: UiRig,
+  role: Role,
+  path: string,
+  viewport = { width: 1280, height: 900 },
+  opts: { browserClock?: Date } = {},
+): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
   const context = await rig.browser.newContext({ viewport });
   const page = await context.newPage();
+  // A browser whose clock is wrong: Date in the page reads this time (timers keep running).
+  if (opts.browserClock) await page.clock.setSystemTime(opts.browserClock);
   const errors = pageErrors(page);
   await signIn(page, rig.url, rig.tokens[role], path);
   return { page, errors, close: () => context.close() };

@@ -115,6 +115,20 @@ describe('the incident list', () => {
     }
   });
 
+  it("reckons ages from Vigil's clock, not the browser's: a browser three hours fast still shows seconds", async () => {
+    const fast = new Date(Date.now() + 3 * 3600 * 1000);
+    const { page, errors, close } = await openSignedIn(rig, 'viewer', '/incidents', undefined, { browserClock: fast });
+    try {
+      await page.getByTestId('incident-table').waitFor();
+      expect(await page.evaluate(() => Date.now())).toBeGreaterThan(fast.getTime() - 60_000);
+      const row = (await drawnIncidents(page)).find((r) => r.id === triggered)!;
+      expect(row.cells[4]).toMatch(/^\d+ s$|^\d+ min$/);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('filters by status, kept in the URL', async () => {
     const { page, close } = await openAs('viewer', '/incidents');
     try {

@@ -104,7 +104,7 @@ describe('signing in', () => {
       await expect(page.getByTestId('who').innerText()).resolves.toBe('Signed in as ui-viewer (viewer) Sign out');
       const who = (await page.evaluate('fetch("/api/session").then((r) => r.json())')) as Record<string, unknown>;
       const expiresAt = new Date(clock.now().getTime() + 12 * 3600 * 1000).toISOString();
-      expect(who).toEqual({ name: 'ui-viewer', role: 'viewer', permissions: ['read', 'audit'], via: 'session', csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), expiresAt });
+      expect(who).toEqual({ name: 'ui-viewer', role: 'viewer', permissions: ['read', 'audit'], via: 'session', csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), expiresAt, serverTime: clock.now().toISOString() });
       expect(errors).toEqual([]);
     } finally {
       await context.close();

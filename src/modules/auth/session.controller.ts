@@ -5,7 +5,7 @@ import { errorDtoSchema, openApi, ZodPipe } from '../http/zod.pipe.js';
 import { Public, RequirePermission } from './auth.decorators.js';
 import { principalOf, requestSessionOf } from './principal.js';
 import { SESSION_OPENAPI, signInSchema, type SessionDto, type SignIn } from './session.dto.js';
-import { SessionService, toSessionDto } from './session.service.js';
+import { SessionService } from './session.service.js';
 
 @ApiTags('session')
 @Controller('api/session')
@@ -26,7 +26,7 @@ export class SessionController {
   @ApiOperation({ summary: 'Who is calling: name, role, permissions; for a web UI session also its CSRF token and expiry' })
   @ApiResponse({ status: 200, schema: SESSION_OPENAPI.session })
   whoAmI(@Req() req: FastifyRequest): SessionDto {
-    return toSessionDto(principalOf(req)!, requestSessionOf(req));
+    return this.sessions.describe(principalOf(req)!, requestSessionOf(req));
   }
 
   @Delete()

@@ -14,6 +14,7 @@ const sessionSchema = z.object({
   via: z.enum(['session', 'bearer']).describe('session: the web UI cookie; bearer: an Authorization header'),
   csrfToken: z.string().nullable().describe('send as x-vigil-csrf with every request that changes something (session only)'),
   expiresAt: z.iso.datetime().nullable().describe('when the session ends (session only)'),
+  serverTime: z.iso.datetime().describe("Vigil's clock as it answered: the web UI reckons ages from it, not from the browser's clock"),
 });
 export type SessionDto = z.infer<typeof sessionSchema>;
 

@@ -60,7 +60,7 @@ export class SessionService {
     setSessionCookie(req, res, secret, expiresAt);
     await this.audit.recordRequest(req, principal, 201, { session: id });
     this.log.log(`signed in: "${principal.name}" (${principal.role}), session ${id}`, { tokenName: principal.name, session: id });
-    return toSessionDto(principal, { id, expiresAt, csrfToken: csrfTokenOf(secret) });
+    return toSessionDto(principal, { id, expiresAt, csrfToken: csrfTokenOf(secret) }, this.clock.now());
   }
 
   /** Ends the request's session (a bearer caller has none) and drops the cookie either way. */
@@ -72,9 +72,14 @@ export class SessionService {
     }
     clearSessionCookie(req, res);
   }
+
+  /** Who is calling, as GET /api/session answers it. */
+  describe(p: Principal, session: RequestSession | undefined): SessionDto {
+    return toSessionDto(p, session, this.clock.now());
+  }
 }
 
-export function toSessionDto(p: Principal, session: RequestSession | undefined): SessionDto {
+export function toSessionDto(p: Principal, session: RequestSession | undefined, now: Date): SessionDto {
   return {
     name: p.name,
     role: p.role,
@@ -82,5 +87,6 @@ export function toSessionDto(p: Principal, session: RequestSession | undefined):
     via: session ? 'session' : 'bearer',
     csrfToken: session?.csrfToken ?? null,
     expiresAt: session?.expiresAt.toISOString() ?? null,
+    serverTime: now.toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import type { AuditPageDto, BudgetListDto, DrillDto, DrillReport, DrillRunDto, HistoryDto, IncidentDetailDto, IncidentDto, IncidentListDto, IncidentStatus, IngestResult, OnCallNow, ReportVerificationDto, SessionDto, SloDetailDto, StoredBudgetDto, TestAlert } from '../../../src/modules/web/api-types.js';
+import { learnServerTime } from './server-clock.js';
 
 /** An API answer other than 2xx, with the JSON error body the API always sends. */
 export class ApiError extends Error {
@@ -79,5 +80,6 @@ export function reportUrl(month: string, format: 'md' | 'csv'): string {
 
 function remember(s: SessionDto): SessionDto {
   csrfToken = s.csrfToken;
+  learnServerTime(s.serverTime);
   return s;
 }

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
+import { serverNow } from '../api/server-clock.js';
 
-/** The time, renewed every `everyMs`: ages in a list that stays open keep counting. */
+/** Vigil's time, renewed every `everyMs`: ages in a list that stays open keep counting. */
 export function useNow(everyMs = 30_000): number {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(serverNow());
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    const timer = setInterval(() => setNow(serverNow()), everyMs);
     return () => clearInterval(timer);
   }, [everyMs]);
   return now;

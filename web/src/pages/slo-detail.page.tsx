@@ -1,4 +1,5 @@
 import { api, ApiError } from '../api/api.client.js';
+import { serverNow } from '../api/server-clock.js';
 import { useLoad } from '../api/use-load.hook.js';
 import { AlertWindows } from '../components/alert-windows.component.js';
 import { BudgetBar } from '../components/budget-bar.component.js';
@@ -24,7 +25,7 @@ async function loadSlo(service: string, name: string) {
       },
     ),
   ]);
-  const to = new Date();
+  const to = new Date(serverNow());
   // The budget's own window (for a calendar month, the month so far); the spec's before any cycle.
   const seconds = budget.budget?.windowSeconds ?? parseDuration(slo.window) ?? 30 * 86400;
   const history = await api.history(service, name, new Date(to.getTime() - seconds * 1000), to);
