@@ -41,4 +41,20 @@ describe('the Alertmanager receiver under pressure', () => {
     // The refused ones were not stored: Alertmanager would send them again.
     expect(titles).toEqual(['Limit0 on checkout', `Limit${stored} on checkout`]);
   });
+
+  it('takes a group past Fastify\'s 1 MiB default body limit, and refuses a body past 16 MiB with a JSON 413 and nothing stored', async () => {
+    const alerts = (n: number, summary: string) => Array.from({ length: n }, (_, i) => ({ labels: { alertname: 'Big', service: 'checkout', severity: 'warning', pod: `pod-${i}` }, annotations: { summary } }));
+    const count = async () => Number((await rig.query<{ n: string }>(`SELECT count(*) AS n FROM incident_alerts`))[0]!.n);
+    const big = amNotification('{}:{alertname="Big"}', alerts(2_500, 'x'.repeat(500)));
+    expect(JSON.stringify(big).length).toBeGreaterThan(1.5 * 1024 * 1024);
+    const before = await count();
+    const taken = await request(app.getHttpServer()).post('/api/alerts/alertmanager').set(bearer()).send(big).expect(200);
+    expect(taken.body.incidents).toEqual([expect.objectContaining({ created: true })]);
+    expect(await count()).toBe(before + 2_500);
+
+    const huge = amNotification('{}:{alertname="Huge"}', alerts(1, 'x'.repeat(17 * 1024 * 1024)));
+    const refused = await request(app.getHttpServer()).post('/api/alerts/alertmanager').set(bearer()).send(huge).expect(413);
+    expect(refused.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    expect(await count()).toBe(before + 2_500);
+  });
 });
