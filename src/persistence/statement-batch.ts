@@ -10,10 +10,10 @@ type Row = Record<string, unknown>;
  * read or with COMMIT, in one simple-protocol query (`inlineStatements`). Order is kept: every
  * other query on the transaction's connection (`m.query`, `prepared`) sends the queue first.
  *
- * Why: node-postgres has no pipelining, and on a small VM each round trip costs the sender a
- * `write` that wakes PostgreSQL on the other core (~80 µs of CPU here, more than most statements
- * cost to run): the Alertmanager ingest path and the page outbox were mostly round trips
- * (bench/scenario-alerts.js).
+ * Why: node-postgres has no pipelining, and each round trip costs both sides a wake-up and a
+ * parse of the protocol, and the sender a `write` that often hands the core to PostgreSQL (V8's
+ * profile counts that wait in `writeBuffer`): the Alertmanager ingest path and the page outbox
+ * were mostly round trips (bench/scenario-alerts.js).
  */
 export class StatementBatch {
   private queued: Statement[] = [];
