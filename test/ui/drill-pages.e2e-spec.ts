@@ -127,7 +127,7 @@ describe('a drill', () => {
     }
   });
 
-  it('a responder runs it now after a confirmation: the run is a durable job requested in their name', async () => {
+  it('a responder runs it now after a confirmation: the run is a durable job requested in their name, and the page follows it to its verdict', async () => {
     const { page, errors, close } = await openAs('responder', '/drills/orders-restore');
     try {
       await page.locator('[data-action="run-drill"]').click();
@@ -138,6 +138,14 @@ describe('a drill', () => {
       expect(runId).toMatch(/^orders-restore-\d{8}-\d{6}-[0-9a-f]{8}$/);
       const jobs = await rigSql(rig, `SELECT payload FROM jobs WHERE name = 'drill-run' AND key = $1`, [runId]);
       expect(jobs).toEqual([{ payload: { drill: 'orders-restore', requestedBy: 'ui-responder' } }]);
+      // The page follows the run without a reload. This rig's drills cannot reach a database, so the
+      // job fails before a run starts; the run a replica would record is written here instead.
+      const row = page.locator(`[data-run="${runId}"]`);
+      await rigSql(rig, `INSERT INTO drill_runs (run_id, drill, type, trigger, requested_by, started_at) VALUES ($1, 'orders-restore', 'restore', 'manual', 'ui-responder', now())`, [runId]);
+      await row.locator('[data-verdict="running"]').waitFor({ timeout: 30_000 });
+      await rigSql(rig, `UPDATE drill_runs SET finished_at = now(), verdict = 'PASS', rto_ms = 42000, rpo_ms = 0 WHERE run_id = $1`, [runId]);
+      await row.locator('[data-verdict="PASS"]').waitFor({ timeout: 30_000 });
+      expect(await page.getByText(/^Run requested: /).count()).toBe(1);
       expect(errors).toEqual([]);
     } finally {
       await close();

@@ -4,7 +4,7 @@ import type { BudgetListDto, HistoryDto, SloDetailDto, StoredBudgetDto } from '.
 import { parseDuration } from '../../src/core/duration.js';
 import { bearer } from '../support/auth.js';
 import { pageErrors, screenshot, seriousA11yViolations, signIn } from '../support/browser.js';
-import { startUiRig, type UiRig } from '../support/ui-rig.js';
+import { rigSql, startUiRig, type UiRig } from '../support/ui-rig.js';
 import { until } from '../support/until.js';
 
 /**
@@ -102,6 +102,29 @@ describe('the SLO list', () => {
       await screenshot(page, 'slo-list');
       expect(errors).toEqual([]);
     } finally {
+      await close();
+    }
+  });
+
+  it('reads the budgets again once a budget cycle has gone by, without a reload', async () => {
+    const { page, errors, close } = await openPage();
+    const where = `WHERE service = 'search' AND slo = 'availability'`;
+    const [{ was }] = (await rigSql<{ was: number }>(rig, `SELECT (budget->>'errorBudgetRemaining')::float8 AS was FROM budget_latest ${where}`)) as [{ was: number }];
+    try {
+      // The page's timers on a clock the test moves: a minute goes by at once.
+      await page.clock.install();
+      await signIn(page, rig.url, rig.tokens.viewer, '/slos');
+      const shown = async () => (await drawnRows(page)).find((r) => r.slo === 'search/availability')!.remaining;
+      expect(Number(await shown())).toBe(was);
+      // What the next budget cycle stores.
+      await rigSql(rig, `UPDATE budget_latest SET budget = jsonb_set(budget, '{errorBudgetRemaining}', '0.25') ${where}`);
+      await page.clock.runFor(30_000);
+      expect(Number(await shown())).toBe(was);
+      await page.clock.runFor(30_000);
+      await until('the list to show the new budget', async () => Number(await shown()) === 0.25, 10_000);
+      expect(errors).toEqual([]);
+    } finally {
+      await rigSql(rig, `UPDATE budget_latest SET budget = jsonb_set(budget, '{errorBudgetRemaining}', to_jsonb($1::float8)) ${where}`, [was]);
       await close();
     }
   });

@@ -4,9 +4,9 @@ import { ConfirmedAction } from './confirmed-action.component.js';
 /**
  * Runs the drill now (POST /api/drills/:name/runs), after a confirmation: a restore takes a scratch
  * cluster and a failover stops a primary. Shown only to roles with `respond`; the API refuses the
- * others anyway. One replica picks the run up; its report appears in the runs when it finishes.
+ * others anyway. One replica picks the run up; the page follows it (`requested`) until its verdict.
  */
-export function RunDrill(props: { name: string; type: string; requested: () => void }) {
+export function RunDrill(props: { name: string; type: string; requested: (runId: string) => void }) {
   return (
     <ConfirmedAction
       needs="respond"
@@ -21,8 +21,8 @@ export function RunDrill(props: { name: string; type: string; requested: () => v
       failed="The run was not requested"
       run={async () => {
         const r = await api.runDrill(props.name);
-        props.requested();
-        return `Run requested: ${r.runId}. Its report appears below when it finishes.`;
+        props.requested(r.runId);
+        return `Run requested: ${r.runId}. It appears below once a replica starts it, and its verdict when it finishes.`;
       }}
     />
   );

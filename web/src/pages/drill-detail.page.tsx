@@ -1,5 +1,7 @@
 import { api } from '../api/api.client.js';
+import { useState } from 'preact/hooks';
 import { useRefreshable } from '../api/use-load.hook.js';
+import { usePolling } from '../api/use-polling.hook.js';
 import { DataTable } from '../components/data-table.component.js';
 import { LoadState } from '../components/load-state.component.js';
 import { ObjectiveChart } from '../components/objective-chart.component.js';
@@ -12,6 +14,10 @@ import { againstObjective, objectiveSeries } from './drill-rows.js';
 
 /** How many runs the charts and the table show: a year of weekly drills. */
 const RUNS = 52;
+/** How often the page reads again while a run is requested or under way (a restore takes minutes). */
+const WHILE_RUNNING_MS = 3_000;
+/** How long a requested run is waited for to appear: a job that fails before the run starts records none. */
+const REQUESTED_WAIT_MS = 120_000;
 
 async function loadDrill(name: string) {
   const [{ drills }, { runs }] = await Promise.all([api.drills(), api.drillRuns(name, RUNS)]);
@@ -23,6 +29,12 @@ async function loadDrill(name: string) {
 export function DrillDetailPage(props: { params: { name: string } }) {
   const { name } = props.params;
   const { load, refresh } = useRefreshable(() => loadDrill(name), [name]);
+  // A run requested here: the page follows it until it has a verdict, as it does any run under way.
+  const [requested, setRequested] = useState<{ runId: string; at: number } | null>(null);
+  const runs = load.state === 'ok' ? load.data.runs : [];
+  const awaited = requested !== null && !runs.some((r) => r.runId === requested.runId) && Date.now() - requested.at < REQUESTED_WAIT_MS;
+  const underWay = runs.some((r) => !r.finishedAt) || awaited;
+  usePolling(refresh, WHILE_RUNNING_MS, underWay);
   return (
     <>
       <PageHeading title={`Drill ${name}`} />
@@ -30,12 +42,20 @@ export function DrillDetailPage(props: { params: { name: string } }) {
         <a href={PATHS.drills}>← All drills</a>
       </p>
       <LoadState load={load} what={`drill ${name}`} />
-      {load.state === 'ok' && <DrillDetail {...load.data} refresh={refresh} />}
+      {load.state === 'ok' && (
+        <DrillDetail
+          {...load.data}
+          requested={(runId) => {
+            setRequested({ runId, at: Date.now() });
+            refresh();
+          }}
+        />
+      )}
     </>
   );
 }
 
-function DrillDetail({ drill, runs, refresh }: Awaited<ReturnType<typeof loadDrill>> & { refresh: () => void }) {
+function DrillDetail({ drill, runs, requested }: Awaited<ReturnType<typeof loadDrill>> & { requested: (runId: string) => void }) {
   const series = objectiveSeries(runs);
   return (
     <>
@@ -82,7 +102,7 @@ function DrillDetail({ drill, runs, refresh }: Awaited<ReturnType<typeof loadDri
               ))}
         </DataTable>
       )}
-      <RunDrill name={drill.name} type={drill.type} requested={refresh} />
+      <RunDrill name={drill.name} type={drill.type} requested={requested} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { api, ApiError } from '../api/api.client.js';
 import { serverNow } from '../api/server-clock.js';
-import { useLoad } from '../api/use-load.hook.js';
+import { useRefreshable } from '../api/use-load.hook.js';
+import { usePolling } from '../api/use-polling.hook.js';
 import { AlertWindows } from '../components/alert-windows.component.js';
 import { BudgetBar } from '../components/budget-bar.component.js';
 import { BurnDownChart } from '../components/burn-down-chart.component.js';
@@ -11,6 +12,7 @@ import { ReportDownload } from '../components/report-download.component.js';
 import { StatusBadge } from '../components/status.component.js';
 import { TestAlert } from '../components/test-alert.component.js';
 import { dateTime, objective, parseDuration, percent } from '../format.js';
+import { BUDGET_REFRESH_MS } from './slo-rows.js';
 
 /** One SLO, its budget now and over its window; a 503 (no cycle stored it yet, or budgets off) is shown, not fatal. */
 async function loadSlo(service: string, name: string) {
@@ -34,7 +36,8 @@ async function loadSlo(service: string, name: string) {
 
 export function SloDetailPage(props: { params: { service: string; slo: string } }) {
   const { service, slo: name } = props.params;
-  const load = useLoad(() => loadSlo(service, name), [service, name]);
+  const { load, refresh } = useRefreshable(() => loadSlo(service, name), [service, name]);
+  usePolling(refresh, BUDGET_REFRESH_MS, true);
 
   return (
     <>

@@ -1,7 +1,8 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { useLocation } from 'preact-iso/router';
 import { api } from '../api/api.client.js';
-import { useLoad } from '../api/use-load.hook.js';
+import { useRefreshable } from '../api/use-load.hook.js';
+import { usePolling } from '../api/use-polling.hook.js';
 import { BudgetBar } from '../components/budget-bar.component.js';
 import { BurnRates } from '../components/burn-rates.component.js';
 import { LoadState } from '../components/load-state.component.js';
@@ -10,12 +11,14 @@ import { FilterSelect } from '../components/filter-select.component.js';
 import { StatusBadge, STATUSES, statusWord } from '../components/status.component.js';
 import { objective } from '../format.js';
 import { sloPath } from '../routes.js';
-import { distinct, filterRows, toRows, type SloFilters } from './slo-rows.js';
+import { BUDGET_REFRESH_MS, distinct, filterRows, toRows, type SloFilters } from './slo-rows.js';
 
 /** Every SLO, worst first; the filters live in the URL, so a filtered list can be linked and reloaded. */
 export function SloListPage() {
   const { query, path, route } = useLocation();
-  const load = useLoad(() => api.budgets(), []);
+  const { load, refresh } = useRefreshable(() => api.budgets(), []);
+  // Budgets change once per budget cycle: read them again as often, keeping the page as it is meanwhile.
+  usePolling(refresh, BUDGET_REFRESH_MS, true);
   const rows = useMemo(() => (load.state === 'ok' ? toRows(load.data) : []), [load]);
   const filters: SloFilters = { q: query.q ?? '', service: query.service ?? '', team: query.team ?? '', status: query.status ?? '' };
   const shown = useMemo(() => filterRows(rows, filters), [rows, filters.q, filters.service, filters.team, filters.status]);

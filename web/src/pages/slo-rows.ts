@@ -1,6 +1,9 @@
 import type { BudgetListDto } from '../../../src/modules/web/api-types.js';
 import type { UiStatus } from '../components/status.component.js';
 
+/** How often the SLO pages read budgets again: once per budget cycle at its default (VIGIL_BUDGET_INTERVAL, 60 s). */
+export const BUDGET_REFRESH_MS = 60_000;
+
 /** One line of the SLO list: a stored budget, or an SLO no cycle has stored one for yet. */
 export interface SloRow {
   readonly service: string;
