@@ -21,7 +21,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { BEARER_SCHEME } from './modules/auth/auth.decorators.js';
 import { AuthModule } from './modules/auth/auth.module.js';
-import { docsAuth } from './modules/auth/docs-auth.hook.js';
+import { guardDocs } from './modules/auth/docs-auth.hook.js';
 import { RequestAuthenticator } from './modules/auth/request-authenticator.js';
 import { EventsModule } from './modules/events/events.module.js';
 import { serveWebUi, WebModule } from './modules/web/web.module.js';
@@ -85,8 +85,7 @@ export async function createApp(config: VigilConfig, opts: CreateAppOptions = {}
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'vgl_ API token', description: 'An API token from `vigil token create` or VIGIL_ADMIN_TOKEN_FILE' }, BEARER_SCHEME)
     .build();
   serveWebUi(app, config);
-  // Swagger's routes are plain Fastify routes, which guards never see: a hook asks for credentials instead.
-  app.getHttpAdapter().getInstance().addHook('onRequest', docsAuth(app.get(RequestAuthenticator)));
+  guardDocs(app.getHttpAdapter().getInstance(), app.get(RequestAuthenticator));
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openapi), { jsonDocumentUrl: 'api/docs-json' });
   // SIGTERM/SIGINT: close HTTP, then the connection pool, then the embedded database (DatabaseLifecycle).
   // Then exit 0 (Nest's default re-raises the signal): a shutdown that completed is a success to

@@ -299,7 +299,7 @@ describe('without a token', () => {
     await http().get(path).expect(200);
   });
 
-  it.each(['/api/docs-json', '/api/docs-yaml', '/api/docs', '/api/docs/swagger-ui-init.js'])('%s answers 401 with WWW-Authenticate', async (path) => {
+  it.each(['/api/docs-json', '/api/docs-yaml', '/api/docs', '/api/docs/swagger-ui-init.js', '/api/docs/swagger-ui.css'])('%s answers 401 with WWW-Authenticate', async (path) => {
     const res = await http().get(path).expect(401).expect('www-authenticate', 'Bearer realm="vigil"');
     expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.any(String) });
   });

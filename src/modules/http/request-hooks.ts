@@ -69,6 +69,7 @@ function bodyTypeRefusal(req: FastifyRequest): string | undefined {
   const contentType = headerOf(req, 'content-type');
   const mediaType = contentType?.split(';')[0]!.trim().toLowerCase();
   if (mediaType === 'application/json') return undefined;
-  if (mediaType === 'application/x-www-form-urlencoded' && FORM_ROUTES.has(req.url.split('?')[0]!.replace(/(.)\/$/, '$1'))) return undefined;
+  // The route the router matched (a trailing slash or a query string does not change it).
+  if (mediaType === 'application/x-www-form-urlencoded' && FORM_ROUTES.has(routeOf(req))) return undefined;
   return `request bodies must be JSON (content-type: application/json), got ${contentType ? JSON.stringify(contentType) : 'no content-type'}`;
 }
